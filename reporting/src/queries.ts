@@ -1,0 +1,301 @@
+/**
+ * The CloudWatch Logs Insights queries over Bedrock model invocation logs.
+ * Pure data and string building: no AWS SDK, no I/O. The infra program turns
+ * `SAVED_QUERIES` into `aws.cloudwatch.QueryDefinition`s and a dashboard log
+ * widget; the report runs `buildScanQuery` and, for `query <name>`, the same
+ * saved texts, so the console and the CLI always agree.
+ */
+
+/** One saved query, as the console's query library shows it. */
+export interface SavedQuery {
+  /** Stable identifier, used by `report query <name>`. */
+  name: string;
+  /** Folder-style name: the console files it under `Bedrock/`. */
+  displayName: string;
+  description: string;
+  queryString: string;
+}
+
+/**
+ * Fields of the invocation log record (DESIGN.md, "the invocation log record"),
+ * as Logs Insights names them: nested objects flattened by dot path.
+ */
+export const RECORD_SCHEMA_FIELDS: readonly string[] = [
+  "schemaType",
+  "schemaVersion",
+  "timestamp",
+  "accountId",
+  "region",
+  "requestId",
+  "identity.arn",
+  "inferenceRegion",
+  "operation",
+  "modelId",
+  "requestMetadata",
+  "input.inputTokenCount",
+  "input.cacheReadInputTokenCount",
+  "input.cacheWriteInputTokenCount",
+  "input.inputBodyJson",
+  "input.inputBodyS3Path",
+  "output.outputTokenCount",
+  "output.outputBodyJson",
+  "output.outputBodyS3Path",
+  "output.outputBodyJson.metrics.latencyMs",
+  "errorCode",
+];
+
+/** Fields Logs Insights generates for every event. */
+export const SYSTEM_FIELDS: readonly string[] = ["@timestamp", "@message", "@logStream", "@log", "@ingestionTime"];
+
+/** Input + cache read + cache write above this bills the whole request at long-context rates. */
+export const LONG_CONTEXT_THRESHOLD_TOKENS = 200_000;
+
+/**
+ * Weights of the cost proxy, in input-token equivalents. Every Claude model on
+ * Bedrock with cache pricing has output = 5x input, 5-minute cache write =
+ * 1.25x input and cache read = 0.1x input, so within one model the proxy ranks
+ * requests exactly as dollars would; across models it ignores the base rate,
+ * which is why the query calls itself a proxy and the report prices exactly.
+ */
+export const COST_PROXY_WEIGHTS = { input: 1, output: 5, cacheWrite: 1.25, cacheRead: 0.1 } as const;
+
+/**
+ * Regexes that read a value straight from the raw event. Logs Insights only
+ * extracts a limited number of fields from one JSON event (200), and the token
+ * counts come after the request/response bodies in the record, so a long
+ * inline body can hide them; the queries fall back to these. Each capture
+ * group name is the fallback field's name.
+ */
+export const RAW_FALLBACK_PATTERNS = {
+  inputTokens: String.raw`/"inputTokenCount":\s*(?<rawInputTokens>\d+)/`,
+  outputTokens: String.raw`/"outputTokenCount":\s*(?<rawOutputTokens>\d+)/`,
+  cacheReadTokens: String.raw`/"cacheReadInputTokenCount":\s*(?<rawCacheReadTokens>\d+)/`,
+  cacheWriteTokens: String.raw`/"cacheWriteInputTokenCount":\s*(?<rawCacheWriteTokens>\d+)/`,
+  errorCode: String.raw`/"errorCode":\s*"(?<rawErrorCode>[^"]+)"/`,
+  converseLatencyMs: String.raw`/"metrics":\s*\{\s*"latencyMs":\s*(?<rawConverseLatencyMs>\d+)/`,
+  streamLatencyMs: String.raw`/"amazon-bedrock-invocationMetrics":\s*\{[^}]*"invocationLatency":\s*(?<rawStreamLatencyMs>\d+)/`,
+} as const;
+
+/**
+ * Normalised per-record counts every usage query starts from: the extracted
+ * field when present, else the raw fallback, else 0 (cache fields are optional).
+ * Defines inTok, outTok, cacheReadTok, cacheWriteTok and errorCodeValue.
+ */
+const NORMALISED_COUNTS = [
+  `parse @message ${RAW_FALLBACK_PATTERNS.inputTokens}`,
+  `parse @message ${RAW_FALLBACK_PATTERNS.outputTokens}`,
+  `parse @message ${RAW_FALLBACK_PATTERNS.cacheReadTokens}`,
+  `parse @message ${RAW_FALLBACK_PATTERNS.cacheWriteTokens}`,
+  `parse @message ${RAW_FALLBACK_PATTERNS.errorCode}`,
+  "fields coalesce(input.inputTokenCount, rawInputTokens, 0) as inTok," +
+    " coalesce(output.outputTokenCount, rawOutputTokens, 0) as outTok," +
+    " coalesce(input.cacheReadInputTokenCount, rawCacheReadTokens, 0) as cacheReadTok," +
+    " coalesce(input.cacheWriteInputTokenCount, rawCacheWriteTokens, 0) as cacheWriteTok," +
+    " coalesce(errorCode, rawErrorCode) as errorCodeValue",
+];
+
+const USAGE_STATS =
+  "stats count(*) as invocations, count(errorCodeValue) as errors," +
+  " sum(inTok) as inputTokens, sum(outTok) as outputTokens," +
+  " sum(cacheReadTok) as cacheReadInputTokens, sum(cacheWriteTok) as cacheWriteInputTokens";
+
+const pipeline = (...commands: string[]): string => commands.join("\n| ");
+
+/** Result columns of the scan query, as GetQueryResults names them. */
+export const SCAN_COLUMNS = {
+  hour: "bin(1h)",
+  modelId: "modelId",
+  caller: "identity.arn",
+  /** "1" when input + cache tokens exceeded the long-context threshold, "0" otherwise. */
+  longContext: "longContext",
+  invocations: "invocations",
+  errors: "errors",
+  inputTokens: "inputTokens",
+  outputTokens: "outputTokens",
+  cacheReadInputTokens: "cacheReadInputTokens",
+  cacheWriteInputTokens: "cacheWriteInputTokens",
+} as const;
+
+export interface ScanQueryOptions {
+  /** Also group by `identity.arn` (only for `--group-by caller`: it multiplies the rows). */
+  byCaller: boolean;
+  /** Half-open bounds in epoch ms. StartQuery's own range is whole seconds and inclusive at both ends, so adjacent sub-windows would count boundary events twice without this filter. */
+  startMs?: number;
+  endMs?: number;
+}
+
+/**
+ * The report's single scan: usage per UTC hour, model (and caller), split by
+ * long context. Logs Insights documents no conditional function, so the class
+ * is computed arithmetically: floor(total / (threshold + 1)) is 0 up to the
+ * threshold and at least 1 above it; least(..., 1) caps it at 1.
+ */
+export function buildScanQuery(options: ScanQueryOptions): string {
+  const bounds: string[] = [];
+  if (options.startMs !== undefined) bounds.push(`toMillis(@timestamp) >= ${options.startMs}`);
+  if (options.endMs !== undefined) bounds.push(`toMillis(@timestamp) < ${options.endMs}`);
+  const groups = ["bin(1h)", "modelId", "longContext", ...(options.byCaller ? ["identity.arn"] : [])];
+  return pipeline(
+    ...(bounds.length > 0 ? [`filter ${bounds.join(" and ")}`] : []),
+    ...NORMALISED_COUNTS,
+    `fields least(floor((inTok + cacheReadTok + cacheWriteTok) / ${LONG_CONTEXT_THRESHOLD_TOKENS + 1}), 1) as longContext`,
+    `${USAGE_STATS} by ${groups.join(", ")}`,
+  );
+}
+
+const costProxy =
+  `inTok * ${COST_PROXY_WEIGHTS.input} + outTok * ${COST_PROXY_WEIGHTS.output}` +
+  ` + cacheWriteTok * ${COST_PROXY_WEIGHTS.cacheWrite} + cacheReadTok * ${COST_PROXY_WEIGHTS.cacheRead}`;
+
+/** The saved queries, in the order the console and the README list them. */
+export const SAVED_QUERIES: readonly SavedQuery[] = [
+  {
+    name: "usage-hourly",
+    displayName: "Bedrock/Usage by model (hourly)",
+    description: "Invocations, errors, input, output, cache read and cache write tokens per model and UTC hour.",
+    queryString: pipeline(...NORMALISED_COUNTS, `${USAGE_STATS} by bin(1h), modelId`, "sort inputTokens desc"),
+  },
+  {
+    name: "usage-daily",
+    displayName: "Bedrock/Usage by model (daily)",
+    description: "Invocations, errors, input, output, cache read and cache write tokens per model and UTC day.",
+    queryString: pipeline(...NORMALISED_COUNTS, `${USAGE_STATS} by bin(1d), modelId`, "sort inputTokens desc"),
+  },
+  {
+    name: "expensive-requests",
+    displayName: "Bedrock/Most expensive requests (cost proxy)",
+    description:
+      "The 100 requests with the highest cost proxy: input + 5 x output + 1.25 x cache write + 0.1 x cache read tokens " +
+      "(input-token equivalents; exact within a model, not across models). The report computes exact dollars.",
+    queryString: pipeline(
+      ...NORMALISED_COUNTS,
+      `fields ${costProxy} as costProxyInputTokens`,
+      "sort costProxyInputTokens desc",
+      "limit 100",
+      "display @timestamp, requestId, modelId, identity.arn, inTok, outTok, cacheReadTok, cacheWriteTok, costProxyInputTokens",
+    ),
+  },
+  {
+    name: "latency-by-model",
+    displayName: "Bedrock/Latency by model",
+    description:
+      "Latency in ms from the record bodies: Converse metrics.latencyMs and the streaming amazon-bedrock-invocationMetrics " +
+      "invocationLatency. Plain InvokeModel records carry none; the InvocationLatency metric covers every call.",
+    queryString: pipeline(
+      `parse @message ${RAW_FALLBACK_PATTERNS.converseLatencyMs}`,
+      `parse @message ${RAW_FALLBACK_PATTERNS.streamLatencyMs}`,
+      "fields coalesce(output.outputBodyJson.metrics.latencyMs, rawConverseLatencyMs, rawStreamLatencyMs) as latencyMs",
+      "filter ispresent(latencyMs)",
+      "stats count(*) as samples, avg(latencyMs) as avgMs, pct(latencyMs, 50) as p50Ms, pct(latencyMs, 90) as p90Ms," +
+        " pct(latencyMs, 99) as p99Ms, max(latencyMs) as maxMs by modelId",
+      "sort p99Ms desc",
+    ),
+  },
+  {
+    name: "errors-by-code",
+    displayName: "Bedrock/Errors by error code and model",
+    description: "Failed requests (records with an errorCode) per error code and model.",
+    queryString: pipeline(
+      `parse @message ${RAW_FALLBACK_PATTERNS.errorCode}`,
+      "fields coalesce(errorCode, rawErrorCode) as errorCodeValue",
+      "filter ispresent(errorCodeValue)",
+      "stats count(*) as errors by errorCodeValue, modelId",
+      "sort errors desc",
+    ),
+  },
+  {
+    name: "usage-by-caller",
+    displayName: "Bedrock/Usage by caller",
+    description: "Invocations and tokens per caller (identity.arn) and model.",
+    queryString: pipeline(...NORMALISED_COUNTS, `${USAGE_STATS} by identity.arn, modelId`, "sort inputTokens desc"),
+  },
+  {
+    name: "recent-invocations",
+    displayName: "Bedrock/Recent invocations",
+    description: "The 50 most recent invocations: time, model, caller, tokens and error code (the dashboard's log widget).",
+    queryString: pipeline(
+      ...NORMALISED_COUNTS,
+      "sort @timestamp desc",
+      "limit 50",
+      "display @timestamp, modelId, identity.arn, inTok, outTok, cacheReadTok, cacheWriteTok, errorCodeValue",
+    ),
+  },
+];
+
+/** The saved query with this stable name, if any. */
+export function findSavedQuery(name: string): SavedQuery | undefined {
+  return SAVED_QUERIES.find((query) => query.name === name);
+}
+
+const KEYWORDS = new Set([
+  "fields", "display", "filter", "stats", "sort", "limit", "parse", "dedup", "unmask", "as", "by",
+  "and", "or", "not", "in", "like", "asc", "desc",
+]);
+
+/**
+ * The log record fields a query reads: every identifier that is not a command,
+ * keyword, function name, number, string or regex literal, or a name the query
+ * itself defines (`as name`, or a regex capture group `(?<name>...)`).
+ * Backtick-quoted names count as fields. Order of first use, no duplicates.
+ */
+export function fieldReferences(query: string): string[] {
+  const defined = new Set<string>();
+  const used: string[] = [];
+  const tokens: string[] = [];
+  let index = 0;
+  while (index < query.length) {
+    const char = query[index];
+    if (/\s/.test(char)) {
+      index += 1;
+    } else if (char === '"' || char === "'") {
+      index = endOfQuoted(query, index, char);
+      tokens.push("<string>");
+    } else if (char === "/" && regexAllowedAfter(tokens)) {
+      const end = endOfQuoted(query, index, "/");
+      for (const match of query.slice(index, end).matchAll(/\(\?<([A-Za-z_]\w*)>/g)) defined.add(match[1]);
+      index = end;
+      tokens.push("<regex>");
+    } else if (char === "`") {
+      const end = endOfQuoted(query, index, "`");
+      index = classifyIdentifier(query.slice(index + 1, end - 1), query, end, tokens, defined, used);
+    } else if (/[A-Za-z_@]/.test(char)) {
+      const name = /^[A-Za-z0-9_.@]+/.exec(query.slice(index))![0];
+      index = classifyIdentifier(name, query, index + name.length, tokens, defined, used);
+    } else if (/[0-9]/.test(char)) {
+      index += /^[0-9][A-Za-z0-9_.]*/.exec(query.slice(index))![0].length;
+      tokens.push("<number>");
+    } else {
+      tokens.push(char);
+      index += 1;
+    }
+  }
+  return used.filter((name, position) => !defined.has(name) && used.indexOf(name) === position);
+}
+
+function classifyIdentifier(
+  name: string,
+  query: string,
+  after: number,
+  tokens: string[],
+  defined: Set<string>,
+  used: string[],
+): number {
+  const isFunction = /^\s*\(/.test(query.slice(after));
+  if (tokens[tokens.length - 1] === "as") defined.add(name);
+  else if (!isFunction && !KEYWORDS.has(name.toLowerCase())) used.push(name);
+  tokens.push(name.toLowerCase());
+  return after;
+}
+
+/** A slash starts a regex after `parse <field>`, `like` or `=~`; elsewhere it divides. */
+function regexAllowedAfter(tokens: string[]): boolean {
+  const last = tokens[tokens.length - 1];
+  return tokens[tokens.length - 2] === "parse" || last === "like" || (last === "~" && tokens[tokens.length - 2] === "=");
+}
+
+/** Index just past the closing delimiter, honouring backslash escapes. */
+function endOfQuoted(text: string, start: number, delimiter: string): number {
+  let index = start + 1;
+  while (index < text.length && text[index] !== delimiter) index += text[index] === "\\" ? 2 : 1;
+  return Math.min(index + 1, text.length);
+}
