@@ -1,0 +1,150 @@
+/**
+ * Validation of a `--pricing` file. Pure (takes the text), so a bad file is
+ * reported as one UsageError line naming the field and what is allowed.
+ *
+ * {
+ *   "asOf": "2026-10-01",
+ *   "discountPercent": 12,
+ *   "models": {
+ *     "anthropic.claude-sonnet-4-5-20250929-v1:0": { "discountPercent": 20 },
+ *     "anthropic.claude-new-model-v1:0": { "family": "Sonnet", "regional": { "input": 3, "output": 15, "cacheWrite": 3.75, "cacheRead": 0.3 } }
+ *   },
+ *   "applicationProfiles": {
+ *     "arn:aws:bedrock:us-east-1:123456789012:application-inference-profile/abc": "us.anthropic.claude-sonnet-4-5-20250929-v1:0"
+ *   }
+ * }
+ */
+import { UsageError } from "../errors";
+import { LONG_CONTEXT_THRESHOLD_TOKENS, PRICE_CATALOG, type LongContextRates, type ModelFamily, type TokenRates } from "./catalog";
+import { isApplicationProfileArn, type ModelOverride, type PricingOverrides } from "./index";
+
+const FAMILIES: readonly ModelFamily[] = ["Opus", "Sonnet", "Haiku", "Other"];
+const TOP_LEVEL_KEYS = ["asOf", "discountPercent", "models", "applicationProfiles"];
+const MODEL_KEYS = ["name", "family", "regional", "global", "longContext", "discountPercent"];
+const RATE_KEYS = ["input", "output", "cacheWrite", "cacheRead"];
+const LONG_CONTEXT_KEYS = ["thresholdTokens", "regional", "global"];
+
+type JsonObject = Record<string, unknown>;
+
+class PricingFileError extends Error {}
+
+function isObject(value: unknown): value is JsonObject {
+  return typeof value === "object" && value !== null && !Array.isArray(value);
+}
+
+function expectObject(value: unknown, where: string, allowedKeys?: string[]): JsonObject {
+  if (!isObject(value)) throw new PricingFileError(`${where} must be an object`);
+  if (allowedKeys) {
+    const unknown = Object.keys(value).find((key) => !allowedKeys.includes(key));
+    if (unknown !== undefined) throw new PricingFileError(`${where} has unknown field "${unknown}" (allowed: ${allowedKeys.join(", ")})`);
+  }
+  return value;
+}
+
+function expectRate(value: unknown, where: string): number {
+  if (typeof value !== "number" || !Number.isFinite(value) || value < 0) {
+    throw new PricingFileError(`${where} must be a non-negative number (USD per 1M tokens)`);
+  }
+  return value;
+}
+
+function expectDiscount(value: unknown, where: string): number {
+  if (typeof value !== "number" || !(value >= 0 && value < 100)) throw new PricingFileError(`${where} must be a number from 0 to below 100 (percent off)`);
+  return value;
+}
+
+function parseRates(value: unknown, where: string): TokenRates {
+  const object = expectObject(value, where, RATE_KEYS);
+  const optional = (key: string) => (object[key] === undefined || object[key] === null ? null : expectRate(object[key], `${where}.${key}`));
+  return {
+    input: expectRate(object.input, `${where}.input`),
+    output: expectRate(object.output, `${where}.output`),
+    cacheWrite: optional("cacheWrite"),
+    cacheRead: optional("cacheRead"),
+  };
+}
+
+function parseLongContext(value: unknown, where: string): LongContextRates | null {
+  if (value === null) return null;
+  const object = expectObject(value, where, LONG_CONTEXT_KEYS);
+  const threshold = object.thresholdTokens ?? LONG_CONTEXT_THRESHOLD_TOKENS;
+  if (typeof threshold !== "number" || !Number.isInteger(threshold) || threshold <= 0) {
+    throw new PricingFileError(`${where}.thresholdTokens must be a positive whole number of tokens`);
+  }
+  return {
+    thresholdTokens: threshold,
+    regional: parseRates(object.regional, `${where}.regional`),
+    global: object.global === undefined || object.global === null ? null : parseRates(object.global, `${where}.global`),
+  };
+}
+
+function parseModel(baseModelId: string, value: unknown): ModelOverride {
+  const where = `models["${baseModelId}"]`;
+  const object = expectObject(value, where, MODEL_KEYS);
+  const override: ModelOverride = {};
+  if (object.name !== undefined) {
+    if (typeof object.name !== "string") throw new PricingFileError(`${where}.name must be a string`);
+    override.name = object.name;
+  }
+  if (object.family !== undefined) {
+    if (!FAMILIES.includes(object.family as ModelFamily)) throw new PricingFileError(`${where}.family must be one of ${FAMILIES.join(", ")}`);
+    override.family = object.family as ModelFamily;
+  }
+  if (object.regional !== undefined) override.regional = parseRates(object.regional, `${where}.regional`);
+  if (object.global !== undefined) override.global = object.global === null ? null : parseRates(object.global, `${where}.global`);
+  if (object.longContext !== undefined) override.longContext = parseLongContext(object.longContext, `${where}.longContext`);
+  if (object.discountPercent !== undefined) override.discountPercent = expectDiscount(object.discountPercent, `${where}.discountPercent`);
+  const inCatalog = PRICE_CATALOG.models.some((model) => model.baseModelId === baseModelId);
+  if (!inCatalog && !override.regional) {
+    throw new PricingFileError(`${where} is not in the catalog, so it needs "regional" rates ({ "input", "output", "cacheWrite", "cacheRead" })`);
+  }
+  return override;
+}
+
+function parseApplicationProfiles(value: unknown): Record<string, string> {
+  const object = expectObject(value, "applicationProfiles");
+  const profiles: Record<string, string> = {};
+  for (const [arn, target] of Object.entries(object)) {
+    if (!isApplicationProfileArn(arn)) {
+      throw new PricingFileError(`applicationProfiles key "${arn}" must be an application inference profile ARN (arn:aws:bedrock:<region>:<account>:application-inference-profile/<id>)`);
+    }
+    if (typeof target !== "string" || target === "" || isApplicationProfileArn(target)) {
+      throw new PricingFileError(`applicationProfiles["${arn}"] must be the model ID the profile routes to, e.g. "us.anthropic.claude-sonnet-4-5-20250929-v1:0"`);
+    }
+    profiles[arn] = target;
+  }
+  return profiles;
+}
+
+function parseDocument(document: unknown, label: string): PricingOverrides {
+  const object = expectObject(document, "the top level", TOP_LEVEL_KEYS);
+  const overrides: PricingOverrides = { label, models: {}, applicationProfiles: {} };
+  if (object.asOf !== undefined) {
+    if (typeof object.asOf !== "string" || !/^\d{4}-\d{2}-\d{2}$/.test(object.asOf)) throw new PricingFileError(`asOf must be a date "YYYY-MM-DD"`);
+    overrides.asOf = object.asOf;
+  }
+  if (object.discountPercent !== undefined) overrides.discountPercent = expectDiscount(object.discountPercent, "discountPercent");
+  if (object.models !== undefined) {
+    for (const [baseModelId, model] of Object.entries(expectObject(object.models, "models"))) {
+      overrides.models[baseModelId] = parseModel(baseModelId, model);
+    }
+  }
+  if (object.applicationProfiles !== undefined) overrides.applicationProfiles = parseApplicationProfiles(object.applicationProfiles);
+  return overrides;
+}
+
+/** Parses the text of a `--pricing` file; any problem becomes one UsageError line. */
+export function parsePricingOverrides(text: string, label: string): PricingOverrides {
+  let document: unknown;
+  try {
+    document = JSON.parse(text);
+  } catch (error) {
+    throw new UsageError(`--pricing ${label}: not valid JSON (${(error as Error).message}); expected an object with asOf, discountPercent, models, applicationProfiles`);
+  }
+  try {
+    return parseDocument(document, label);
+  } catch (error) {
+    if (error instanceof PricingFileError) throw new UsageError(`--pricing ${label}: ${error.message}`);
+    throw error;
+  }
+}
