@@ -1,0 +1,205 @@
+import * as pulumi from "@pulumi/pulumi";
+
+/** The retention periods CloudWatch Logs accepts (PutRetentionPolicy). */
+export const CLOUDWATCH_RETENTION_DAYS = [
+  1, 3, 5, 7, 14, 30, 60, 90, 120, 150, 180, 365, 400, 545, 731, 1096, 1827, 2192, 2557, 2922, 3288,
+  3653,
+] as const;
+
+export const PROJECT = "bedrock-monitoring";
+
+/** Validated stack configuration: everything the program needs, with defaults applied. */
+export interface LoggingSettings {
+  logGroupName: string;
+  logRetentionDays: number;
+  archiveRetentionDays: number;
+  enableS3Delivery: boolean;
+  /** Key ARN for the log group and the archive bucket; undefined means AWS-owned keys (SSE-S3). */
+  kmsKeyArn?: string;
+  forceDestroy: boolean;
+  /** Explicit archive bucket name; undefined means `bedrock-invocation-logs-<account>-<region>`. */
+  archiveBucketName?: string;
+  /** Key prefix in front of `AWSLogs/`; empty or ending in `/`. */
+  archiveKeyPrefix: string;
+  importExistingLogGroup: boolean;
+  importExistingBucket: boolean;
+  imageDataDelivery: boolean;
+  embeddingDataDelivery: boolean;
+  videoDataDelivery: boolean;
+}
+
+export interface StackSettings {
+  logging: LoggingSettings;
+  alertEmails: string[];
+}
+
+/**
+ * A config error is a RunError so that `pulumi up` prints the message alone,
+ * not a stack trace, and stops before any resource is registered.
+ */
+export class StackConfigError extends pulumi.RunError {
+  constructor(key: string, value: unknown, allowed: string) {
+    super(`Invalid stack config ${PROJECT}:${key} = ${JSON.stringify(value)}: ${allowed}`);
+    this.name = "StackConfigError";
+  }
+}
+
+/** Raw values as `pulumi config` holds them: strings, or parsed JSON for structured keys. */
+export type RawConfig = Record<string, unknown>;
+
+const LOG_GROUP_NAME = /^[.\-_/#A-Za-z0-9]{1,512}$/;
+// RFC 5321-sized local part and domain; deliberately stricter than RFC 5322 so typos fail early.
+const EMAIL = /^[A-Za-z0-9.!#$%&'*+/=?^_`{|}~-]{1,64}@(?=.{1,253}$)[A-Za-z0-9](?:[A-Za-z0-9-]{0,61}[A-Za-z0-9])?(?:\.[A-Za-z0-9](?:[A-Za-z0-9-]{0,61}[A-Za-z0-9])?)+$/;
+const KMS_KEY_ARN =
+  /^arn:aws(?:-cn|-us-gov)?:kms:[a-z]{2}(?:-[a-z]+)+-\d:\d{12}:key\/(?:[0-9a-f]{8}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{12}|mrk-[0-9a-f]{32})$/;
+const BUCKET_NAME = /^(?!xn--)(?!.*\.\.)(?!.*-s3alias$)[a-z0-9][a-z0-9.-]{1,61}[a-z0-9]$/;
+const KEY_PREFIX = /^(?:[A-Za-z0-9!_.*'()-]+\/)*$/;
+
+function stringOf(raw: RawConfig, key: string, fallback: string): string {
+  const value = raw[key];
+  if (value === undefined || value === null) return fallback;
+  if (typeof value !== "string") throw new StackConfigError(key, value, "expected a string.");
+  return value;
+}
+
+function integerOf(raw: RawConfig, key: string, fallback: number): number {
+  const value = raw[key];
+  if (value === undefined || value === null || value === "") return fallback;
+  const parsed = typeof value === "number" ? value : Number(value);
+  if (!Number.isInteger(parsed)) throw new StackConfigError(key, value, "expected a whole number of days.");
+  return parsed;
+}
+
+function booleanOf(raw: RawConfig, key: string, fallback: boolean): boolean {
+  const value = raw[key];
+  if (value === undefined || value === null || value === "") return fallback;
+  if (value === true || value === "true") return true;
+  if (value === false || value === "false") return false;
+  throw new StackConfigError(key, value, "expected true or false.");
+}
+
+function stringListOf(raw: RawConfig, key: string): string[] {
+  const value = raw[key];
+  if (value === undefined || value === null || value === "") return [];
+  const list = typeof value === "string" ? parseJsonList(key, value) : value;
+  if (!Array.isArray(list) || !list.every((item) => typeof item === "string")) {
+    throw new StackConfigError(key, value, "expected a list of strings, e.g. [\"ops@example.com\"].");
+  }
+  return list;
+}
+
+function parseJsonList(key: string, text: string): unknown {
+  try {
+    return JSON.parse(text);
+  } catch {
+    throw new StackConfigError(key, text, "expected a list of strings, e.g. [\"ops@example.com\"] (set it with --path or a YAML list).");
+  }
+}
+
+function optional(value: string): string | undefined {
+  return value === "" ? undefined : value;
+}
+
+/** Validates raw stack config and applies defaults. Throws StackConfigError naming the key, the value and what is allowed. */
+export function parseStackSettings(raw: RawConfig): StackSettings {
+  const logGroupName = stringOf(raw, "logGroupName", "/aws/bedrock/modelinvocations");
+  if (!LOG_GROUP_NAME.test(logGroupName)) {
+    throw new StackConfigError("logGroupName", logGroupName, "a log group name is 1-512 characters of a-z, A-Z, 0-9, '_', '-', '/', '.', '#'.");
+  }
+
+  const logRetentionDays = integerOf(raw, "logRetentionDays", 30);
+  if (!(CLOUDWATCH_RETENTION_DAYS as readonly number[]).includes(logRetentionDays)) {
+    throw new StackConfigError("logRetentionDays", logRetentionDays, `CloudWatch Logs accepts only ${CLOUDWATCH_RETENTION_DAYS.join(", ")} days.`);
+  }
+
+  const archiveRetentionDays = integerOf(raw, "archiveRetentionDays", 90);
+  if (archiveRetentionDays < logRetentionDays) {
+    throw new StackConfigError(
+      "archiveRetentionDays",
+      archiveRetentionDays,
+      `the S3 archive must keep logs at least as long as CloudWatch does (logRetentionDays = ${logRetentionDays}).`,
+    );
+  }
+
+  const kmsKeyArn = optional(stringOf(raw, "kmsKeyArn", ""));
+  if (kmsKeyArn !== undefined && !KMS_KEY_ARN.test(kmsKeyArn)) {
+    throw new StackConfigError(
+      "kmsKeyArn",
+      kmsKeyArn,
+      "expected a KMS key ARN like arn:aws:kms:us-east-1:111122223333:key/1234abcd-12ab-34cd-56ef-1234567890ab (aliases and key IDs are not accepted by CloudWatch Logs).",
+    );
+  }
+
+  const archiveBucketName = optional(stringOf(raw, "archiveBucketName", ""));
+  if (archiveBucketName !== undefined && !BUCKET_NAME.test(archiveBucketName)) {
+    throw new StackConfigError("archiveBucketName", archiveBucketName, "an S3 bucket name is 3-63 characters of a-z, 0-9, '.', '-', starting and ending with a letter or digit.");
+  }
+
+  const importExistingBucket = booleanOf(raw, "importExistingBucket", false);
+  if (importExistingBucket && archiveBucketName === undefined) {
+    throw new StackConfigError(
+      "importExistingBucket",
+      true,
+      "set archiveBucketName to the existing bucket's name as well: Pulumi needs the name to adopt it.",
+    );
+  }
+
+  const rawPrefix = stringOf(raw, "archiveKeyPrefix", "");
+  const archiveKeyPrefix = rawPrefix === "" || rawPrefix.endsWith("/") ? rawPrefix : `${rawPrefix}/`;
+  if (!KEY_PREFIX.test(archiveKeyPrefix)) {
+    throw new StackConfigError("archiveKeyPrefix", rawPrefix, "expected empty or path segments of letters, digits and !_.*'()- separated by '/', without a leading '/'.");
+  }
+
+  const alertEmails = stringListOf(raw, "alertEmails");
+  for (const email of alertEmails) {
+    if (!EMAIL.test(email)) {
+      throw new StackConfigError("alertEmails", email, "each entry must be an e-mail address like ops@example.com.");
+    }
+  }
+
+  return {
+    logging: {
+      logGroupName,
+      logRetentionDays,
+      archiveRetentionDays,
+      enableS3Delivery: booleanOf(raw, "enableS3Delivery", true),
+      kmsKeyArn,
+      forceDestroy: booleanOf(raw, "forceDestroy", false),
+      archiveBucketName,
+      archiveKeyPrefix,
+      importExistingLogGroup: booleanOf(raw, "importExistingLogGroup", false),
+      importExistingBucket,
+      imageDataDelivery: booleanOf(raw, "imageDataDelivery", false),
+      embeddingDataDelivery: booleanOf(raw, "embeddingDataDelivery", false),
+      videoDataDelivery: booleanOf(raw, "videoDataDelivery", false),
+    },
+    alertEmails,
+  };
+}
+
+/** The keys this program reads; Pulumi.yaml declares each with its type, default and description. */
+export const CONFIG_KEYS = [
+  "logGroupName",
+  "logRetentionDays",
+  "archiveRetentionDays",
+  "enableS3Delivery",
+  "kmsKeyArn",
+  "forceDestroy",
+  "archiveBucketName",
+  "archiveKeyPrefix",
+  "importExistingLogGroup",
+  "importExistingBucket",
+  "imageDataDelivery",
+  "embeddingDataDelivery",
+  "videoDataDelivery",
+  "alertEmails",
+] as const;
+
+/** Reads this project's keys from the stack config. */
+export function readStackSettings(config = new pulumi.Config(PROJECT)): StackSettings {
+  const raw: RawConfig = {};
+  for (const key of CONFIG_KEYS) {
+    raw[key] = key === "alertEmails" ? config.getObject<unknown>(key) : config.get(key);
+  }
+  return parseStackSettings(raw);
+}
