@@ -8,6 +8,8 @@ const ENTRY_POINT = require.resolve("../../infra/index");
 function runProgram(config: Record<string, string>): unknown {
   pulumi.runtime.setAllConfig(Object.fromEntries(Object.entries(config).map(([key, value]) => [`${PROJECT}:${key}`, value])));
   delete require.cache[ENTRY_POINT];
+  // A fresh require is how Pulumi runs the program: the module's top level is the deployment.
+  // eslint-disable-next-line @typescript-eslint/no-require-imports
   return require(ENTRY_POINT);
 }
 
