@@ -1,0 +1,213 @@
+/**
+ * UsageRows in, priced breakdowns out. Counts add up across any split of the
+ * input, so rows from several files, queries or sub-windows can be merged.
+ */
+import { costOf, isLongContextRequest, priceFor, ratesForContext, type ModelFamily, type PriceQuote, type PricingOverrides, type UnpricedReason } from "./pricing";
+import type { InvocationFacts } from "./records";
+import type { ReportWindow, UsageCounts, UsageRow } from "./types";
+
+const HOUR_MS = 3_600_000;
+const DAY_MS = 24 * HOUR_MS;
+const FAMILY_ORDER: readonly ModelFamily[] = ["Opus", "Sonnet", "Haiku", "Other"];
+
+export function hourStartOf(timestampMs: number): number {
+  return Math.floor(timestampMs / HOUR_MS) * HOUR_MS;
+}
+
+export function emptyCounts(): UsageCounts {
+  return { invocations: 0, errors: 0, inputTokens: 0, outputTokens: 0, cacheReadInputTokens: 0, cacheWriteInputTokens: 0 };
+}
+
+export function addCounts(target: UsageCounts, source: UsageCounts): void {
+  target.invocations += source.invocations;
+  target.errors += source.errors;
+  target.inputTokens += source.inputTokens;
+  target.outputTokens += source.outputTokens;
+  target.cacheReadInputTokens += source.cacheReadInputTokens;
+  target.cacheWriteInputTokens += source.cacheWriteInputTokens;
+}
+
+function rowKey(row: Pick<UsageRow, "hourStartMs" | "modelId" | "caller" | "context">): string {
+  return `${row.hourStartMs}\u0000${row.modelId}\u0000${row.caller ?? ""}\u0000${row.context}`;
+}
+
+/** Rows with the same hour, model, caller and context class become one. */
+export function mergeRows(...rowSets: UsageRow[][]): UsageRow[] {
+  const merged = new Map<string, UsageRow>();
+  for (const rows of rowSets) {
+    for (const row of rows) {
+      const key = rowKey(row);
+      const existing = merged.get(key);
+      if (existing) addCounts(existing, row);
+      else merged.set(key, { ...row });
+    }
+  }
+  return [...merged.values()];
+}
+
+/** Turns single requests into UsageRows, classing each request as standard or long context. */
+export class UsageRowBuilder {
+  private readonly rowsByKey = new Map<string, UsageRow>();
+
+  add(facts: InvocationFacts): void {
+    const identity = {
+      hourStartMs: hourStartOf(facts.timestampMs),
+      modelId: facts.modelId,
+      caller: facts.caller,
+      context: isLongContextRequest(facts) ? ("long" as const) : ("standard" as const),
+    };
+    const key = rowKey(identity);
+    let row = this.rowsByKey.get(key);
+    if (!row) {
+      row = { ...identity, ...emptyCounts() };
+      this.rowsByKey.set(key, row);
+    }
+    row.invocations += 1;
+    row.errors += facts.errorCode === null ? 0 : 1;
+    row.inputTokens += facts.inputTokens;
+    row.outputTokens += facts.outputTokens;
+    row.cacheReadInputTokens += facts.cacheReadInputTokens;
+    row.cacheWriteInputTokens += facts.cacheWriteInputTokens;
+  }
+
+  rows(): UsageRow[] {
+    return [...this.rowsByKey.values()];
+  }
+}
+
+export interface CostedCounts extends UsageCounts {
+  /** Cost of the priced part only; unpricedInvocations says how much is missing. */
+  costUsd: number;
+  unpricedInvocations: number;
+}
+
+export interface Breakdown extends CostedCounts {
+  /** errors / invocations; null without invocations. */
+  errorRate: number | null;
+}
+
+export interface FamilyBreakdown extends Breakdown {
+  family: ModelFamily;
+}
+
+export interface ModelBreakdown extends Omit<Breakdown, "costUsd"> {
+  modelId: string;
+  family: ModelFamily;
+  priced: boolean;
+  /** Null when the model is unpriced: never 0. */
+  costUsd: number | null;
+  name: string | null;
+  baseModelId: string | null;
+  route: "global" | "geo" | "in-region" | null;
+  /** False for catalog entries whose sources disagree (Claude 3.5 Sonnet). */
+  priceConfirmed: boolean | null;
+  unpricedReason: UnpricedReason | null;
+}
+
+export interface CallerBreakdown extends Breakdown {
+  caller: string;
+}
+
+export interface SeriesPoint extends CostedCounts {
+  /** ISO start of the UTC hour or day. */
+  start: string;
+  startMs: number;
+}
+
+export interface UsageSummary {
+  totals: Breakdown;
+  byFamily: FamilyBreakdown[];
+  byModel: ModelBreakdown[];
+  byCaller: CallerBreakdown[];
+  hourly: SeriesPoint[];
+  daily: SeriesPoint[];
+  /** Invocations of long-context-capable models whose rows came as aggregates, so only standard rates could be applied. */
+  longContextUnknownInvocations: number;
+}
+
+function emptyCosted(): CostedCounts {
+  return { ...emptyCounts(), costUsd: 0, unpricedInvocations: 0 };
+}
+
+function addCosted(target: CostedCounts, row: UsageRow, costUsd: number | null): void {
+  addCounts(target, row);
+  if (costUsd === null) target.unpricedInvocations += row.invocations;
+  else target.costUsd += costUsd;
+}
+
+function withErrorRate<T extends CostedCounts>(counts: T): T & { errorRate: number | null } {
+  return { ...counts, errorRate: counts.invocations === 0 ? null : counts.errors / counts.invocations };
+}
+
+function bucketSeries(buckets: Map<number, CostedCounts>, firstMs: number, endMs: number, stepMs: number): SeriesPoint[] {
+  const series: SeriesPoint[] = [];
+  for (let startMs = firstMs; startMs < endMs; startMs += stepMs) {
+    series.push({ start: new Date(startMs).toISOString(), startMs, ...(buckets.get(startMs) ?? emptyCosted()) });
+  }
+  return series;
+}
+
+function getOrCreate<K, V>(map: Map<K, V>, key: K, create: () => V): V {
+  let value = map.get(key);
+  if (value === undefined) {
+    value = create();
+    map.set(key, value);
+  }
+  return value;
+}
+
+/** Prices every row (long-context rates for rows known to be long) and sums it all up. */
+export function summarizeUsage(rows: UsageRow[], window: ReportWindow, overrides?: PricingOverrides): UsageSummary {
+  const quotes = new Map<string, PriceQuote>();
+  const totals = emptyCosted();
+  const families = new Map<ModelFamily, CostedCounts>();
+  const models = new Map<string, CostedCounts>();
+  const callers = new Map<string, CostedCounts>();
+  const hours = new Map<number, CostedCounts>();
+  const days = new Map<number, CostedCounts>();
+  let longContextUnknownInvocations = 0;
+
+  for (const row of rows) {
+    const quote = getOrCreate(quotes, row.modelId, () => priceFor(row.modelId, overrides));
+    const costUsd = quote.priced ? costOf(row, ratesForContext(quote, row.context)) : null;
+    if (quote.priced && quote.longContext && row.context === "unknown") longContextUnknownInvocations += row.invocations;
+    addCosted(totals, row, costUsd);
+    addCosted(getOrCreate(families, quote.family, emptyCosted), row, costUsd);
+    addCosted(getOrCreate(models, row.modelId, emptyCosted), row, costUsd);
+    if (row.caller !== null) addCosted(getOrCreate(callers, row.caller, emptyCosted), row, costUsd);
+    addCosted(getOrCreate(hours, row.hourStartMs, emptyCosted), row, costUsd);
+    addCosted(getOrCreate(days, Math.floor(row.hourStartMs / DAY_MS) * DAY_MS, emptyCosted), row, costUsd);
+  }
+
+  const byModel: ModelBreakdown[] = [...models.entries()].map(([modelId, counts]) => {
+    const quote = quotes.get(modelId) as PriceQuote;
+    return {
+      ...withErrorRate(counts),
+      modelId,
+      family: quote.family,
+      priced: quote.priced,
+      costUsd: quote.priced ? counts.costUsd : null,
+      name: quote.priced ? quote.name : null,
+      baseModelId: quote.priced ? quote.baseModelId : null,
+      route: quote.priced ? quote.route : null,
+      priceConfirmed: quote.priced ? quote.confirmed : null,
+      unpricedReason: quote.priced ? null : quote.reason,
+    };
+  });
+  byModel.sort((a, b) => (b.costUsd ?? -1) - (a.costUsd ?? -1) || b.invocations - a.invocations || a.modelId.localeCompare(b.modelId));
+
+  const byFamily = FAMILY_ORDER.filter((family) => families.has(family)).map((family) => ({ family, ...withErrorRate(families.get(family) as CostedCounts) }));
+  const byCaller = [...callers.entries()].map(([caller, counts]) => ({ caller, ...withErrorRate(counts) }));
+  byCaller.sort((a, b) => b.costUsd - a.costUsd || b.invocations - a.invocations || a.caller.localeCompare(b.caller));
+
+  const endMs = window.end.getTime();
+  return {
+    totals: withErrorRate(totals),
+    byFamily,
+    byModel,
+    byCaller,
+    hourly: bucketSeries(hours, hourStartOf(window.start.getTime()), endMs, HOUR_MS),
+    daily: bucketSeries(days, Math.floor(window.start.getTime() / DAY_MS) * DAY_MS, endMs, DAY_MS),
+    longContextUnknownInvocations,
+  };
+}

@@ -1,0 +1,120 @@
+/**
+ * One Bedrock model invocation log record (CloudWatch event or S3 line) reduced
+ * to the facts the report needs. Bad input is returned as a reason, never
+ * thrown: one broken line must not stop a report.
+ */
+
+export interface InvocationFacts {
+  timestampMs: number;
+  modelId: string;
+  /** IAM role or user; see callerFromArn. */
+  caller: string;
+  inputTokens: number;
+  outputTokens: number;
+  cacheReadInputTokens: number;
+  cacheWriteInputTokens: number;
+  errorCode: string | null;
+  /** From the inline response body; null for plain InvokeModel or bodies stored in S3. */
+  latencyMs: number | null;
+}
+
+/** `malformed`: not JSON, or a record without a usable timestamp, model ID or token count. `notARecord`: JSON of another kind. */
+export type RecordRejection = "malformed" | "notARecord";
+
+export type ParsedRecord = { ok: true; facts: InvocationFacts } | { ok: false; reason: RecordRejection };
+
+export const UNKNOWN_CALLER = "(unknown)";
+
+type JsonObject = Record<string, unknown>;
+
+function isObject(value: unknown): value is JsonObject {
+  return typeof value === "object" && value !== null && !Array.isArray(value);
+}
+
+function child(value: unknown, key: string): unknown {
+  return isObject(value) ? value[key] : undefined;
+}
+
+/**
+ * The caller without the per-session part: an assumed-role ARN
+ * `arn:aws:sts::<acct>:assumed-role/<Role>/<session>` becomes
+ * `arn:aws:sts::<acct>:assumed-role/<Role>`, so every session of a role adds
+ * up; user and other ARNs stay as they are.
+ */
+export function callerFromArn(arn: string): string {
+  const match = /^(arn:aws[a-z-]*:sts::\d*:assumed-role\/[^/]+)\/.+$/.exec(arn);
+  return match ? match[1] : arn;
+}
+
+/** A token count: absent means zero (failed requests log no output); anything but a non-negative integer is malformed. */
+function tokenCount(value: unknown): number | undefined {
+  if (value === undefined || value === null) return 0;
+  return typeof value === "number" && Number.isInteger(value) && value >= 0 ? value : undefined;
+}
+
+function positiveNumber(value: unknown): number | null {
+  return typeof value === "number" && Number.isFinite(value) && value >= 0 ? value : null;
+}
+
+function latencyOfEvent(event: unknown): number | null {
+  return positiveNumber(child(child(event, "metrics"), "latencyMs")) ?? positiveNumber(child(child(event, "amazon-bedrock-invocationMetrics"), "invocationLatency"));
+}
+
+/**
+ * Converse bodies carry `metrics.latencyMs`; streamed bodies are a list of
+ * events whose last one carries the invocation metrics, so search from the end.
+ */
+export function latencyFromOutputBody(body: unknown): number | null {
+  if (Array.isArray(body)) {
+    for (let index = body.length - 1; index >= 0; index -= 1) {
+      const latency = latencyOfEvent(body[index]);
+      if (latency !== null) return latency;
+    }
+    return null;
+  }
+  return latencyOfEvent(body);
+}
+
+export function factsFromRecord(record: unknown): ParsedRecord {
+  if (!isObject(record)) return { ok: false, reason: "malformed" };
+  if (record.schemaType !== undefined && record.schemaType !== "ModelInvocationLog") return { ok: false, reason: "notARecord" };
+  const timestampMs = typeof record.timestamp === "string" ? Date.parse(record.timestamp) : NaN;
+  const modelId = record.modelId;
+  if (!Number.isFinite(timestampMs) || typeof modelId !== "string" || modelId === "") return { ok: false, reason: "malformed" };
+  const input = record.input;
+  const output = record.output;
+  const inputTokens = tokenCount(child(input, "inputTokenCount"));
+  const outputTokens = tokenCount(child(output, "outputTokenCount"));
+  const cacheReadInputTokens = tokenCount(child(input, "cacheReadInputTokenCount"));
+  const cacheWriteInputTokens = tokenCount(child(input, "cacheWriteInputTokenCount"));
+  if (inputTokens === undefined || outputTokens === undefined || cacheReadInputTokens === undefined || cacheWriteInputTokens === undefined) {
+    return { ok: false, reason: "malformed" };
+  }
+  const arn = child(record.identity, "arn");
+  const errorCode = record.errorCode;
+  return {
+    ok: true,
+    facts: {
+      timestampMs,
+      modelId,
+      caller: typeof arn === "string" && arn !== "" ? callerFromArn(arn) : UNKNOWN_CALLER,
+      inputTokens,
+      outputTokens,
+      cacheReadInputTokens,
+      cacheWriteInputTokens,
+      errorCode: typeof errorCode === "string" && errorCode !== "" ? errorCode : null,
+      latencyMs: latencyFromOutputBody(child(output, "outputBodyJson")),
+    },
+  };
+}
+
+/** Parses one line (or one whole JSON document) of log text. */
+export function parseRecordLine(line: string): ParsedRecord {
+  let record: unknown;
+  try {
+    record = JSON.parse(line);
+  } catch {
+    return { ok: false, reason: "malformed" };
+  }
+  return factsFromRecord(record);
+}

@@ -1,0 +1,147 @@
+/** Latency percentiles and cost projections. Pure functions. */
+import type { LatencySummary, ReportWindow } from "./types";
+
+const HOUR_MS = 3_600_000;
+const DAY_MS = 24 * HOUR_MS;
+/** The month length AWS bills with (8,760 hours / 12). */
+export const HOURS_PER_MONTH = 730;
+/** Days that show less than this are too partial to stand for a whole day in the trend fit. */
+const MIN_HOURS_FOR_TREND_DAY = 12;
+const MIN_DAYS_FOR_TREND = 3;
+
+/** Nearest-rank percentile: the smallest sample with at least p% of samples at or below it. */
+export function nearestRank(sortedAscending: readonly number[], percent: number): number | null {
+  if (sortedAscending.length === 0) return null;
+  const rank = Math.max(1, Math.ceil((percent / 100) * sortedAscending.length));
+  return sortedAscending[rank - 1];
+}
+
+export function summarizeLatency(samples: readonly number[], from: LatencySummary["from"]): LatencySummary {
+  const sorted = Float64Array.from(samples).sort();
+  const values = Array.from(sorted);
+  const sum = values.reduce((total, value) => total + value, 0);
+  return {
+    samples: values.length,
+    avg: values.length === 0 ? null : sum / values.length,
+    p50: nearestRank(values, 50),
+    p90: nearestRank(values, 90),
+    p99: nearestRank(values, 99),
+    max: values.length === 0 ? null : values[values.length - 1],
+    from,
+  };
+}
+
+/** Least-squares line y = intercept + slope * x; null with fewer than two distinct x. */
+export function fitLine(points: ReadonlyArray<{ x: number; y: number }>): { intercept: number; slope: number } | null {
+  const n = points.length;
+  if (n < 2) return null;
+  const meanX = points.reduce((sum, p) => sum + p.x, 0) / n;
+  const meanY = points.reduce((sum, p) => sum + p.y, 0) / n;
+  let sxx = 0;
+  let sxy = 0;
+  for (const p of points) {
+    sxx += (p.x - meanX) ** 2;
+    sxy += (p.x - meanX) * (p.y - meanY);
+  }
+  if (sxx === 0) return null;
+  const slope = sxy / sxx;
+  return { intercept: meanY - slope * meanX, slope };
+}
+
+export interface HourlyCost {
+  startMs: number;
+  costUsd: number;
+}
+
+export interface MonthEndEstimate {
+  /** Calendar month (UTC) of the window's end, `YYYY-MM`. */
+  month: string;
+  /** Cost seen in the window within that month. */
+  observedCostUsd: number;
+  /** Trend-line cost for the parts of the month the window does not cover. */
+  estimatedRestUsd: number;
+  totalUsd: number;
+}
+
+export interface Projection {
+  /** Window cost / window hours x 730. */
+  linearMonthlyCostUsd: number | null;
+  /** The next 730 hours along a least-squares line through daily cost (negative days count as 0). */
+  trendMonthlyCostUsd: number | null;
+  /** Trend slope, USD per day per day. */
+  trendSlopeUsdPerDay: number | null;
+  /** Number of days the trend was fitted on. */
+  trendDays: number;
+  monthEnd: MonthEndEstimate | null;
+  notes: string[];
+}
+
+export function linearMonthlyCost(costUsd: number, windowHours: number): number | null {
+  return windowHours > 0 ? (costUsd / windowHours) * HOURS_PER_MONTH : null;
+}
+
+/** Daily cost normalised to a full day, so a partly covered first or last day does not bend the line. */
+function dailyRates(hourly: readonly HourlyCost[]): Array<{ dayStartMs: number; hours: number; costPerDay: number }> {
+  const days = new Map<number, { hours: number; cost: number }>();
+  for (const hour of hourly) {
+    const dayStartMs = Math.floor(hour.startMs / DAY_MS) * DAY_MS;
+    const day = days.get(dayStartMs) ?? { hours: 0, cost: 0 };
+    day.hours += 1;
+    day.cost += hour.costUsd;
+    days.set(dayStartMs, day);
+  }
+  return [...days.entries()]
+    .filter(([, day]) => day.hours >= MIN_HOURS_FOR_TREND_DAY)
+    .map(([dayStartMs, day]) => ({ dayStartMs, hours: day.hours, costPerDay: (day.cost * 24) / day.hours }))
+    .sort((a, b) => a.dayStartMs - b.dayStartMs);
+}
+
+/** Cost over [fromMs, toMs) along a daily-rate line, summed hour by hour, never below zero. */
+function costAlongLine(line: { intercept: number; slope: number }, fromMs: number, toMs: number): number {
+  let total = 0;
+  for (let startMs = fromMs; startMs < toMs; startMs += HOUR_MS) {
+    const hours = Math.min(HOUR_MS, toMs - startMs) / HOUR_MS;
+    const midDay = (startMs + (hours * HOUR_MS) / 2) / DAY_MS;
+    total += (Math.max(0, line.intercept + line.slope * midDay) / 24) * hours;
+  }
+  return total;
+}
+
+/**
+ * The two monthly figures the report shows: a linear extrapolation of the
+ * window, and a trend line fitted over daily cost with the month-end estimate.
+ */
+export function projectCost(hourly: readonly HourlyCost[], window: ReportWindow, totalCostUsd: number): Projection {
+  const windowHours = (window.end.getTime() - window.start.getTime()) / HOUR_MS;
+  const days = dailyRates(hourly);
+  const notes: string[] = [];
+  // x is the day midpoint in days since the epoch, so the line can be evaluated at any instant.
+  const line = days.length >= MIN_DAYS_FOR_TREND ? fitLine(days.map((day) => ({ x: (day.dayStartMs + DAY_MS / 2) / DAY_MS, y: day.costPerDay }))) : null;
+  if (!line) {
+    notes.push(`The trend projection needs at least ${MIN_DAYS_FOR_TREND} days with ${MIN_HOURS_FOR_TREND_DAY}+ hours of data; use --hours 72 or more.`);
+  }
+  const endMs = window.end.getTime();
+  let monthEnd: MonthEndEstimate | null = null;
+  if (line) {
+    const lastInstant = new Date(endMs - 1);
+    const monthStartMs = Date.UTC(lastInstant.getUTCFullYear(), lastInstant.getUTCMonth(), 1);
+    const nextMonthStartMs = Date.UTC(lastInstant.getUTCFullYear(), lastInstant.getUTCMonth() + 1, 1);
+    const observedCostUsd = hourly.filter((hour) => hour.startMs >= monthStartMs).reduce((sum, hour) => sum + hour.costUsd, 0);
+    const firstObservedMs = Math.max(monthStartMs, window.start.getTime());
+    const estimatedRestUsd = costAlongLine(line, monthStartMs, firstObservedMs) + costAlongLine(line, endMs, nextMonthStartMs);
+    monthEnd = {
+      month: new Date(monthStartMs).toISOString().slice(0, 7),
+      observedCostUsd,
+      estimatedRestUsd,
+      totalUsd: observedCostUsd + estimatedRestUsd,
+    };
+  }
+  return {
+    linearMonthlyCostUsd: linearMonthlyCost(totalCostUsd, windowHours),
+    trendMonthlyCostUsd: line ? costAlongLine(line, endMs, endMs + HOURS_PER_MONTH * HOUR_MS) : null,
+    trendSlopeUsdPerDay: line ? line.slope : null,
+    trendDays: line ? days.length : 0,
+    monthEnd,
+    notes,
+  };
+}
