@@ -119,7 +119,7 @@ export const SCAN_COLUMNS = {
 export interface ScanQueryOptions {
   /** Also group by `identity.arn` (only for `--group-by caller`: it multiplies the rows). */
   byCaller: boolean;
-  /** Half-open bounds in epoch ms. StartQuery's own range is whole seconds and inclusive at both ends, so adjacent sub-windows would count boundary events twice without this filter. */
+  /** Half-open bounds in epoch ms (see withWindowFilter). */
   startMs?: number;
   endMs?: number;
 }
@@ -131,16 +131,25 @@ export interface ScanQueryOptions {
  * threshold and at least 1 above it; least(..., 1) caps it at 1.
  */
 export function buildScanQuery(options: ScanQueryOptions): string {
-  const bounds: string[] = [];
-  if (options.startMs !== undefined) bounds.push(`toMillis(@timestamp) >= ${options.startMs}`);
-  if (options.endMs !== undefined) bounds.push(`toMillis(@timestamp) < ${options.endMs}`);
   const groups = ["bin(1h)", "modelId", "longContext", ...(options.byCaller ? ["identity.arn"] : [])];
-  return pipeline(
-    ...(bounds.length > 0 ? [`filter ${bounds.join(" and ")}`] : []),
+  const query = pipeline(
     ...NORMALISED_COUNTS,
     `fields least(floor((inTok + cacheReadTok + cacheWriteTok) / ${LONG_CONTEXT_THRESHOLD_TOKENS + 1}), 1) as longContext`,
     `${USAGE_STATS} by ${groups.join(", ")}`,
   );
+  return withWindowFilter(query, options.startMs, options.endMs);
+}
+
+/**
+ * The query restricted to events in `[startMs, endMs)`. StartQuery's own range
+ * is whole seconds, inclusive at both ends, so on its own it would count an
+ * event on the boundary of two adjacent sub-windows twice.
+ */
+export function withWindowFilter(queryString: string, startMs?: number, endMs?: number): string {
+  const bounds: string[] = [];
+  if (startMs !== undefined) bounds.push(`toMillis(@timestamp) >= ${startMs}`);
+  if (endMs !== undefined) bounds.push(`toMillis(@timestamp) < ${endMs}`);
+  return bounds.length > 0 ? pipeline(`filter ${bounds.join(" and ")}`, queryString) : queryString;
 }
 
 const costProxy =

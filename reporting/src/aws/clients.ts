@@ -1,0 +1,161 @@
+/**
+ * AWS clients for the online report, and the translation of expected AWS
+ * failures (credentials, access, missing resources, throttling) into
+ * OperationalErrors that say what happened and what to do.
+ */
+import { CloudWatchClient } from "@aws-sdk/client-cloudwatch";
+import { CloudWatchLogsClient } from "@aws-sdk/client-cloudwatch-logs";
+import { OperationalError } from "../errors";
+
+export interface AwsClients {
+  region: string;
+  logs: CloudWatchLogsClient;
+  cloudwatch: CloudWatchClient;
+}
+
+export interface AwsClientOptions {
+  region: string;
+  /** A named profile from the shared AWS config files; the default credential chain when absent. */
+  profile?: string;
+}
+
+/**
+ * Adaptive retry: besides retrying throttling (ThrottlingException,
+ * LimitExceededException, ...) and transient faults with backoff, it slows the
+ * client's own request rate after a throttle, which matters when several
+ * Insights queries are polled at once against a per-account TPS quota.
+ */
+const RETRY_SETTINGS = { retryMode: "adaptive", maxAttempts: 6 } as const;
+
+const clientCache = new Map<string, AwsClients>();
+
+/** The clients for one region and profile, created once and reused by every source of the report. */
+export function createAwsClients({ region, profile }: AwsClientOptions): AwsClients {
+  const key = `${region}\u0000${profile ?? ""}`;
+  let clients = clientCache.get(key);
+  if (!clients) {
+    const config = { region, ...(profile ? { profile } : {}), ...RETRY_SETTINGS };
+    clients = { region, logs: new CloudWatchLogsClient(config), cloudwatch: new CloudWatchClient(config) };
+    clientCache.set(key, clients);
+  }
+  return clients;
+}
+
+/** What the report was doing when a call failed, for the message. */
+export interface AwsCallContext {
+  /** The IAM action of the call, e.g. `logs:StartQuery`. */
+  permission: string;
+  /** What it was called on, e.g. `log group /aws/bedrock/modelinvocations`. */
+  resource: string;
+  region?: string;
+}
+
+const THROTTLING_NAMES = new Set(["ThrottlingException", "Throttling", "LimitExceededException", "TooManyRequestsException", "RequestLimitExceeded"]);
+const REJECTED_CREDENTIAL_NAMES = new Set([
+  "ExpiredToken",
+  "ExpiredTokenException",
+  "UnrecognizedClientException",
+  "InvalidClientTokenId",
+  "InvalidSignatureException",
+  "SignatureDoesNotMatch",
+]);
+
+/** The IAM actions the online report calls, for hints and the README. */
+export const REQUIRED_PERMISSIONS: readonly string[] = [
+  "logs:StartQuery",
+  "logs:GetQueryResults",
+  "logs:StopQuery",
+  "cloudwatch:GetMetricData",
+];
+
+const errorName = (error: unknown): string | undefined =>
+  error instanceof Error ? error.name : undefined;
+
+export function isThrottling(error: unknown): boolean {
+  const name = errorName(error);
+  return name !== undefined && THROTTLING_NAMES.has(name);
+}
+
+/**
+ * An OperationalError for an expected AWS failure; anything unexpected is
+ * returned unchanged so its stack trace still reaches a developer.
+ */
+export function describeAwsFailure(error: unknown, context: AwsCallContext): unknown {
+  const name = errorName(error);
+  const where = context.region ? ` in ${context.region}` : "";
+  if (name === "CredentialsProviderError") {
+    return new OperationalError(
+      "No AWS credentials found.",
+      "Pass --profile <name> (or set AWS_PROFILE), run `aws sso login` for an SSO profile, or export AWS_ACCESS_KEY_ID and AWS_SECRET_ACCESS_KEY.",
+    );
+  }
+  if (name !== undefined && REJECTED_CREDENTIAL_NAMES.has(name)) {
+    return new OperationalError(
+      `AWS rejected the credentials (${name}): they are expired or invalid.`,
+      "Refresh them (`aws sso login`, or new temporary keys) and run the report again.",
+    );
+  }
+  if (name === "AccessDeniedException" || name === "AccessDenied") {
+    return new OperationalError(
+      `Access denied: the caller may not ${context.permission} on ${context.resource}${where}.`,
+      `Grant ${context.permission} to the role or user running the report; the report needs ${REQUIRED_PERMISSIONS.join(", ")}.`,
+    );
+  }
+  if (name === "ResourceNotFoundException") {
+    return new OperationalError(
+      `Not found: ${context.resource}${where}.`,
+      "Invocation logging may not be deployed yet (run `pulumi up`), or the report is looking in the wrong region (--region, or the stack's region output).",
+    );
+  }
+  if (isThrottling(error)) {
+    return new OperationalError(
+      `AWS kept throttling ${context.permission} on ${context.resource}${where} after several retries (${name}).`,
+      "Other Logs Insights queries may be using the account's concurrent-query quota: wait a minute, or lower the report's concurrency.",
+    );
+  }
+  return error;
+}
+
+/** A sleep that ends early, with the signal's reason, when the signal aborts. */
+export function abortableSleep(ms: number, signal?: AbortSignal): Promise<void> {
+  return new Promise((resolve, reject) => {
+    if (signal?.aborted) {
+      reject(signal.reason);
+      return;
+    }
+    const onAbort = () => {
+      clearTimeout(timer);
+      reject(signal?.reason);
+    };
+    const timer = setTimeout(() => {
+      signal?.removeEventListener("abort", onAbort);
+      resolve();
+    }, ms);
+    signal?.addEventListener("abort", onAbort, { once: true });
+  });
+}
+
+export interface ThrottleRetryOptions {
+  /** First delay; doubles on every further throttle. */
+  baseDelayMs: number;
+  /** Retries after the first try. */
+  retries: number;
+  signal?: AbortSignal;
+}
+
+/**
+ * Retries a call while AWS throttles it. The SDK's own retries already cover
+ * short bursts; this outer loop waits longer, because the Logs Insights
+ * concurrent-query quota (LimitExceededException on StartQuery) is held by
+ * queries that run for seconds to minutes, often other people's.
+ */
+export async function retryThrottled<T>(call: () => Promise<T>, options: ThrottleRetryOptions): Promise<T> {
+  for (let attempt = 0; ; attempt += 1) {
+    try {
+      return await call();
+    } catch (error) {
+      if (!isThrottling(error) || attempt >= options.retries) throw error;
+      await abortableSleep(options.baseDelayMs * 2 ** attempt, options.signal);
+    }
+  }
+}
