@@ -16,3 +16,4 @@ export const archivePrefix = logging.archiveRecordsPrefix;
 export const roleArn = logging.role.arn;
 export const logRetentionDays = settings.logging.logRetentionDays;
 export const archiveRetentionDays = settings.logging.archiveRetentionDays;
+export const archiveForceDestroy = settings.logging.forceDestroy;

@@ -1,0 +1,47 @@
+import { S3Client } from "@aws-sdk/client-s3";
+import { spawn } from "node:child_process";
+import { createInterface } from "node:readline/promises";
+import { buildCleanupCli, CleanupError, type CommandResult } from "./cli";
+
+const PROJECT_ROOT = `${__dirname}/../..`;
+
+function runPulumi(args: string[], { interactive }: { interactive: boolean }): Promise<CommandResult> {
+  return new Promise((resolve) => {
+    const child = spawn("pulumi", args, { cwd: PROJECT_ROOT, stdio: interactive ? "inherit" : ["ignore", "pipe", "pipe"] });
+    let stdout = "";
+    let stderr = "";
+    child.stdout?.on("data", (chunk: Buffer) => (stdout += chunk.toString()));
+    child.stderr?.on("data", (chunk: Buffer) => (stderr += chunk.toString()));
+    child.on("error", (error: NodeJS.ErrnoException) =>
+      resolve({ code: 127, stdout, stderr: error.code === "ENOENT" ? "the Pulumi CLI (pulumi) is not installed or not on PATH" : error.message }),
+    );
+    child.on("close", (code) => resolve({ code: code ?? 1, stdout, stderr }));
+  });
+}
+
+async function ask(question: string): Promise<string | undefined> {
+  if (!process.stdin.isTTY) return undefined;
+  const terminal = createInterface({ input: process.stdin, output: process.stderr });
+  try {
+    return await terminal.question(question);
+  } finally {
+    terminal.close();
+  }
+}
+
+buildCleanupCli({
+  pulumi: runPulumi,
+  s3For: (region, profile) => new S3Client({ region, ...(profile ? { profile } : {}) }),
+  ask,
+  out: (line) => console.log(line),
+  err: (line) => console.error(line),
+})
+  .parseAsync(process.argv.slice(2))
+  .catch((error: unknown) => {
+    if (error instanceof CleanupError) {
+      console.error(error.message);
+      process.exitCode = error.exitCode;
+      return;
+    }
+    throw error;
+  });
