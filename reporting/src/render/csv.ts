@@ -1,0 +1,19 @@
+/**
+ * CSV for spreadsheets: one row per group (model, family or caller) with raw
+ * numbers. An unpriced model has an empty cost, never 0.
+ */
+import { stringify } from "csv-stringify/sync";
+import type { UsageReport } from "../report";
+
+const USAGE_COLUMNS = ["invocations", "errors", "errorRate", "inputTokens", "outputTokens", "cacheReadInputTokens", "cacheWriteInputTokens", "costUsd", "unpricedInvocations"];
+
+export function renderCsv(report: UsageReport): string {
+  const window = { windowStart: report.window.start, windowEnd: report.window.end, pricingAsOf: report.pricing.asOf, complete: report.complete };
+  if (report.groupBy === "caller") {
+    return stringify((report.byCaller ?? []).map((entry) => ({ ...window, ...entry })), { header: true, columns: [...Object.keys(window), "caller", ...USAGE_COLUMNS] });
+  }
+  if (report.groupBy === "family") {
+    return stringify(report.byFamily.map((entry) => ({ ...window, ...entry })), { header: true, columns: [...Object.keys(window), "family", ...USAGE_COLUMNS] });
+  }
+  return stringify(report.byModel.map((entry) => ({ ...window, ...entry })), { header: true, columns: [...Object.keys(window), "modelId", "family", "priced", ...USAGE_COLUMNS] });
+}

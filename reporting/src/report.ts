@@ -1,0 +1,173 @@
+/**
+ * The report model: the one data path from a SourceResult (whatever the
+ * source) to what every renderer prints. Its JSON form is the public contract
+ * documented in the README.
+ */
+import { summarizeUsage, type Breakdown, type CallerBreakdown, type FamilyBreakdown, type ModelBreakdown, type SeriesPoint } from "./aggregate";
+import { PRICE_CATALOG, type PricingOverrides, type UnpricedReason } from "./pricing";
+import { projectCost, type Projection } from "./stats";
+import type { LatencySummary, MetricErrorCounts, ReportWindow, SourceName, SourceResult } from "./types";
+
+export type GroupBy = "model" | "family" | "caller";
+
+/** Logs Insights charges per GB scanned (us-east-1, 2026). */
+export const INSIGHTS_USD_PER_GB_SCANNED = 0.005;
+const BYTES_PER_GB = 1024 ** 3;
+const HOUR_MS = 3_600_000;
+
+/** A cost of null means nothing in the group could be priced: shown as unpriced, never as $0. */
+export type ReportBreakdown<T extends Breakdown> = Omit<T, "costUsd"> & { costUsd: number | null };
+
+export interface SeriesEntry extends Omit<SeriesPoint, "startMs" | "costUsd"> {
+  costUsd: number | null;
+  errorRate: number | null;
+}
+
+export interface UsageReport {
+  window: { start: string; end: string; hours: number };
+  source: SourceName;
+  /** False when part of the window could not be read: the figures are then a lower bound. */
+  complete: boolean;
+  groupBy: GroupBy;
+  pricing: {
+    asOf: string;
+    currency: "USD";
+    unit: "per 1M tokens";
+    sources: string[];
+    assumptions: string[];
+    overrides: { file: string; asOf: string | null; discountPercent: number | null } | null;
+  };
+  totals: ReportBreakdown<Breakdown>;
+  byFamily: Array<ReportBreakdown<FamilyBreakdown>>;
+  byModel: ModelBreakdown[];
+  /** Present when the source saw callers (always for --logs; Insights only with --group-by caller). */
+  byCaller: Array<ReportBreakdown<CallerBreakdown>> | null;
+  latencyMs: LatencySummary;
+  /** Client/server errors and throttles from CloudWatch metrics; null offline. */
+  metricErrors: MetricErrorCounts | null;
+  projection: Projection;
+  hourly: SeriesEntry[];
+  daily: SeriesEntry[];
+  unpricedModels: Array<{ modelId: string; reason: UnpricedReason; invocations: number }>;
+  longContext: { appliedPerRequest: boolean; invocationsWithoutRequestDetail: number };
+  scan: { queries: number; bytesScanned: number; recordsScanned: number; recordsMatched: number; costUsd: number } | null;
+  skipped: { malformed: number } & Record<string, number>;
+  notes: string[];
+}
+
+export interface BuildReportOptions {
+  window: ReportWindow;
+  groupBy: GroupBy;
+  overrides?: PricingOverrides;
+}
+
+/** Money to the micro-dollar: enough for per-request costs, free of float noise. */
+export function roundUsd(value: number): number {
+  return Math.round(value * 1e6) / 1e6;
+}
+
+function roundMoney<T extends { costUsd: number | null; invocations: number; unpricedInvocations: number }>(entry: T): Omit<T, "costUsd"> & { costUsd: number | null } {
+  const nothingPriced = entry.invocations > 0 && entry.unpricedInvocations === entry.invocations;
+  return { ...entry, costUsd: entry.costUsd === null || nothingPriced ? null : roundUsd(entry.costUsd) };
+}
+
+function toSeries(points: SeriesPoint[]): SeriesEntry[] {
+  return points.map(({ startMs: _startMs, ...point }) => ({
+    ...roundMoney(point),
+    errorRate: point.invocations === 0 ? null : point.errors / point.invocations,
+  }));
+}
+
+const UNPRICED_REASON_TEXT: Record<UnpricedReason, string> = {
+  unknownModel: "not in the price catalog",
+  unmappedApplicationProfile: "an application inference profile with no model mapping",
+  noGlobalRate: "a global. profile the catalog has no global rate for",
+};
+
+function pricingNotes(byModel: ModelBreakdown[], overrides: PricingOverrides | undefined): string[] {
+  const notes: string[] = [];
+  for (const model of byModel.filter((entry) => !entry.priced)) {
+    notes.push(
+      `Unpriced: ${model.modelId} (${model.invocations} invocations) is ${UNPRICED_REASON_TEXT[model.unpricedReason as UnpricedReason]}; its tokens are counted, its cost is not. Add it with --pricing.`,
+    );
+  }
+  for (const model of byModel.filter((entry) => entry.unpricedInvocations > 0 && entry.priced)) {
+    notes.push(`Unpriced: ${model.unpricedInvocations} invocations of ${model.modelId} carry cache tokens the catalog has no rate for; their cost is left out.`);
+  }
+  for (const model of byModel.filter((entry) => entry.priceConfirmed === false)) {
+    notes.push(`Unconfirmed price: ${model.modelId} is priced at the catalog's rate, which its sources disagree on; set the rate you pay with --pricing.`);
+  }
+  if (overrides) notes.push(`Prices adjusted by ${overrides.label}${overrides.asOf ? ` (as of ${overrides.asOf})` : ""}.`);
+  return notes;
+}
+
+export function buildReport(source: SourceResult, options: BuildReportOptions): UsageReport {
+  const { window, overrides } = options;
+  const hours = (window.end.getTime() - window.start.getTime()) / HOUR_MS;
+  const summary = summarizeUsage(source.rows, window, overrides);
+  const projection = projectCost(
+    summary.hourly.map((hour) => ({ startMs: hour.startMs, costUsd: hour.costUsd })),
+    window,
+    summary.totals.costUsd,
+  );
+  const hasCallers = source.rows.some((row) => row.caller !== null);
+  const appliedPerRequest = source.rows.every((row) => row.context !== "unknown");
+  const notes = [...source.notes];
+  if (!source.complete) notes.unshift("INCOMPLETE: part of the window could not be read; every figure below is a lower bound.");
+  notes.push(...pricingNotes(summary.byModel, overrides));
+  if (summary.longContextUnknownInvocations > 0) {
+    notes.push(
+      `Long-context rates could not be applied to ${summary.longContextUnknownInvocations} Sonnet 4 / 4.5 invocations: the source gave only aggregates, so they are priced at standard rates (a lower bound).`,
+    );
+  }
+  if (summary.totals.unpricedInvocations > 0) {
+    notes.push(`Costs and projections leave out ${summary.totals.unpricedInvocations} unpriced invocations.`);
+  }
+  notes.push(...projection.notes);
+  const latency = source.latency ?? { samples: 0, avg: null, p50: null, p90: null, p99: null, max: null, from: "logs" as const };
+  if (latency.from === "logs") {
+    notes.push(`Latency from ${latency.samples} log record bodies (Converse and streaming records with inline bodies); plain InvokeModel records carry none.`);
+  }
+  if (options.groupBy === "caller" && !hasCallers) notes.push("This source reported no callers, so there is no by-caller breakdown.");
+
+  return {
+    window: { start: window.start.toISOString(), end: window.end.toISOString(), hours },
+    source: source.source,
+    complete: source.complete,
+    groupBy: options.groupBy,
+    pricing: {
+      asOf: overrides?.asOf ?? PRICE_CATALOG.asOf,
+      currency: PRICE_CATALOG.currency,
+      unit: PRICE_CATALOG.unit,
+      sources: PRICE_CATALOG.sources,
+      assumptions: PRICE_CATALOG.assumptions,
+      overrides: overrides ? { file: overrides.label, asOf: overrides.asOf ?? null, discountPercent: overrides.discountPercent ?? null } : null,
+    },
+    totals: roundMoney(summary.totals),
+    byFamily: summary.byFamily.map(roundMoney),
+    byModel: summary.byModel.map((model) => ({ ...model, costUsd: model.costUsd === null ? null : roundUsd(model.costUsd) })),
+    byCaller: hasCallers ? summary.byCaller.map(roundMoney) : null,
+    latencyMs: latency,
+    metricErrors: source.metricErrors,
+    projection: {
+      ...projection,
+      linearMonthlyCostUsd: projection.linearMonthlyCostUsd === null ? null : roundUsd(projection.linearMonthlyCostUsd),
+      trendMonthlyCostUsd: projection.trendMonthlyCostUsd === null ? null : roundUsd(projection.trendMonthlyCostUsd),
+      monthEnd: projection.monthEnd && {
+        month: projection.monthEnd.month,
+        observedCostUsd: roundUsd(projection.monthEnd.observedCostUsd),
+        estimatedRestUsd: roundUsd(projection.monthEnd.estimatedRestUsd),
+        totalUsd: roundUsd(projection.monthEnd.totalUsd),
+      },
+    },
+    hourly: toSeries(summary.hourly),
+    daily: toSeries(summary.daily),
+    unpricedModels: summary.byModel
+      .filter((model) => !model.priced)
+      .map((model) => ({ modelId: model.modelId, reason: model.unpricedReason as UnpricedReason, invocations: model.invocations })),
+    longContext: { appliedPerRequest, invocationsWithoutRequestDetail: summary.longContextUnknownInvocations },
+    scan: source.scan && { ...source.scan, costUsd: roundUsd((source.scan.bytesScanned / BYTES_PER_GB) * INSIGHTS_USD_PER_GB_SCANNED) },
+    skipped: { ...source.skipped, malformed: source.skipped.malformed ?? 0 },
+    notes,
+  };
+}
