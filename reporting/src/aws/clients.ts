@@ -110,7 +110,7 @@ export function describeAwsFailure(error: unknown, context: AwsCallContext): unk
   if (isThrottling(error)) {
     return new OperationalError(
       `AWS kept throttling ${context.permission} on ${context.resource}${where} after several retries (${name}).`,
-      "Other Logs Insights queries may be using the account's concurrent-query quota: wait a minute, or lower the report's concurrency.",
+      "Other Logs Insights queries may be using the account's concurrent-query quota (30 at once): wait a minute and run the report again.",
     );
   }
   return error;
