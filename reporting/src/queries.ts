@@ -64,14 +64,17 @@ export const COST_PROXY_WEIGHTS = { input: 1, output: 5, cacheWrite: 1.25, cache
  * extracts a limited number of fields from one JSON event (200), and the token
  * counts come after the request/response bodies in the record, so a long
  * inline body can hide them; the queries fall back to these. Each capture
- * group name is the fallback field's name.
+ * group name is the fallback field's name. The leftmost match wins, so a
+ * pattern must not match look-alikes in a body: JSON inside text is escaped
+ * (`\"inputTokenCount\"`), and the error code only takes AWS exception names,
+ * since a tool call's input may well carry its own `"errorCode": "E42"`.
  */
 export const RAW_FALLBACK_PATTERNS = {
   inputTokens: String.raw`/"inputTokenCount":\s*(?<rawInputTokens>\d+)/`,
   outputTokens: String.raw`/"outputTokenCount":\s*(?<rawOutputTokens>\d+)/`,
   cacheReadTokens: String.raw`/"cacheReadInputTokenCount":\s*(?<rawCacheReadTokens>\d+)/`,
   cacheWriteTokens: String.raw`/"cacheWriteInputTokenCount":\s*(?<rawCacheWriteTokens>\d+)/`,
-  errorCode: String.raw`/"errorCode":\s*"(?<rawErrorCode>[^"]+)"/`,
+  errorCode: String.raw`/"errorCode":\s*"(?<rawErrorCode>[A-Z][A-Za-z]*Exception)"/`,
   converseLatencyMs: String.raw`/"metrics":\s*\{\s*"latencyMs":\s*(?<rawConverseLatencyMs>\d+)/`,
   streamLatencyMs: String.raw`/"amazon-bedrock-invocationMetrics":\s*\{[^}]*"invocationLatency":\s*(?<rawStreamLatencyMs>\d+)/`,
 } as const;

@@ -183,4 +183,12 @@ describe("fallbacks for fields Logs Insights may not extract from long records",
     expect(toRegExp(RAW_FALLBACK_PATTERNS.streamLatencyMs).exec(message)?.groups?.rawStreamLatencyMs).to.equal("2345");
     expect(toRegExp(RAW_FALLBACK_PATTERNS.errorCode).exec(message)?.groups?.rawErrorCode).to.equal("ThrottlingException");
   });
+
+  it("the error code pattern ignores an errorCode a tool call carries in the request body", () => {
+    const message = JSON.stringify({
+      modelId: "anthropic.claude-3-haiku-20240307-v1:0",
+      input: { inputBodyJson: { messages: [{ role: "assistant", content: [{ toolUse: { name: "lookup", input: { errorCode: "E42" } } }] }] } },
+    });
+    expect(toRegExp(RAW_FALLBACK_PATTERNS.errorCode).exec(message)).to.equal(null);
+  });
 });
