@@ -1,0 +1,214 @@
+/**
+ * The CloudWatch dashboard body, built from plain data so it can be checked
+ * without Pulumi. Every per-model series comes from a SEARCH expression over
+ * the ModelId dimension, never from a list of model IDs: new models and
+ * `us.`/`global.` inference profiles appear as soon as they are used.
+ */
+import type { PriceCatalog } from "../reporting/src/pricing/catalog";
+import { findSavedQuery } from "../reporting/src/queries";
+import { costTerms, FAMILIES, TOKEN_METRICS } from "./cost-expressions";
+
+export const GRID_COLUMNS = 24;
+
+export interface DashboardSpec {
+  region: string;
+  logGroupName: string;
+  /** Seconds per data point on the metric graphs. */
+  periodSeconds: number;
+  /** How far back the dashboard looks when opened. */
+  rangeHours: number;
+  catalog: PriceCatalog;
+}
+
+export interface MetricExpression {
+  expression: string;
+  id: string;
+  label?: string;
+  visible?: boolean;
+}
+
+export interface Widget {
+  type: "metric" | "log" | "text";
+  x: number;
+  y: number;
+  width: number;
+  height: number;
+  properties: Record<string, unknown>;
+}
+
+export interface DashboardBody {
+  start: string;
+  periodOverride: "inherit" | "auto";
+  widgets: Widget[];
+}
+
+const NAMESPACE_BY_MODEL = "{AWS/Bedrock,ModelId}";
+// Delivery metrics are published without dimensions ("across all model IDs").
+const NAMESPACE_DIMENSIONLESS = "{AWS/Bedrock}";
+
+/** One series per model ID in use. */
+export function perModel(metric: string, statistic: string, periodSeconds: number): string {
+  return `SEARCH('${NAMESPACE_BY_MODEL} MetricName="${metric}"', '${statistic}', ${periodSeconds})`;
+}
+
+function anyOf(metrics: readonly string[]): string {
+  return metrics.length === 1 ? `MetricName="${metrics[0]}"` : `(${metrics.map((m) => `MetricName="${m}"`).join(" OR ")})`;
+}
+
+/** The sum over every model of one metric: a single series. */
+function allModels(metric: string, periodSeconds: number): string {
+  return `SUM(${perModel(metric, "Sum", periodSeconds)})`;
+}
+
+interface Placement {
+  width: number;
+  height: number;
+}
+
+/** Lays widgets out left to right, wrapping at the 24-column grid. */
+function layout(items: { placement: Placement; widget: Omit<Widget, "x" | "y" | "width" | "height"> }[]): Widget[] {
+  const widgets: Widget[] = [];
+  let x = 0;
+  let y = 0;
+  let rowHeight = 0;
+  for (const { placement, widget } of items) {
+    if (x + placement.width > GRID_COLUMNS) {
+      x = 0;
+      y += rowHeight;
+      rowHeight = 0;
+    }
+    widgets.push({ ...widget, x, y, width: placement.width, height: placement.height });
+    x += placement.width;
+    rowHeight = Math.max(rowHeight, placement.height);
+  }
+  return widgets;
+}
+
+function graph(spec: DashboardSpec, title: string, metrics: MetricExpression[], extra: Record<string, unknown> = {}) {
+  return {
+    type: "metric" as const,
+    properties: {
+      title,
+      region: spec.region,
+      view: "timeSeries",
+      stacked: false,
+      period: spec.periodSeconds,
+      metrics: metrics.map((metric) => [metric]),
+      ...extra,
+    },
+  };
+}
+
+const HALF: Placement = { width: 12, height: 6 };
+const THIRD: Placement = { width: 8, height: 6 };
+
+export function buildDashboardBody(spec: DashboardSpec): DashboardBody {
+  const period = spec.periodSeconds;
+  const costPeriod = 3600;
+  const terms = costTerms(spec.catalog, costPeriod);
+  const costMetrics: MetricExpression[] = [
+    ...terms.map((term, index) => ({ expression: term.expression, id: `c${index}`, visible: false })),
+    ...FAMILIES.filter((family) => terms.some((term) => term.family === family)).map((family) => ({
+      expression: `SUM([${terms.flatMap((term, index) => (term.family === family ? [`c${index}`] : [])).join(", ")}])`,
+      id: `family${family}`,
+      label: `${family} (USD per hour)`,
+    })),
+  ];
+  const recentInvocations = findSavedQuery("recent-invocations");
+  if (recentInvocations === undefined) throw new Error("the saved query 'recent-invocations' is missing from reporting/src/queries.ts");
+
+  const errorsId = (name: string) => allModels(name, period);
+  const widgets = layout([
+    {
+      placement: { width: GRID_COLUMNS, height: 2 },
+      widget: {
+        type: "text",
+        properties: {
+          markdown:
+            `## Claude on Bedrock\nInvocations, tokens, latency and errors per model ID, from the AWS/Bedrock metrics. ` +
+            `Estimated cost uses the catalog as of ${spec.catalog.asOf} at standard rates (no long-context premium, unconfirmed and unknown models excluded); ` +
+            "`npm run report` computes exact costs.",
+        },
+      },
+    },
+    {
+      placement: THIRD,
+      widget: graph(spec, "Invocations", [
+        { expression: allModels("Invocations", period), id: "total", label: "All models" },
+        { expression: perModel("Invocations", "Sum", period), id: "byModel", label: "" },
+      ], { stat: "Sum" }),
+    },
+    { placement: THIRD, widget: graph(spec, "Input tokens", [{ expression: perModel("InputTokenCount", "Sum", period), id: "input", label: "" }]) },
+    { placement: THIRD, widget: graph(spec, "Output tokens", [{ expression: perModel("OutputTokenCount", "Sum", period), id: "output", label: "" }]) },
+    {
+      placement: THIRD,
+      widget: graph(spec, "Latency, average and p99 (ms)", [
+        { expression: perModel("InvocationLatency", "Average", period), id: "avgLatency", label: "avg" },
+        { expression: perModel("InvocationLatency", "p99", period), id: "p99Latency", label: "p99" },
+      ]),
+    },
+    {
+      placement: THIRD,
+      widget: graph(spec, "Errors and throttles", [
+        { expression: errorsId("InvocationClientErrors"), id: "clientErrors", label: "Client errors" },
+        { expression: errorsId("InvocationServerErrors"), id: "serverErrors", label: "Server errors" },
+        { expression: errorsId("InvocationThrottles"), id: "throttles", label: "Throttles" },
+      ]),
+    },
+    {
+      placement: THIRD,
+      widget: graph(spec, "Error rate (%)", [
+        { expression: errorsId("InvocationClientErrors"), id: "client", visible: false },
+        { expression: errorsId("InvocationServerErrors"), id: "server", visible: false },
+        { expression: allModels("Invocations", period), id: "succeeded", visible: false },
+        // Invocations counts successful requests only, so failed ones are added back for the denominator.
+        {
+          expression: "100 * (FILL(client, 0) + FILL(server, 0)) / (FILL(succeeded, 0) + FILL(client, 0) + FILL(server, 0))",
+          id: "errorRate",
+          label: "Errors / requests (%)",
+        },
+      ], { yAxis: { left: { min: 0, max: 100 } } }),
+    },
+    {
+      placement: THIRD,
+      widget: graph(spec, "Prompt cache tokens", [
+        { expression: `SEARCH('${NAMESPACE_BY_MODEL} ${anyOf(TOKEN_METRICS.cacheRead)}', 'Sum', ${period})`, id: "cacheRead", label: "read" },
+        { expression: `SEARCH('${NAMESPACE_BY_MODEL} ${anyOf(TOKEN_METRICS.cacheWrite)}', 'Sum', ${period})`, id: "cacheWrite", label: "write" },
+      ]),
+    },
+    {
+      placement: THIRD,
+      widget: graph(spec, "Time to first token (ms, streaming)", [
+        { expression: perModel("TimeToFirstToken", "Average", period), id: "ttftAvg", label: "avg" },
+        { expression: perModel("TimeToFirstToken", "p99", period), id: "ttftP99", label: "p99" },
+      ]),
+    },
+    {
+      placement: THIRD,
+      widget: graph(spec, "Invocation log delivery failures", [
+        {
+          expression: `SEARCH('${NAMESPACE_DIMENSIONLESS} (MetricName="ModelInvocationLogsCloudWatchDeliveryFailure" OR MetricName="ModelInvocationLogsS3DeliveryFailure" OR MetricName="ModelInvocationLargeDataS3DeliveryFailure")', 'Sum', ${period})`,
+          id: "deliveryFailures",
+          label: "",
+        },
+      ]),
+    },
+    {
+      placement: { width: GRID_COLUMNS, height: 6 },
+      widget: graph(spec, "Estimated cost by model family (USD per hour)", costMetrics, { period: costPeriod, stacked: true }),
+    },
+    {
+      placement: { width: GRID_COLUMNS, height: 8 },
+      widget: {
+        type: "log",
+        properties: {
+          title: "Most recent invocations",
+          region: spec.region,
+          view: "table",
+          query: `SOURCE '${spec.logGroupName}' | ${recentInvocations.queryString.replace(/\n/g, " ")}`,
+        },
+      },
+    },
+  ]);
+  return { start: `-PT${spec.rangeHours}H`, periodOverride: "inherit", widgets };
+}
