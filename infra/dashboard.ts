@@ -99,7 +99,6 @@ function graph(spec: DashboardSpec, title: string, metrics: MetricExpression[], 
   };
 }
 
-const HALF: Placement = { width: 12, height: 6 };
 const THIRD: Placement = { width: 8, height: 6 };
 
 export function buildDashboardBody(spec: DashboardSpec): DashboardBody {
