@@ -47,7 +47,7 @@ interface ScanRowSpec {
   invocations?: number;
   errors?: number;
   inputTokens?: number;
-  longContext?: "0" | "1";
+  longContext?: string;
   caller?: string;
 }
 
@@ -144,6 +144,20 @@ describe("readUsageFromInsights", () => {
     expect(startInputs()[0].queryString).to.contain("identity.arn");
     expect(result.rows).to.have.length(1);
     expect(result.rows[0]).to.include({ caller: "arn:aws:sts::123456789012:assumed-role/App", invocations: 2 });
+  });
+
+  it("marks a row's context unknown when the long-context flag is missing, and reads 1.0 as long", async () => {
+    logsMock.on(StartQueryCommand).resolves({ queryId: "q1" });
+    logsMock.on(GetQueryResultsCommand).resolves(
+      complete([
+        scanRow({ hour: "2026-11-20 01:00:00.000", modelId: HAIKU, longContext: "" }),
+        scanRow({ hour: "2026-11-20 02:00:00.000", modelId: HAIKU, longContext: "1.0" }),
+      ]),
+    );
+
+    const result = await readUsageFromInsights(options());
+
+    expect(result.rows.map((row) => row.context)).to.deep.equal(["unknown", "long"]);
   });
 
   it("counts rows without a model ID as skipped instead of dropping them silently", async () => {

@@ -156,7 +156,13 @@ function describeSubWindow(part: SubWindow): string {
   return `${new Date(part.startMs).toISOString()} to ${new Date(part.endMs).toISOString()}`;
 }
 
-const CONTEXT_BY_FLAG: Record<string, ContextClass> = { "0": "standard", "1": "long" };
+/** The scan's longContext column: 0 or 1, however Insights prints the number ("1", "1.0"). */
+function contextClass(flag: string | undefined): ContextClass {
+  const value = flag === undefined || flag.trim() === "" ? Number.NaN : Number(flag);
+  if (value === 0) return "standard";
+  if (value >= 1) return "long";
+  return "unknown";
+}
 
 function addRow(merged: Map<string, UsageRow>, skipped: Record<string, number>, fields: Record<string, string>, byCaller: boolean): void {
   const count = (column: string): number => Number(fields[column] ?? 0) || 0;
@@ -168,7 +174,7 @@ function addRow(merged: Map<string, UsageRow>, skipped: Record<string, number>, 
     return;
   }
   const caller = byCaller ? callerFromIdentityArn(fields[SCAN_COLUMNS.caller] ?? "unknown") : null;
-  const context = CONTEXT_BY_FLAG[fields[SCAN_COLUMNS.longContext] ?? ""] ?? "unknown";
+  const context = contextClass(fields[SCAN_COLUMNS.longContext]);
   const key = [hourStartMs, modelId, caller, context].join("\u0000");
   const row = merged.get(key) ?? {
     hourStartMs, modelId, caller, context,
