@@ -124,6 +124,15 @@ describe("readMetrics", () => {
     expect(metrics.notes.join(" ")).to.match(/whole 5-minute periods/);
   });
 
+  it("rounds a requested period up to a multiple of the retained resolution", async () => {
+    cloudwatchMock.on(GetMetricDataCommand).resolves({ MetricDataResults: FULL_WEEK });
+    const twentyDaysAgo = { start: new Date("2026-11-07T00:00:00Z"), end: new Date("2026-11-08T00:00:00Z") };
+
+    await readMetrics({ cloudwatch, window: twentyDaysAgo, now: NOW, periodSeconds: 120 });
+
+    expect(sentInputs()[0].MetricDataQueries![0].MetricStat!.Period).to.equal(300);
+  });
+
   it("chooses 1-minute data up to 15 days back, 5-minute up to 63, then 1-hour", () => {
     const daysAgo = (days: number) => new Date(NOW.getTime() - days * 86_400_000);
     expect([14, 15, 16, 63, 64, 400].map((days) => retainedResolutionSeconds(daysAgo(days), NOW))).to.deep.equal([60, 60, 300, 300, 3_600, 3_600]);

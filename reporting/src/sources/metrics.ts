@@ -80,7 +80,10 @@ export async function readMetrics(options: MetricsReadOptions): Promise<MetricsR
   const resolution = retainedResolutionSeconds(options.window.start, now);
   const startS = Math.floor(options.window.start.getTime() / 1000 / resolution) * resolution;
   const endS = Math.ceil(options.window.end.getTime() / 1000 / resolution) * resolution;
-  const period = options.periodSeconds ?? Math.max(resolution, endS - startS);
+  // A period that is not a multiple of the retained resolution returns no data points at all.
+  const period = options.periodSeconds !== undefined
+    ? Math.ceil(options.periodSeconds / resolution) * resolution
+    : Math.max(resolution, endS - startS);
   const notes: string[] = [];
   if (startS * 1000 !== options.window.start.getTime() || endS * 1000 !== options.window.end.getTime()) {
     notes.push(`CloudWatch metrics cover ${new Date(startS * 1000).toISOString()} to ${new Date(endS * 1000).toISOString()}: the window widened to whole ${resolution / 60}-minute periods.`);
