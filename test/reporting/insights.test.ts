@@ -283,6 +283,16 @@ describe("readUsageFromInsights", () => {
     expect(logsMock.commandCalls(StopQueryCommand).map((call) => call.args[0].input)).to.deep.equal([{ queryId: "q-running" }]);
   });
 
+  it("starts no query once Ctrl-C was pressed", async () => {
+    const controller = new AbortController();
+    controller.abort();
+
+    const error = await rejection(readUsageFromInsights(options({ signal: controller.signal })));
+
+    expect(error.message).to.match(/^Interrupted/);
+    expect(logsMock.commandCalls(StartQueryCommand)).to.have.length(0);
+  });
+
   it("stops the other running queries when one fails", async () => {
     const month = { start: new Date("2026-10-01T00:00:00Z"), end: new Date("2026-10-31T00:00:00Z") };
     logsMock.on(StartQueryCommand).resolvesOnce({ queryId: "bad" }).resolves({ queryId: "other" });

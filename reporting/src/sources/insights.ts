@@ -253,6 +253,7 @@ class QueryRunner {
 
   private async runUnguarded(label: string, queryString: string, part: SubWindow): Promise<Record<string, string>[]> {
     const signal = this.controller.signal;
+    signal.throwIfAborted();
     const { queryId } = await this.call("logs:StartQuery", () =>
       this.options.logs.send(
         new StartQueryCommand({
