@@ -142,8 +142,8 @@ function makeRecord(random: () => number, timestampMs: number): Record<string, u
   const cacheReadInputTokens = model.caches && random() < 0.4 ? (longContext ? between(random, 60_000, 90_000) : between(random, 1_000, 30_000)) : 0;
   const cacheWriteInputTokens = model.caches && random() < 0.1 ? between(random, 1_000, 8_000) : 0;
   const failed = random() < 0.03;
-  const outputTokens = between(random, 20, 1_500);
-  const latencyMs = Math.round(model.baseLatencyMs * (0.5 + random()) + outputTokens * 12);
+  const outputTokens = between(random, 20, 1_200);
+  const latencyMs = Math.round(model.baseLatencyMs * (0.5 + random()) + outputTokens * 8);
   const input: Record<string, unknown> = {
     inputContentType: "application/json",
     inputBodyJson: { messages: [{ role: "user", content: [{ text: "Summarise the ticket." }] }] },

@@ -136,7 +136,7 @@ export function buildReport(source: SourceResult, options: BuildReportOptions): 
     complete: source.complete,
     groupBy: options.groupBy,
     pricing: {
-      asOf: overrides?.asOf ?? PRICE_CATALOG.asOf,
+      asOf: PRICE_CATALOG.asOf,
       currency: PRICE_CATALOG.currency,
       unit: PRICE_CATALOG.unit,
       sources: PRICE_CATALOG.sources,

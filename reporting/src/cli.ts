@@ -1,0 +1,155 @@
+/**
+ * The `report` command line (yargs). Everything that touches the outside
+ * world comes in through CliDeps, so tests drive the real parser with an argv
+ * array and fakes, and no AWS.
+ */
+import yargs, { type Argv } from "yargs";
+import type { createAwsClients } from "./aws/clients";
+import { runCommandsCommand } from "./commands/commands";
+import { DEFAULT_HOURS, GROUP_BY_CHOICES } from "./commands/options";
+import { runPricingCommand } from "./commands/pricing";
+import { runQueryCommand } from "./commands/query";
+import { runReportCommand } from "./commands/report";
+import { OperationalError, UsageError } from "./errors";
+import { SAVED_QUERIES } from "./queries";
+import { OUTPUT_FORMATS } from "./render";
+import type { readUsageFromInsights, runSavedQuery } from "./sources/insights";
+import type { readLogFiles } from "./sources/logfiles";
+import type { readMetrics } from "./sources/metrics";
+import type { loadStackOutputs } from "./stack-outputs";
+
+export interface CliDeps {
+  stdout(text: string): void;
+  /** Progress, warnings and errors: stdout stays clean for JSON and CSV. */
+  stderr(text: string): void;
+  setExitCode(code: number): void;
+  stdoutIsTTY: boolean;
+  env: Record<string, string | undefined>;
+  now(): Date;
+  /** The project root (where Pulumi.yaml is). */
+  cwd: string;
+  /** Aborted on Ctrl-C: running queries are stopped. */
+  signal?: AbortSignal;
+  readTextFile(path: string): Promise<string>;
+  writeTextFile(path: string, text: string): Promise<void>;
+  loadStackOutputs: typeof loadStackOutputs;
+  createAwsClients: typeof createAwsClients;
+  readUsageFromInsights: typeof readUsageFromInsights;
+  readMetrics: typeof readMetrics;
+  runSavedQuery: typeof runSavedQuery;
+  readLogFiles: typeof readLogFiles;
+}
+
+/** Options shared by every command that reads a window of data. */
+export interface CommonArgs {
+  hours?: string;
+  start?: string;
+  end?: string;
+  stack?: string;
+  outputs?: string;
+  region?: string;
+  profile?: string;
+  format?: string;
+  out?: string;
+}
+
+function windowOptions<T>(cli: Argv<T>) {
+  return cli
+    .option("hours", { type: "string", describe: `Window length in hours, ending at --end (default ${DEFAULT_HOURS})` })
+    .option("start", { type: "string", describe: "Window start, ISO-8601 (instead of --hours)" })
+    .option("end", { type: "string", describe: "Window end, ISO-8601, exclusive (default: now)" });
+}
+
+function stackOptions<T>(cli: Argv<T>) {
+  return cli
+    .option("stack", { type: "string", describe: "Pulumi stack whose outputs name the log group and region" })
+    .option("outputs", { type: "string", describe: "File with the JSON of `pulumi stack output --json` (instead of --stack)" })
+    .option("region", { type: "string", describe: "AWS region (default: the stack's region)" })
+    .option("profile", { type: "string", describe: "AWS profile from the shared config files" });
+}
+
+function outputOptions<T>(cli: Argv<T>) {
+  return cli
+    .option("format", { type: "string", describe: `Output format: ${OUTPUT_FORMATS.join(" | ")} (default table)` })
+    .option("out", { type: "string", describe: "Write to this file instead of stdout" });
+}
+
+/** Expected failures print one line (two for operational ones: what happened, what to do) and set the exit code; never a stack trace. */
+export function reportFailure(error: unknown, deps: CliDeps): void {
+  if (error instanceof UsageError) {
+    deps.stderr(`error: ${error.message}\n`);
+    deps.setExitCode(error.exitCode);
+  } else if (error instanceof OperationalError) {
+    deps.stderr(`error: ${error.message}\n${error.hint ? `  ${error.hint}\n` : ""}`);
+    deps.setExitCode(error.exitCode);
+  } else {
+    deps.stderr(`error: unexpected failure, please report it: ${error instanceof Error ? (error.stack ?? error.message) : String(error)}\n`);
+    deps.setExitCode(1);
+  }
+}
+
+function guarded<A>(deps: CliDeps, run: (args: A, deps: CliDeps) => Promise<number>) {
+  return async (args: A): Promise<void> => {
+    try {
+      deps.setExitCode(await run(args, deps));
+    } catch (error) {
+      reportFailure(error, deps);
+    }
+  };
+}
+
+export function buildCli(deps: CliDeps) {
+  return yargs()
+    .scriptName("report")
+    .usage("$0 [options]: Claude usage, cost, latency and errors on Bedrock for a time window")
+    .command(
+      "$0",
+      "Usage and cost report (default command)",
+      (cli) =>
+        outputOptions(stackOptions(windowOptions(cli)))
+          .option("logs", { type: "string", array: true, describe: "Read log records from these files/folders (.json, .jsonl, .json.gz) instead of AWS" })
+          .option("group-by", { type: "string", describe: `Breakdown: ${GROUP_BY_CHOICES.join(" | ")} (default model)` })
+          .option("pricing", { type: "string", describe: "JSON file of price overrides, added models and application profile mappings" })
+          .example("$0 --hours 168", "the last week, from the deployed stack")
+          .example("$0 --hours 168 --logs <folder> --end <ISO>", "offline, on a copy of the S3 archive"),
+      guarded(deps, runReportCommand),
+    )
+    .command(
+      "pricing",
+      "Print the price catalog with its as-of date and sources",
+      (cli) => outputOptions(cli).option("pricing", { type: "string", describe: "Show the catalog with these overrides applied" }),
+      guarded(deps, runPricingCommand),
+    )
+    .command(
+      "query <name>",
+      `Run a saved Logs Insights query and print its rows (${SAVED_QUERIES.map((query) => query.name).join(", ")})`,
+      (cli) => outputOptions(stackOptions(windowOptions(cli))).positional("name", { type: "string", demandOption: true }),
+      guarded(deps, runQueryCommand),
+    )
+    .command(
+      "commands",
+      "Print the AWS CLI commands for live metrics from the stack outputs",
+      (cli) => outputOptions(stackOptions(cli)),
+      guarded(deps, runCommandsCommand),
+    )
+    .strict()
+    .exitProcess(false)
+    .showHelpOnFail(false)
+    .version(false)
+    .help()
+    .wrap(Math.min(120, process.stdout.columns ?? 100))
+    .fail((message, error) => {
+      reportFailure(error ?? new UsageError(`${message} (see --help)`), deps);
+    });
+}
+
+/** Parses argv, runs the command and resolves with the exit code. Help text goes to deps.stdout. */
+export async function runCli(argv: string[], deps: CliDeps): Promise<number> {
+  let exitCode = 0;
+  const recording: CliDeps = { ...deps, setExitCode: (code) => (exitCode = code) };
+  await buildCli(recording).parseAsync(argv, {}, (_error, _args, output) => {
+    if (output) recording.stdout(`${output}\n`);
+  });
+  deps.setExitCode(exitCode);
+  return exitCode;
+}

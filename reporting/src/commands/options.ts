@@ -1,0 +1,59 @@
+/**
+ * Validation of the user's options: every problem becomes one UsageError line
+ * naming what was wrong and what is allowed (exit 2).
+ */
+import { UsageError } from "../errors";
+import { OUTPUT_FORMATS, type OutputFormat } from "../render";
+import type { GroupBy } from "../report";
+import type { ReportWindow } from "../types";
+
+export const DEFAULT_HOURS = 24;
+export const GROUP_BY_CHOICES: readonly GroupBy[] = ["model", "family", "caller"];
+const HOUR_MS = 3_600_000;
+/** Date only (UTC midnight), or date and time with Z or an offset: a time without a zone would depend on the machine. */
+const ISO_TIME = /^\d{4}-\d{2}-\d{2}(T\d{2}:\d{2}(:\d{2}(\.\d{1,3})?)?(Z|[+-]\d{2}:?\d{2}))?$/;
+
+export interface WindowOptions {
+  hours?: string;
+  start?: string;
+  end?: string;
+}
+
+function parseTime(option: "--start" | "--end", text: string): Date {
+  const time = ISO_TIME.test(text) ? new Date(text) : new Date(NaN);
+  if (Number.isNaN(time.getTime())) {
+    throw new UsageError(`${option} ${text}: not an ISO-8601 time; use a UTC date or time such as 2026-11-20 or 2026-11-20T09:00:00Z`);
+  }
+  return time;
+}
+
+function parseHours(text: string): number {
+  const hours = /^\s*\d+(\.\d+)?\s*$/.test(text) ? Number(text) : NaN;
+  if (!(hours > 0)) throw new UsageError(`--hours ${text}: must be a positive number of hours, e.g. 24 or 168`);
+  return hours;
+}
+
+/** The half-open window `[end - hours, end)` or `[start, end)`; `end` defaults to now. */
+export function resolveWindow(options: WindowOptions, now: Date): ReportWindow {
+  if (options.hours !== undefined && options.start !== undefined) {
+    throw new UsageError("--hours and --start cannot be combined: give --hours <n> or --start <ISO>, each with an optional --end <ISO>");
+  }
+  const end = options.end !== undefined ? parseTime("--end", options.end) : now;
+  const start = options.start !== undefined ? parseTime("--start", options.start) : new Date(end.getTime() - parseHours(options.hours ?? String(DEFAULT_HOURS)) * HOUR_MS);
+  if (end.getTime() <= start.getTime()) {
+    throw new UsageError(`--end ${end.toISOString()} is not after --start ${start.toISOString()}: the window [start, end) must not be empty`);
+  }
+  return { start, end };
+}
+
+export function parseFormat(text: string | undefined): OutputFormat {
+  const format = text ?? "table";
+  if (!(OUTPUT_FORMATS as readonly string[]).includes(format)) throw new UsageError(`--format ${format}: unknown format; allowed: ${OUTPUT_FORMATS.join(", ")}`);
+  return format as OutputFormat;
+}
+
+export function parseGroupBy(text: string | undefined): GroupBy {
+  const groupBy = text ?? "model";
+  if (!(GROUP_BY_CHOICES as readonly string[]).includes(groupBy)) throw new UsageError(`--group-by ${groupBy}: unknown grouping; allowed: ${GROUP_BY_CHOICES.join(", ")}`);
+  return groupBy as GroupBy;
+}

@@ -1,0 +1,65 @@
+/** `report pricing`: the catalog (or the effective prices with --pricing), its as-of date and sources. */
+import type { CliDeps, CommonArgs } from "../cli";
+import { PRICE_CATALOG, priceFor, type PricingOverrides, type TokenRates } from "../pricing";
+import { renderRows, type FieldRow } from "../render/rows";
+import { parseFormat } from "./options";
+import { emit, loadPricingFile, useColor } from "./shared";
+
+export interface PricingArgs extends CommonArgs {
+  pricing?: string;
+}
+
+const ROUTES = [
+  { route: "global", example: (id: string) => `global.${id}` },
+  { route: "geo / in-region", example: (id: string) => `us.${id}` },
+];
+
+function rateCells(prefix: string, rates: TokenRates | null): FieldRow {
+  return {
+    [`${prefix}input`]: rates?.input ?? null,
+    [`${prefix}output`]: rates?.output ?? null,
+    [`${prefix}cacheWrite`]: rates?.cacheWrite ?? null,
+    [`${prefix}cacheRead`]: rates?.cacheRead ?? null,
+  };
+}
+
+/** One row per model and route, with the rates a report would apply (overrides included). */
+export function priceRows(overrides?: PricingOverrides): FieldRow[] {
+  const ids = [...new Set([...PRICE_CATALOG.models.map((model) => model.baseModelId), ...Object.keys(overrides?.models ?? {})])];
+  const rows: FieldRow[] = [];
+  for (const baseModelId of ids) {
+    for (const { route, example } of ROUTES) {
+      const quote = priceFor(example(baseModelId), overrides);
+      if (!quote.priced) continue;
+      rows.push({
+        baseModelId,
+        family: quote.family,
+        route,
+        ...rateCells("", quote.rates),
+        ...rateCells("longContext.", quote.longContext?.rates ?? null),
+        note: [quote.confirmed ? "" : "UNCONFIRMED", quote.overridden ? "overridden" : "", quote.note ?? ""].filter(Boolean).join("; "),
+      });
+    }
+  }
+  return rows;
+}
+
+export async function runPricingCommand(args: PricingArgs, deps: CliDeps): Promise<number> {
+  const format = parseFormat(args.format);
+  const overrides = args.pricing === undefined ? undefined : await loadPricingFile(args.pricing, deps);
+  const asOf = PRICE_CATALOG.asOf;
+  if (format === "json") {
+    const document = { asOf, currency: PRICE_CATALOG.currency, unit: PRICE_CATALOG.unit, sources: PRICE_CATALOG.sources, assumptions: PRICE_CATALOG.assumptions, overrides: overrides ? { file: overrides.label, asOf: overrides.asOf ?? null } : null, prices: priceRows(overrides) };
+    await emit(`${JSON.stringify(document, null, 2)}\n`, args, deps);
+    return 0;
+  }
+  const footer = [
+    `Long-context rates apply to a whole request above 200,000 input + cache tokens. "-" / empty: not offered.`,
+    `Sources: ${PRICE_CATALOG.sources.join("; ")}.`,
+    ...PRICE_CATALOG.assumptions.map((assumption) => `Assumption: ${assumption}`),
+    ...(overrides ? [`Overrides: ${overrides.label}${overrides.asOf ? ` (as of ${overrides.asOf})` : ""}.`] : []),
+  ];
+  const title = `Claude on Bedrock, ${PRICE_CATALOG.currency} ${PRICE_CATALOG.unit}, as of ${asOf}`;
+  await emit(renderRows(priceRows(overrides), format, format === "table" && useColor(args, deps), title, format === "csv" ? [] : footer), args, deps);
+  return 0;
+}

@@ -1,0 +1,25 @@
+/** `report query <name>`: one saved Logs Insights query over the window, its rows printed. */
+import type { CliDeps, CommonArgs } from "../cli";
+import { UsageError } from "../errors";
+import { findSavedQuery, SAVED_QUERIES } from "../queries";
+import { renderRows } from "../render/rows";
+import { parseFormat, resolveWindow } from "./options";
+import { clientsFor, emit, loadOutputs, useColor } from "./shared";
+
+export interface QueryArgs extends CommonArgs {
+  name: string;
+}
+
+export async function runQueryCommand(args: QueryArgs, deps: CliDeps): Promise<number> {
+  const query = findSavedQuery(args.name);
+  if (!query) throw new UsageError(`query ${args.name}: no such saved query; allowed: ${SAVED_QUERIES.map((saved) => saved.name).join(", ")}`);
+  const window = resolveWindow(args, deps.now());
+  const format = parseFormat(args.format);
+  const outputs = await loadOutputs(args, deps);
+  const clients = clientsFor(args, outputs, deps);
+  deps.stderr(`Running "${query.displayName}" on ${outputs.logGroupName} in ${clients.region}...\n`);
+  const rows = await deps.runSavedQuery({ logs: clients.logs, logGroupName: outputs.logGroupName, window, query, signal: deps.signal });
+  const title = `${query.displayName}: ${window.start.toISOString()} to ${window.end.toISOString()}`;
+  await emit(renderRows(rows, format, format === "table" && useColor(args, deps), title), args, deps);
+  return 0;
+}

@@ -1,0 +1,48 @@
+/** Loading steps shared by the commands: files, stack outputs, AWS clients, where output goes. */
+import type { CliDeps, CommonArgs } from "../cli";
+import { UsageError } from "../errors";
+import type { PricingOverrides } from "../pricing";
+import { parsePricingOverrides } from "../pricing/overrides";
+import type { StackOutputs } from "../stack-outputs";
+
+function errorCode(error: unknown): string {
+  return (error as NodeJS.ErrnoException).code ?? (error as Error).message;
+}
+
+export async function loadPricingFile(path: string, deps: CliDeps): Promise<PricingOverrides> {
+  let text: string;
+  try {
+    text = await deps.readTextFile(path);
+  } catch (error) {
+    throw new UsageError(`--pricing ${path}: cannot be read (${errorCode(error)}); give a readable JSON file of price overrides`);
+  }
+  return parsePricingOverrides(text, path);
+}
+
+export async function loadOutputs(args: CommonArgs, deps: CliDeps): Promise<StackOutputs> {
+  return deps.loadStackOutputs({ stack: args.stack, outputsFile: args.outputs, cwd: deps.cwd });
+}
+
+/** The AWS clients for the region the user asked for, else the stack's. */
+export function clientsFor(args: CommonArgs, outputs: StackOutputs, deps: CliDeps) {
+  return deps.createAwsClients({ region: args.region ?? outputs.region, profile: args.profile });
+}
+
+/** Writes the rendered output to --out or stdout. */
+export async function emit(text: string, args: CommonArgs, deps: CliDeps): Promise<void> {
+  if (args.out === undefined) {
+    deps.stdout(text);
+    return;
+  }
+  try {
+    await deps.writeTextFile(args.out, text);
+  } catch (error) {
+    throw new UsageError(`--out ${args.out}: cannot be written (${errorCode(error)}); give a file path in an existing, writable folder`);
+  }
+  deps.stderr(`Wrote ${args.out}\n`);
+}
+
+/** Colour for the table format, only on a terminal, never with NO_COLOR, never into a file. */
+export function useColor(args: CommonArgs, deps: CliDeps): boolean {
+  return args.out === undefined && deps.stdoutIsTTY && (deps.env.NO_COLOR === undefined || deps.env.NO_COLOR === "");
+}
