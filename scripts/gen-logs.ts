@@ -137,9 +137,10 @@ function makeRecord(random: () => number, timestampMs: number): Record<string, u
   const model = pick(random, MODELS);
   const operation = pick(random, OPERATIONS).name;
   const caller = pick(random, CALLERS).arn(`session-${hex(random, 6)}`);
-  const longContext = model.longContext && random() < 0.02;
-  const inputTokens = longContext ? between(random, 150_000, 190_000) : between(random, 150, 6_000);
-  const cacheReadInputTokens = model.caches && random() < 0.4 ? (longContext ? between(random, 60_000, 90_000) : between(random, 1_000, 30_000)) : 0;
+  // Long-context requests: a large document plus a cached prefix, past 200,000 tokens together.
+  const longContext = model.longContext && random() < 0.03;
+  const inputTokens = longContext ? between(random, 120_000, 190_000) : between(random, 150, 6_000);
+  const cacheReadInputTokens = longContext ? between(random, 30_000, 90_000) : model.caches && random() < 0.4 ? between(random, 1_000, 30_000) : 0;
   const cacheWriteInputTokens = model.caches && random() < 0.1 ? between(random, 1_000, 8_000) : 0;
   const failed = random() < 0.03;
   const outputTokens = between(random, 20, 1_200);

@@ -49,7 +49,8 @@ export interface UsageReport {
   hourly: SeriesEntry[];
   daily: SeriesEntry[];
   unpricedModels: Array<{ modelId: string; reason: UnpricedReason; invocations: number }>;
-  longContext: { appliedPerRequest: boolean; invocationsWithoutRequestDetail: number };
+  /** invocations: requests billed at long-context rates; invocationsWithoutRequestDetail: long-context-capable invocations seen only as aggregates. */
+  longContext: { appliedPerRequest: boolean; invocations: number; invocationsWithoutRequestDetail: number };
   scan: { queries: number; bytesScanned: number; recordsScanned: number; recordsMatched: number; costUsd: number } | null;
   skipped: { malformed: number } & Record<string, number>;
   notes: string[];
@@ -147,7 +148,7 @@ export function buildReport(source: SourceResult, options: BuildReportOptions): 
     byFamily: summary.byFamily.map(roundMoney),
     byModel: summary.byModel.map((model) => ({ ...model, costUsd: model.costUsd === null ? null : roundUsd(model.costUsd) })),
     byCaller: hasCallers ? summary.byCaller.map(roundMoney) : null,
-    latencyMs: latency,
+    latencyMs: { ...latency, avg: latency.avg === null ? null : Math.round(latency.avg * 100) / 100 },
     metricErrors: source.metricErrors,
     projection: {
       ...projection,
@@ -165,7 +166,11 @@ export function buildReport(source: SourceResult, options: BuildReportOptions): 
     unpricedModels: summary.byModel
       .filter((model) => !model.priced)
       .map((model) => ({ modelId: model.modelId, reason: model.unpricedReason as UnpricedReason, invocations: model.invocations })),
-    longContext: { appliedPerRequest, invocationsWithoutRequestDetail: summary.longContextUnknownInvocations },
+    longContext: {
+      appliedPerRequest,
+      invocations: source.rows.filter((row) => row.context === "long").reduce((total, row) => total + row.invocations, 0),
+      invocationsWithoutRequestDetail: summary.longContextUnknownInvocations,
+    },
     scan: source.scan && { ...source.scan, costUsd: roundUsd((source.scan.bytesScanned / BYTES_PER_GB) * INSIGHTS_USD_PER_GB_SCANNED) },
     skipped: { ...source.skipped, malformed: source.skipped.malformed ?? 0 },
     notes,
