@@ -139,7 +139,8 @@ export function buildCli(deps: CliDeps) {
     .help()
     .wrap(Math.min(120, process.stdout.columns ?? 100))
     .fail((message, error) => {
-      reportFailure(error ?? new UsageError(`${message} (see --help)`), deps);
+      // Throwing is what stops yargs from running the command after a parse error.
+      throw error ?? new UsageError(`${message} (see --help)`);
     });
 }
 
@@ -147,9 +148,13 @@ export function buildCli(deps: CliDeps) {
 export async function runCli(argv: string[], deps: CliDeps): Promise<number> {
   let exitCode = 0;
   const recording: CliDeps = { ...deps, setExitCode: (code) => (exitCode = code) };
-  await buildCli(recording).parseAsync(argv, {}, (_error, _args, output) => {
-    if (output) recording.stdout(`${output}\n`);
-  });
+  try {
+    await buildCli(recording).parseAsync(argv, {}, (_error, _args, output) => {
+      if (output) recording.stdout(`${output}\n`);
+    });
+  } catch (error) {
+    reportFailure(error, recording);
+  }
   deps.setExitCode(exitCode);
   return exitCode;
 }
