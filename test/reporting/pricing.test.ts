@@ -52,7 +52,7 @@ describe("pricing catalog", () => {
     for (const id of ["anthropic.claude-3-5-sonnet-20240620-v1:0", "anthropic.claude-3-5-sonnet-20241022-v2:0"]) {
       const quote = priced(id);
       expect(quote.confirmed).to.equal(false);
-      expect(quote.note).to.match(/unconfirmed/i);
+      expect(quote.note).to.match(/3 \/ 15 .* 6 \/ 30/);
     }
   });
 });

@@ -44,6 +44,29 @@ export function priceRows(overrides?: PricingOverrides): FieldRow[] {
   return rows;
 }
 
+function ratesText(rates: TokenRates | null): string {
+  if (!rates) return "-";
+  const cell = (rate: number | null) => (rate === null ? "-" : String(Number(rate.toFixed(6))));
+  return [rates.input, rates.output, rates.cacheWrite, rates.cacheRead].map(cell).join(" / ");
+}
+
+/** For people: the four rates in one cell, so the table fits a terminal. */
+function readableRows(overrides?: PricingOverrides): FieldRow[] {
+  return priceRows(overrides).map((row) => ({
+    "Model ID": row.baseModelId,
+    Family: row.family,
+    Route: row.route,
+    "Input / output / cache write / cache read": ratesText({ input: row.input as number, output: row.output as number, cacheWrite: row.cacheWrite as number | null, cacheRead: row.cacheRead as number | null }),
+    "Above 200k tokens": row["longContext.input"] === null ? "-" : ratesText({
+      input: row["longContext.input"] as number,
+      output: row["longContext.output"] as number,
+      cacheWrite: row["longContext.cacheWrite"] as number | null,
+      cacheRead: row["longContext.cacheRead"] as number | null,
+    }),
+    Note: row.note,
+  }));
+}
+
 export async function runPricingCommand(args: PricingArgs, deps: CliDeps): Promise<number> {
   const format = parseFormat(args.format);
   const overrides = args.pricing === undefined ? undefined : await loadPricingFile(args.pricing, deps);
@@ -60,6 +83,7 @@ export async function runPricingCommand(args: PricingArgs, deps: CliDeps): Promi
     ...(overrides ? [`Overrides: ${overrides.label}${overrides.asOf ? ` (as of ${overrides.asOf})` : ""}.`] : []),
   ];
   const title = `Claude on Bedrock, ${PRICE_CATALOG.currency} ${PRICE_CATALOG.unit}, as of ${asOf}`;
-  await emit(renderRows(priceRows(overrides), format, format === "table" && useColor(args, deps), title, format === "csv" ? [] : footer), args, deps);
+  const rows = format === "csv" ? priceRows(overrides) : readableRows(overrides);
+  await emit(renderRows(rows, format, format === "table" && useColor(args, deps), title, format === "csv" ? [] : footer), args, deps);
   return 0;
 }

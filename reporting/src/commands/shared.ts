@@ -42,7 +42,7 @@ export async function emit(text: string, args: CommonArgs, deps: CliDeps): Promi
   deps.stderr(`Wrote ${args.out}\n`);
 }
 
-/** Colour for the table format, only on a terminal, never with NO_COLOR, never into a file. */
+/** Colour only on a terminal, never into a file, never when NO_COLOR is set to anything (https://no-color.org). */
 export function useColor(args: CommonArgs, deps: CliDeps): boolean {
   return args.out === undefined && deps.stdoutIsTTY && (deps.env.NO_COLOR === undefined || deps.env.NO_COLOR === "");
 }

@@ -120,7 +120,7 @@ export const PRICE_CATALOG: PriceCatalog = {
       regional: rates(3, 15),
       longContext: null,
       confirmed: false,
-      note: "Unconfirmed: listed at 3 / 15 by one source and 6 / 30 by another (2026). Set the rate you pay with --pricing.",
+      note: "Listed at 3 / 15 by one source and 6 / 30 by another (2026); set the rate you pay with --pricing.",
     },
     {
       baseModelId: "anthropic.claude-3-5-sonnet-20240620-v1:0",
@@ -130,7 +130,7 @@ export const PRICE_CATALOG: PriceCatalog = {
       regional: rates(3, 15),
       longContext: null,
       confirmed: false,
-      note: "Unconfirmed: listed at 3 / 15 by one source and 6 / 30 by another (2026). Set the rate you pay with --pricing.",
+      note: "Listed at 3 / 15 by one source and 6 / 30 by another (2026); set the rate you pay with --pricing.",
     },
     { baseModelId: "anthropic.claude-3-5-haiku-20241022-v1:0", name: "Claude 3.5 Haiku", family: "Haiku", global: null, regional: rates(0.8, 4, 1, 0.08), longContext: null, confirmed: true },
     { baseModelId: "anthropic.claude-3-opus-20240229-v1:0", name: "Claude 3 Opus", family: "Opus", global: null, regional: rates(15, 75), longContext: null, confirmed: true },

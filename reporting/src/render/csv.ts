@@ -5,15 +5,18 @@
 import { stringify } from "csv-stringify/sync";
 import type { UsageReport } from "../report";
 
+/** csv-stringify writes booleans as "1" and ""; spreadsheets read true/false unambiguously. */
+const CAST = { boolean: (value: boolean) => String(value) };
+
 const USAGE_COLUMNS = ["invocations", "errors", "errorRate", "inputTokens", "outputTokens", "cacheReadInputTokens", "cacheWriteInputTokens", "costUsd", "unpricedInvocations"];
 
 export function renderCsv(report: UsageReport): string {
   const window = { windowStart: report.window.start, windowEnd: report.window.end, pricingAsOf: report.pricing.asOf, complete: report.complete };
   if (report.groupBy === "caller") {
-    return stringify((report.byCaller ?? []).map((entry) => ({ ...window, ...entry })), { header: true, columns: [...Object.keys(window), "caller", ...USAGE_COLUMNS] });
+    return stringify((report.byCaller ?? []).map((entry) => ({ ...window, ...entry })), { header: true, cast: CAST, columns: [...Object.keys(window), "caller", ...USAGE_COLUMNS] });
   }
   if (report.groupBy === "family") {
-    return stringify(report.byFamily.map((entry) => ({ ...window, ...entry })), { header: true, columns: [...Object.keys(window), "family", ...USAGE_COLUMNS] });
+    return stringify(report.byFamily.map((entry) => ({ ...window, ...entry })), { header: true, cast: CAST, columns: [...Object.keys(window), "family", ...USAGE_COLUMNS] });
   }
-  return stringify(report.byModel.map((entry) => ({ ...window, ...entry })), { header: true, columns: [...Object.keys(window), "modelId", "family", "priced", ...USAGE_COLUMNS] });
+  return stringify(report.byModel.map((entry) => ({ ...window, ...entry })), { header: true, cast: CAST, columns: [...Object.keys(window), "modelId", "family", "priced", ...USAGE_COLUMNS] });
 }

@@ -7,11 +7,6 @@ import { renderTable } from "./table";
 export const OUTPUT_FORMATS = ["table", "json", "csv", "markdown"] as const;
 export type OutputFormat = (typeof OUTPUT_FORMATS)[number];
 
-/** Colour only on a terminal, and never when NO_COLOR is set (https://no-color.org). */
-export function colorAllowed(isTTY: boolean, env: Record<string, string | undefined>): boolean {
-  return isTTY && (env.NO_COLOR === undefined || env.NO_COLOR === "");
-}
-
 export function renderReport(report: UsageReport, format: OutputFormat, color: boolean): string {
   switch (format) {
     case "json":
