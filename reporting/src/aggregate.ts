@@ -121,6 +121,8 @@ export interface UsageSummary {
   byCaller: CallerBreakdown[];
   hourly: SeriesPoint[];
   daily: SeriesPoint[];
+  /** Requests billed at long-context rates (above the threshold, on a model that has such rates). */
+  longContextBilledInvocations: number;
   /** Invocations of long-context-capable models whose rows came as aggregates, so only standard rates could be applied. */
   longContextUnknownInvocations: number;
 }
@@ -166,11 +168,13 @@ export function summarizeUsage(rows: UsageRow[], window: ReportWindow, overrides
   const hours = new Map<number, CostedCounts>();
   const days = new Map<number, CostedCounts>();
   let longContextUnknownInvocations = 0;
+  let longContextBilledInvocations = 0;
 
   for (const row of rows) {
     const quote = getOrCreate(quotes, row.modelId, () => priceFor(row.modelId, overrides));
     const costUsd = quote.priced ? costOf(row, ratesForContext(quote, row.context)) : null;
     if (quote.priced && quote.longContext && row.context === "unknown") longContextUnknownInvocations += row.invocations;
+    if (quote.priced && quote.longContext && row.context === "long") longContextBilledInvocations += row.invocations;
     addCosted(totals, row, costUsd);
     addCosted(getOrCreate(families, quote.family, emptyCosted), row, costUsd);
     addCosted(getOrCreate(models, row.modelId, emptyCosted), row, costUsd);
@@ -208,6 +212,7 @@ export function summarizeUsage(rows: UsageRow[], window: ReportWindow, overrides
     byCaller,
     hourly: bucketSeries(hours, hourStartOf(window.start.getTime()), endMs, HOUR_MS),
     daily: bucketSeries(days, Math.floor(window.start.getTime() / DAY_MS) * DAY_MS, endMs, DAY_MS),
+    longContextBilledInvocations,
     longContextUnknownInvocations,
   };
 }

@@ -121,6 +121,9 @@ export function buildReport(source: SourceResult, options: BuildReportOptions): 
       `Long-context rates could not be applied to ${summary.longContextUnknownInvocations} Sonnet 4 / 4.5 invocations: the source gave only aggregates, so they are priced at standard rates (a lower bound).`,
     );
   }
+  if (summary.longContextBilledInvocations > 0) {
+    notes.push(`${summary.longContextBilledInvocations} requests above 200,000 input + cache tokens were billed at long-context rates.`);
+  }
   if (summary.totals.unpricedInvocations > 0) {
     notes.push(`Costs and projections leave out ${summary.totals.unpricedInvocations} unpriced invocations.`);
   }
@@ -168,7 +171,7 @@ export function buildReport(source: SourceResult, options: BuildReportOptions): 
       .map((model) => ({ modelId: model.modelId, reason: model.unpricedReason as UnpricedReason, invocations: model.invocations })),
     longContext: {
       appliedPerRequest,
-      invocations: source.rows.filter((row) => row.context === "long").reduce((total, row) => total + row.invocations, 0),
+      invocations: summary.longContextBilledInvocations,
       invocationsWithoutRequestDetail: summary.longContextUnknownInvocations,
     },
     scan: source.scan && { ...source.scan, costUsd: roundUsd((source.scan.bytesScanned / BYTES_PER_GB) * INSIGHTS_USD_PER_GB_SCANNED) },

@@ -63,4 +63,13 @@ describe("report model", () => {
     expect(report.byCaller).to.equal(null);
     expect(report.notes.join("\n")).to.match(/no callers/);
   });
+
+  it("counts requests billed at long-context rates, only on models that have them", () => {
+    const report = buildReport(
+      source([row({ context: "long", invocations: 2 }), row({ modelId: "us.anthropic.claude-opus-4-5-20251101-v1:0", context: "long", invocations: 5 })]),
+      { window: WINDOW, groupBy: "model" },
+    );
+    expect(report.longContext).to.deep.equal({ appliedPerRequest: true, invocations: 2, invocationsWithoutRequestDetail: 0 });
+    expect(report.notes.join("\n")).to.include("2 requests above 200,000 input + cache tokens were billed at long-context rates");
+  });
 });
