@@ -1,11 +1,22 @@
 import * as pulumi from "@pulumi/pulumi";
+import { Alerting } from "./alerting";
+import { buildCliCommands } from "./cli-commands";
 import { InvocationLogging } from "./logging";
 import { readStackSettings } from "./settings";
+import { SavedQueries, UsageDashboard } from "./views";
 
 const settings = readStackSettings();
-const tags = { "managed-by": "pulumi", project: pulumi.getProject(), stack: pulumi.getStack() };
+const stack = pulumi.getStack();
+const tags = { "managed-by": "pulumi", project: pulumi.getProject(), stack };
 
 const logging = new InvocationLogging("bedrock-invocations", { ...settings.logging, tags });
+const dashboard = new UsageDashboard("bedrock-usage", {
+  ...settings.dashboard,
+  dashboardName: `bedrock-${stack}`,
+  logGroupName: logging.logGroup.name,
+});
+const queries = new SavedQueries("bedrock-queries", { logGroupName: logging.logGroup.name });
+const alerting = new Alerting("bedrock-alerts", { ...settings.alerting, alarmNamePrefix: `bedrock-${stack}`, tags });
 
 export const region = logging.region;
 export const accountId = logging.accountId;
@@ -17,3 +28,11 @@ export const roleArn = logging.role.arn;
 export const logRetentionDays = settings.logging.logRetentionDays;
 export const archiveRetentionDays = settings.logging.archiveRetentionDays;
 export const archiveForceDestroy = settings.logging.forceDestroy;
+export const dashboardName = dashboard.dashboard.dashboardName;
+export const dashboardUrl = dashboard.url;
+export const alertTopicArn = alerting.topic.arn;
+export const alarmNames = alerting.alarms.map((alarm) => alarm.name);
+export const queryDefinitionIds = queries.ids;
+export const cliCommands = pulumi
+  .all([logging.region, logging.logGroup.name])
+  .apply(([stackRegion, group]) => buildCliCommands({ region: stackRegion, logGroupName: group }));

@@ -1,5 +1,6 @@
 import * as aws from "@pulumi/aws";
 import * as pulumi from "@pulumi/pulumi";
+import { accountScope } from "./account-scope";
 import { archiveBucketPolicy, deliveryRolePolicy, deliveryRoleTrustPolicy, type AccountScope } from "./policies";
 import type { LoggingSettings } from "./settings";
 
@@ -36,17 +37,7 @@ export class InvocationLogging extends pulumi.ComponentResource {
     super("bedrock-monitoring:index:InvocationLogging", name, {}, opts);
     const child = { parent: this };
 
-    const scope: pulumi.Output<AccountScope> = pulumi
-      .all([
-        aws.getPartitionOutput({}, child),
-        aws.getRegionOutput({}, child),
-        aws.getCallerIdentityOutput({}, child),
-      ])
-      .apply(([partition, region, identity]) => ({
-        partition: partition.partition,
-        region: region.region,
-        accountId: identity.accountId,
-      }));
+    const scope = accountScope(child);
     this.region = scope.region;
     this.accountId = scope.accountId;
 

@@ -128,3 +128,23 @@ export function archiveBucketPolicy(target: Pick<DeliveryTarget, "partition" | "
     ],
   };
 }
+
+/** Only CloudWatch alarms of this account and region may publish to the alert topic. */
+export function alertTopicPolicy(scope: AccountScope & { topicArn: string }): PolicyDocument {
+  return {
+    Version: "2012-10-17",
+    Statement: [
+      {
+        Sid: "CloudWatchAlarmsOfThisAccount",
+        Effect: "Allow",
+        Principal: { Service: "cloudwatch.amazonaws.com" },
+        Action: "sns:Publish",
+        Resource: scope.topicArn,
+        Condition: {
+          StringEquals: { "aws:SourceAccount": scope.accountId },
+          ArnLike: { "aws:SourceArn": `arn:${scope.partition}:cloudwatch:${scope.region}:${scope.accountId}:alarm:*` },
+        },
+      },
+    ],
+  };
+}

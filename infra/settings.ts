@@ -1,4 +1,5 @@
 import * as pulumi from "@pulumi/pulumi";
+import type { AlarmThresholds } from "./alarm-specs";
 
 /** The retention periods CloudWatch Logs accepts (PutRetentionPolicy). */
 export const CLOUDWATCH_RETENTION_DAYS = [
@@ -28,9 +29,21 @@ export interface LoggingSettings {
   videoDataDelivery: boolean;
 }
 
+export interface DashboardSettings {
+  periodSeconds: number;
+  rangeHours: number;
+}
+
+export interface AlertingSettings {
+  thresholds: AlarmThresholds;
+  alertEmails: string[];
+  topicKmsKeyArn?: string;
+}
+
 export interface StackSettings {
   logging: LoggingSettings;
-  alertEmails: string[];
+  dashboard: DashboardSettings;
+  alerting: AlertingSettings;
 }
 
 /**
@@ -62,13 +75,43 @@ function stringOf(raw: RawConfig, key: string, fallback: string): string {
   return value;
 }
 
-function integerOf(raw: RawConfig, key: string, fallback: number): number {
+function integerOf(raw: RawConfig, key: string, fallback: number, unit: string): number {
   const value = raw[key];
   if (value === undefined || value === null || value === "") return fallback;
   const parsed = typeof value === "number" ? value : Number(value);
-  if (!Number.isInteger(parsed)) throw new StackConfigError(key, value, "expected a whole number of days.");
+  if (!Number.isInteger(parsed)) throw new StackConfigError(key, value, `expected a whole number of ${unit}.`);
   return parsed;
 }
+
+/** An alarm threshold: a finite number above zero (zero would alarm on any traffic at all). */
+function thresholdOf(raw: RawConfig, key: string, fallback: number | undefined): number | undefined {
+  const value = raw[key];
+  if (value === undefined || value === null || value === "") return fallback;
+  const parsed = typeof value === "number" ? value : Number(value);
+  if (!Number.isFinite(parsed) || parsed <= 0) throw new StackConfigError(key, value, "expected a number greater than 0.");
+  return parsed;
+}
+
+function requiredThresholdOf(raw: RawConfig, key: string, fallback: number): number {
+  return thresholdOf(raw, key, fallback) ?? fallback;
+}
+
+function kmsKeyArnOf(raw: RawConfig, key: string): string | undefined {
+  const kmsKeyArn = optional(stringOf(raw, key, ""));
+  if (kmsKeyArn !== undefined && !KMS_KEY_ARN.test(kmsKeyArn)) {
+    throw new StackConfigError(
+      key,
+      kmsKeyArn,
+      "expected a KMS key ARN like arn:aws:kms:us-east-1:111122223333:key/1234abcd-12ab-34cd-56ef-1234567890ab (aliases and key IDs are not accepted).",
+    );
+  }
+  return kmsKeyArn;
+}
+
+/** Dashboard periods CloudWatch offers for standard-resolution metrics. */
+export const DASHBOARD_PERIODS_SECONDS = [60, 300, 900, 3600, 21600, 86400] as const;
+/** CloudWatch keeps hourly data 455 days; a longer range shows nothing more. */
+const MAX_DASHBOARD_RANGE_HOURS = 455 * 24;
 
 function booleanOf(raw: RawConfig, key: string, fallback: boolean): boolean {
   const value = raw[key];
@@ -107,12 +150,12 @@ export function parseStackSettings(raw: RawConfig): StackSettings {
     throw new StackConfigError("logGroupName", logGroupName, "a log group name is 1-512 characters of a-z, A-Z, 0-9, '_', '-', '/', '.', '#'.");
   }
 
-  const logRetentionDays = integerOf(raw, "logRetentionDays", 30);
+  const logRetentionDays = integerOf(raw, "logRetentionDays", 30, "days");
   if (!(CLOUDWATCH_RETENTION_DAYS as readonly number[]).includes(logRetentionDays)) {
     throw new StackConfigError("logRetentionDays", logRetentionDays, `CloudWatch Logs accepts only ${CLOUDWATCH_RETENTION_DAYS.join(", ")} days.`);
   }
 
-  const archiveRetentionDays = integerOf(raw, "archiveRetentionDays", 90);
+  const archiveRetentionDays = integerOf(raw, "archiveRetentionDays", 90, "days");
   if (archiveRetentionDays < logRetentionDays) {
     throw new StackConfigError(
       "archiveRetentionDays",
@@ -121,14 +164,7 @@ export function parseStackSettings(raw: RawConfig): StackSettings {
     );
   }
 
-  const kmsKeyArn = optional(stringOf(raw, "kmsKeyArn", ""));
-  if (kmsKeyArn !== undefined && !KMS_KEY_ARN.test(kmsKeyArn)) {
-    throw new StackConfigError(
-      "kmsKeyArn",
-      kmsKeyArn,
-      "expected a KMS key ARN like arn:aws:kms:us-east-1:111122223333:key/1234abcd-12ab-34cd-56ef-1234567890ab (aliases and key IDs are not accepted by CloudWatch Logs).",
-    );
-  }
+  const kmsKeyArn = kmsKeyArnOf(raw, "kmsKeyArn");
 
   const archiveBucketName = optional(stringOf(raw, "archiveBucketName", ""));
   if (archiveBucketName !== undefined && !BUCKET_NAME.test(archiveBucketName)) {
@@ -157,7 +193,27 @@ export function parseStackSettings(raw: RawConfig): StackSettings {
     }
   }
 
+  const periodSeconds = integerOf(raw, "dashboardPeriodSeconds", 300, "seconds");
+  if (!(DASHBOARD_PERIODS_SECONDS as readonly number[]).includes(periodSeconds)) {
+    throw new StackConfigError("dashboardPeriodSeconds", periodSeconds, `expected one of ${DASHBOARD_PERIODS_SECONDS.join(", ")} seconds.`);
+  }
+  const rangeHours = integerOf(raw, "dashboardRangeHours", 24, "hours");
+  if (rangeHours < 1 || rangeHours > MAX_DASHBOARD_RANGE_HOURS) {
+    throw new StackConfigError("dashboardRangeHours", rangeHours, `expected 1 to ${MAX_DASHBOARD_RANGE_HOURS} hours (CloudWatch keeps hourly data 455 days).`);
+  }
+
+  const thresholds: AlarmThresholds = {
+    inputTokensPerHour: requiredThresholdOf(raw, "inputTokensPerHourThreshold", 100_000),
+    errorsPer5Minutes: requiredThresholdOf(raw, "errorsPer5MinThreshold", 10),
+    throttlesPer5Minutes: requiredThresholdOf(raw, "throttlesPer5MinThreshold", 10),
+    invocationsPerHour: requiredThresholdOf(raw, "invocationsPerHourThreshold", 1_000),
+    averageLatencyMs: requiredThresholdOf(raw, "averageLatencyThresholdMs", 10_000),
+    dailyCostBudgetUsd: thresholdOf(raw, "dailyCostBudgetUsd", undefined),
+  };
+
   return {
+    dashboard: { periodSeconds, rangeHours },
+    alerting: { thresholds, alertEmails, topicKmsKeyArn: kmsKeyArnOf(raw, "alertTopicKmsKeyArn") },
     logging: {
       logGroupName,
       logRetentionDays,
@@ -173,7 +229,6 @@ export function parseStackSettings(raw: RawConfig): StackSettings {
       embeddingDataDelivery: booleanOf(raw, "embeddingDataDelivery", false),
       videoDataDelivery: booleanOf(raw, "videoDataDelivery", false),
     },
-    alertEmails,
   };
 }
 
@@ -193,6 +248,15 @@ export const CONFIG_KEYS = [
   "embeddingDataDelivery",
   "videoDataDelivery",
   "alertEmails",
+  "alertTopicKmsKeyArn",
+  "dashboardPeriodSeconds",
+  "dashboardRangeHours",
+  "inputTokensPerHourThreshold",
+  "errorsPer5MinThreshold",
+  "throttlesPer5MinThreshold",
+  "invocationsPerHourThreshold",
+  "averageLatencyThresholdMs",
+  "dailyCostBudgetUsd",
 ] as const;
 
 /** Reads this project's keys from the stack config. */

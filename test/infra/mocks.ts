@@ -75,7 +75,8 @@ pulumi.runtime.setMocks(
       const id = idFor(args.type, args.name, args.inputs);
       recorded.push({ type: args.type, name: args.name, inputs: args.inputs, id, importId: args.id || undefined });
       const arn = arnFor(args.type, args.name, args.inputs);
-      return { id, state: { ...args.inputs, ...(arn === undefined ? {} : { arn }) } };
+      const computed = args.type === "aws:cloudwatch/queryDefinition:QueryDefinition" ? { queryDefinitionId: id } : {};
+      return { id, state: { ...args.inputs, ...computed, ...(arn === undefined ? {} : { arn }) } };
     },
     call(args: pulumi.runtime.MockCallArgs) {
       const answer = invokes[args.token];

@@ -36,6 +36,12 @@ describe("the program's entry point", () => {
       "roleArn",
       "logRetentionDays",
       "archiveRetentionDays",
+      "dashboardName",
+      "dashboardUrl",
+      "alertTopicArn",
+      "alarmNames",
+      "queryDefinitionIds",
+      "cliCommands",
     );
   });
 });

@@ -13,7 +13,7 @@ function configError(raw: RawConfig): StackConfigError {
 
 describe("stack settings", () => {
   it("defaults to the seed's values: 30 days in CloudWatch, 90 in S3, S3 delivery on, nothing destroyed by force", () => {
-    const { logging, alertEmails } = parseStackSettings({});
+    const { logging, alerting: { alertEmails } } = parseStackSettings({});
     expect(logging).to.deep.include({
       logGroupName: "/aws/bedrock/modelinvocations",
       logRetentionDays: 30,
@@ -31,7 +31,7 @@ describe("stack settings", () => {
   });
 
   it("reads values as `pulumi config` stores them (strings, and JSON for lists)", () => {
-    const { logging, alertEmails } = parseStackSettings({
+    const { logging, alerting: { alertEmails } } = parseStackSettings({
       logRetentionDays: "14",
       archiveRetentionDays: "30",
       enableS3Delivery: "false",
@@ -41,6 +41,31 @@ describe("stack settings", () => {
     });
     expect(logging).to.deep.include({ logRetentionDays: 14, archiveRetentionDays: 30, enableS3Delivery: false, forceDestroy: true, archiveKeyPrefix: "bedrock/" });
     expect(alertEmails).to.deep.equal(["ops@example.com", "fin.ops+bedrock@example.co.uk"]);
+  });
+
+  it("defaults alarm thresholds to the seed's: 100,000 input tokens an hour, 10 errors in 5 minutes, 1,000 invocations an hour, 10 s latency", () => {
+    const { alerting, dashboard } = parseStackSettings({});
+    expect(alerting.thresholds).to.deep.equal({
+      inputTokensPerHour: 100_000,
+      errorsPer5Minutes: 10,
+      throttlesPer5Minutes: 10,
+      invocationsPerHour: 1_000,
+      averageLatencyMs: 10_000,
+      dailyCostBudgetUsd: undefined,
+    });
+    expect(dashboard).to.deep.equal({ periodSeconds: 300, rangeHours: 24 });
+  });
+
+  it("takes thresholds, the cost budget and the dashboard period from config", () => {
+    const { alerting, dashboard } = parseStackSettings({
+      inputTokensPerHourThreshold: "2500000",
+      averageLatencyThresholdMs: "30000",
+      dailyCostBudgetUsd: "250.50",
+      dashboardPeriodSeconds: "3600",
+      dashboardRangeHours: "168",
+    });
+    expect(alerting.thresholds).to.include({ inputTokensPerHour: 2_500_000, averageLatencyMs: 30_000, dailyCostBudgetUsd: 250.5 });
+    expect(dashboard).to.deep.equal({ periodSeconds: 3600, rangeHours: 168 });
   });
 
   it("accepts every retention CloudWatch accepts", () => {
@@ -92,6 +117,33 @@ describe("stack settings", () => {
 
     it("adopting a bucket without naming it", () => {
       expect(configError({ importExistingBucket: "true" }).message).to.match(/importExistingBucket = true: set archiveBucketName/);
+    });
+
+    for (const key of [
+      "inputTokensPerHourThreshold",
+      "errorsPer5MinThreshold",
+      "throttlesPer5MinThreshold",
+      "invocationsPerHourThreshold",
+      "averageLatencyThresholdMs",
+      "dailyCostBudgetUsd",
+    ]) {
+      it(`an alarm threshold ${key} that is zero, negative or not a number`, () => {
+        for (const bad of ["0", "-5", "abc", "NaN", "Infinity"]) {
+          expect(configError({ [key]: bad }).message).to.equal(`Invalid stack config bedrock-monitoring:${key} = ${JSON.stringify(bad)}: expected a number greater than 0.`);
+        }
+      });
+    }
+
+    it("a dashboard period CloudWatch does not offer, or a range beyond its retention", () => {
+      expect(configError({ dashboardPeriodSeconds: "120" }).message).to.equal(
+        "Invalid stack config bedrock-monitoring:dashboardPeriodSeconds = 120: expected one of 60, 300, 900, 3600, 21600, 86400 seconds.",
+      );
+      expect(configError({ dashboardRangeHours: "0" }).message).to.match(/dashboardRangeHours = 0: expected 1 to 10920 hours/);
+      expect(configError({ dashboardRangeHours: "99999" }).message).to.match(/dashboardRangeHours = 99999/);
+    });
+
+    it("an alert topic key that is not a KMS key ARN", () => {
+      expect(configError({ alertTopicKmsKeyArn: "alias/aws/sns" }).message).to.match(/alertTopicKmsKeyArn = "alias\/aws\/sns": expected a KMS key ARN/);
     });
 
     it("a flag that is not true or false", () => {
