@@ -45,9 +45,9 @@ describe("report CLI", () => {
     });
 
     it("totals every record of the window: invocations (failed included), errors and all four token kinds", async () => {
-      const { stdout } = await run(["--hours", "72", "--logs", logs, "--format", "json"]);
+      const { stdout } = await run(["--hours", "96", "--logs", logs, "--format", "json"]);
       const report = JSON.parse(stdout);
-      const start = FAKE_NOW.getTime() - 72 * HOUR_MS;
+      const start = FAKE_NOW.getTime() - 96 * HOUR_MS;
       const inWindow = archive.records.filter((record) => Date.parse(record.timestamp as string) >= start);
       const total = (section: string, field: string) =>
         inWindow.reduce((sum, record) => sum + (((record[section] as Record<string, number> | undefined)?.[field] as number | undefined) ?? 0), 0);

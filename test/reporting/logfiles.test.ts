@@ -6,7 +6,7 @@ import { Readable } from "node:stream";
 import { gzipSync } from "node:zlib";
 import { generateLogArchive, writeLogArchive } from "../../scripts/gen-logs";
 import { UsageError } from "../../reporting/src/errors";
-import { readLogFiles, readRecordStream, RecordCollector } from "../../reporting/src/sources/logfiles";
+import { datedFolderSpan, readLogFiles, readRecordStream, RecordCollector } from "../../reporting/src/sources/logfiles";
 import type { ReportWindow, UsageRow } from "../../reporting/src/types";
 
 const END = new Date("2026-11-20T00:00:00Z");
@@ -38,8 +38,19 @@ describe("log-file source", () => {
   it("reads a generated S3-layout archive: every record in the window counted, bodies and malformed lines skipped and counted", async () => {
     const archive = generateLogArchive({ seed: 7, end: END, hours: 30, requestsPerHour: 8 });
     await writeLogArchive(archive, root);
-    const window = { start: new Date(END.getTime() - 24 * HOUR_MS), end: END };
+    const window = { start: new Date(END.getTime() - 28 * HOUR_MS), end: END };
     const expected = archive.records.filter((record) => inWindow(record, window));
+    // Hour folders that end before the window starts are not read, only counted.
+    const folderHourMs = (key: string) => Date.parse(key.replace(/^.*\/(\d{4})\/(\d{2})\/(\d{2})\/(\d{2})\/.*$/, "$1-$2-$3T$4:00:00Z"));
+    const read = archive.files.filter((file) => folderHourMs(file.key) + HOUR_MS > window.start.getTime());
+    const readRecords = read.filter((file) => !file.key.includes("/data/")).flatMap((file) => file.lines.flatMap((line) => {
+      try {
+        return [JSON.parse(line) as Record<string, unknown>];
+      } catch {
+        return [];
+      }
+    }));
+    const readLines = read.filter((file) => !file.key.includes("/data/")).reduce((total, file) => total + file.lines.length, 0);
 
     const result = await readLogFiles({ paths: [root], window });
 
@@ -51,9 +62,11 @@ describe("log-file source", () => {
     expect(sum(result.rows, "outputTokens")).to.equal(expected.reduce((total, record) => total + recordField(record, "output", "outputTokenCount"), 0));
     expect(sum(result.rows, "cacheReadInputTokens")).to.equal(expected.reduce((total, record) => total + recordField(record, "input", "cacheReadInputTokenCount"), 0));
     expect(sum(result.rows, "cacheWriteInputTokens")).to.equal(expected.reduce((total, record) => total + recordField(record, "input", "cacheWriteInputTokenCount"), 0));
-    expect(result.skipped.outsideWindow).to.equal(archive.records.length - expected.length);
-    expect(result.skipped.malformed).to.equal(archive.malformedLines);
-    expect(result.skipped.bodyObject).to.equal(archive.bodyObjects);
+    expect(result.skipped.outsideWindow ?? 0).to.equal(readRecords.filter((record) => !inWindow(record, window)).length);
+    expect(result.skipped.malformed).to.equal(readLines - readRecords.length);
+    expect(result.skipped.bodyObject).to.equal(read.filter((file) => file.key.includes("/data/")).length).and.be.greaterThan(0);
+    expect(result.skipped.objectOutsideWindow).to.equal(archive.files.length - read.length);
+    expect(result.skipped.objectOutsideWindow).to.be.greaterThan(0);
     expect(result.latency?.from).to.equal("logs");
     expect(result.latency?.samples).to.be.greaterThan(0);
   });
@@ -71,14 +84,15 @@ describe("log-file source", () => {
     expect(sum(result.rows.filter((row) => row.context === "long"), "invocations")).to.equal(expectedLong);
   });
 
-  it("reads .jsonl and one pretty-printed .json record, and ignores other file types", async () => {
+  it("reads .jsonl and one pretty-printed .json record, counts records outside the window, and ignores other file types", async () => {
     const record = { schemaType: "ModelInvocationLog", timestamp: "2026-11-19T10:00:00Z", modelId: "anthropic.claude-3-haiku-20240307-v1:0", input: { inputTokenCount: 5 }, output: { outputTokenCount: 6 } };
-    await writeFile(join(root, "a.jsonl"), `${JSON.stringify(record)}\n\n${JSON.stringify(record)}\nnot json\n`);
+    const earlier = { ...record, timestamp: "2026-11-18T23:59:59Z" };
+    await writeFile(join(root, "a.jsonl"), `${JSON.stringify(record)}\n\n${JSON.stringify(record)}\nnot json\n${JSON.stringify(earlier)}\n`);
     await writeFile(join(root, "b.json"), JSON.stringify(record, null, 2));
     await writeFile(join(root, "notes.txt"), "hello");
     const result = await readLogFiles({ paths: [root], window: { start: new Date("2026-11-19T00:00:00Z"), end: END } });
     expect(sum(result.rows, "invocations")).to.equal(3);
-    expect(result.skipped).to.include({ malformed: 1, unsupportedFile: 1 });
+    expect(result.skipped).to.include({ malformed: 1, unsupportedFile: 1, outsideWindow: 1 });
   });
 
   it("marks the result incomplete, naming the file, when a gzip object is corrupt", async () => {
@@ -104,5 +118,14 @@ describe("log-file source", () => {
     const line = JSON.stringify({ timestamp: "2026-11-19T01:00:00Z", modelId: "m", input: { inputTokenCount: 1 } });
     await readRecordStream(Readable.from([gzipSync(`${line}\n${line}\n`)]), true, collector);
     expect(sum(collector.result().rows, "invocations")).to.equal(2);
+  });
+
+  it("knows the span of each dated folder of the S3 layout, and no other", () => {
+    const base = "/x/AWSLogs/1/BedrockModelInvocationLogs/us-east-1";
+    expect(datedFolderSpan(`${base}/2026/11/19/23`)).to.deep.equal({ startMs: Date.parse("2026-11-19T23:00:00Z"), endMs: Date.parse("2026-11-20T00:00:00Z") });
+    expect(datedFolderSpan(`${base}/2026/11/30`)).to.deep.equal({ startMs: Date.parse("2026-11-30T00:00:00Z"), endMs: Date.parse("2026-12-01T00:00:00Z") });
+    expect(datedFolderSpan(`${base}/2026/12`)).to.deep.equal({ startMs: Date.parse("2026-12-01T00:00:00Z"), endMs: Date.parse("2027-01-01T00:00:00Z") });
+    expect(datedFolderSpan(`${base}/2026`)).to.deep.equal({ startMs: Date.parse("2026-01-01T00:00:00Z"), endMs: Date.parse("2027-01-01T00:00:00Z") });
+    expect(datedFolderSpan("/backups/2026/11/19")).to.equal(null);
   });
 });

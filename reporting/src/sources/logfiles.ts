@@ -146,8 +146,37 @@ async function readLogFile(path: string, collector: RecordCollector): Promise<vo
   await readRecordStream(createReadStream(path), kind === "gzip", collector);
 }
 
+/** `.../BedrockModelInvocationLogs/<region>/YYYY[/MM[/DD[/HH]]]`: a folder of the S3 layout that covers a known span of time. */
+const DATED_FOLDER = /BedrockModelInvocationLogs[/\\][^/\\]+[/\\](\d{4})(?:[/\\](\d{2})(?:[/\\](\d{2})(?:[/\\](\d{2}))?)?)?$/;
+/** Bedrock delivers records minutes after the request; a day is a wide margin for a record landing in a later folder. */
+const DELIVERY_DELAY_MARGIN_MS = 24 * 3_600_000;
+
+/** The UTC span `[start, end)` a dated archive folder was delivered in, or null for any other folder. */
+export function datedFolderSpan(path: string): { startMs: number; endMs: number } | null {
+  const match = DATED_FOLDER.exec(path);
+  if (!match) return null;
+  const [year, month, day, hour] = match.slice(1).map((part) => (part === undefined ? undefined : Number(part)));
+  const start = Date.UTC(year as number, (month ?? 1) - 1, day ?? 1, hour ?? 0);
+  const end =
+    hour !== undefined ? start + 3_600_000
+    : day !== undefined ? Date.UTC(year as number, (month as number) - 1, day + 1)
+    : month !== undefined ? Date.UTC(year as number, month, 1)
+    : Date.UTC((year as number) + 1, 0, 1);
+  return { startMs: start, endMs: end };
+}
+
+/**
+ * A folder delivered before the window starts holds only earlier records, so
+ * it is not read (its objects are counted). One delivered well after the end
+ * is skipped too; the margin covers delayed delivery.
+ */
+function folderOutsideWindow(path: string, window: ReportWindow): boolean {
+  const span = datedFolderSpan(path);
+  return span !== null && (span.endMs <= window.start.getTime() || span.startMs >= window.end.getTime() + DELIVERY_DELAY_MARGIN_MS);
+}
+
 /** Files under `root` in a stable order, with the ones that are not records set aside. */
-async function* walk(root: string, collector: RecordCollector): AsyncGenerator<string> {
+async function* walk(root: string, collector: RecordCollector, window: ReportWindow): AsyncGenerator<string> {
   const entries = [];
   for await (const entry of await opendir(root)) entries.push(entry);
   entries.sort((a, b) => a.name.localeCompare(b.name));
@@ -158,7 +187,11 @@ async function* walk(root: string, collector: RecordCollector): AsyncGenerator<s
         collector.skip("bodyObject", await countFiles(path));
         continue;
       }
-      yield* walk(path, collector);
+      if (folderOutsideWindow(path, window)) {
+        collector.skip("objectOutsideWindow", await countFiles(path));
+        continue;
+      }
+      yield* walk(path, collector, window);
     } else if (entry.isFile()) {
       if (kindOf(path) === null) collector.skip("unsupportedFile");
       else yield path;
@@ -199,7 +232,7 @@ export async function readLogFiles(options: ReadLogFilesOptions): Promise<Source
     if (kind === "file" && kindOf(root) === null) {
       throw new UsageError(`--logs ${root}: unsupported file type; allowed: .json, .jsonl, .json.gz (or a folder of them)`);
     }
-    const paths = kind === "file" ? single(root) : walk(root, collector);
+    const paths = kind === "file" ? single(root) : walk(root, collector, options.window);
     for await (const path of paths) {
       if (kind === "file" && path.split(sep).includes(BODY_FOLDER)) {
         collector.skip("bodyObject");
