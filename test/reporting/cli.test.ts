@@ -233,6 +233,26 @@ describe("report CLI", () => {
       expect(metricsSignal?.aborted).to.equal(true);
     });
 
+    it("on Ctrl-C, aborts the signal the running Insights queries and metrics read were given", async () => {
+      const interrupt = new AbortController();
+      const signals: AbortSignal[] = [];
+      const waitForAbort = (signal: AbortSignal | undefined) =>
+        new Promise<never>((_resolve, reject) => {
+          signals.push(signal as AbortSignal);
+          signal?.addEventListener("abort", () => reject(new OperationalError("Interrupted: the running queries were stopped.")));
+          if (signals.length === 2) interrupt.abort();
+        });
+      const { code, stderr } = await run(["--outputs", "o.json"], {
+        signal: interrupt.signal,
+        loadStackOutputs: async () => FAKE_OUTPUTS,
+        readUsageFromInsights: (options) => waitForAbort(options.signal),
+        readMetrics: (options) => waitForAbort(options.signal),
+      });
+      expect(code).to.equal(1);
+      expect(signals.map((signal) => signal.aborted)).to.deep.equal([true, true]);
+      expect(stderr).to.include("Interrupted");
+    });
+
     it("passes on a stack-outputs failure without a stack trace", async () => {
       const { code, stderr } = await run([], {
         loadStackOutputs: async () => {
