@@ -52,12 +52,12 @@ function tokenCount(value: unknown): number | undefined {
   return typeof value === "number" && Number.isInteger(value) && value >= 0 ? value : undefined;
 }
 
-function positiveNumber(value: unknown): number | null {
+function nonNegativeNumber(value: unknown): number | null {
   return typeof value === "number" && Number.isFinite(value) && value >= 0 ? value : null;
 }
 
 function latencyOfEvent(event: unknown): number | null {
-  return positiveNumber(child(child(event, "metrics"), "latencyMs")) ?? positiveNumber(child(child(event, "amazon-bedrock-invocationMetrics"), "invocationLatency"));
+  return nonNegativeNumber(child(child(event, "metrics"), "latencyMs")) ?? nonNegativeNumber(child(child(event, "amazon-bedrock-invocationMetrics"), "invocationLatency"));
 }
 
 /**
