@@ -93,3 +93,25 @@ export function costTerms(catalog: PriceCatalog, periodSeconds: number): CostTer
     })),
   );
 }
+
+export interface FamilyCostQueries {
+  /** The priced slices, referenced by id from the family sums. */
+  slices: { id: string; expression: string }[];
+  /** One expression per family with priced models: the sum of its slices, USD per period. */
+  families: { id: string; family: ModelFamily; expression: string }[];
+}
+
+/**
+ * Cost per family as metric math: each family's line is `SUM([...])` over its
+ * slices, so a slice whose models are not in use adds nothing instead of
+ * blanking the whole line.
+ */
+export function familyCostQueries(catalog: PriceCatalog, periodSeconds: number): FamilyCostQueries {
+  const terms = costTerms(catalog, periodSeconds);
+  const slices = terms.map((term, index) => ({ id: `c${index}`, expression: term.expression }));
+  const families = FAMILIES.flatMap((family) => {
+    const ids = terms.flatMap((term, index) => (term.family === family ? [`c${index}`] : []));
+    return ids.length === 0 ? [] : [{ id: `family${family}`, family, expression: `SUM([${ids.join(", ")}])` }];
+  });
+  return { slices, families };
+}

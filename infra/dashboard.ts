@@ -6,7 +6,7 @@
  */
 import type { PriceCatalog } from "../reporting/src/pricing/catalog";
 import { findSavedQuery } from "../reporting/src/queries";
-import { costTerms, FAMILIES, TOKEN_METRICS } from "./cost-expressions";
+import { familyCostQueries, TOKEN_METRICS } from "./cost-expressions";
 
 export const GRID_COLUMNS = 24;
 
@@ -104,14 +104,10 @@ const THIRD: Placement = { width: 8, height: 6 };
 export function buildDashboardBody(spec: DashboardSpec): DashboardBody {
   const period = spec.periodSeconds;
   const costPeriod = 3600;
-  const terms = costTerms(spec.catalog, costPeriod);
+  const cost = familyCostQueries(spec.catalog, costPeriod);
   const costMetrics: MetricExpression[] = [
-    ...terms.map((term, index) => ({ expression: term.expression, id: `c${index}`, visible: false })),
-    ...FAMILIES.filter((family) => terms.some((term) => term.family === family)).map((family) => ({
-      expression: `SUM([${terms.flatMap((term, index) => (term.family === family ? [`c${index}`] : [])).join(", ")}])`,
-      id: `family${family}`,
-      label: `${family} (USD per hour)`,
-    })),
+    ...cost.slices.map((slice) => ({ ...slice, visible: false })),
+    ...cost.families.map(({ id, family, expression }) => ({ id, expression, label: `${family} (USD per hour)` })),
   ];
   const recentInvocations = findSavedQuery("recent-invocations");
   if (recentInvocations === undefined) throw new Error("the saved query 'recent-invocations' is missing from reporting/src/queries.ts");

@@ -1,6 +1,7 @@
 import * as pulumi from "@pulumi/pulumi";
 import { Alerting } from "./alerting";
 import { buildCliCommands } from "./cli-commands";
+import { CostEstimator } from "./cost-estimator/component";
 import { InvocationLogging } from "./logging";
 import { readStackSettings } from "./settings";
 import { SavedQueries, UsageDashboard } from "./views";
@@ -16,6 +17,10 @@ const dashboard = new UsageDashboard("bedrock-usage", {
   logGroupName: logging.logGroup.name,
 });
 const queries = new SavedQueries("bedrock-queries", { logGroupName: logging.logGroup.name });
+// Alarms cannot evaluate the dashboard's SEARCH-based cost, so the budget alarm watches a metric this function publishes.
+if (settings.alerting.thresholds.dailyCostBudgetUsd !== undefined) {
+  new CostEstimator("bedrock-cost", { functionName: `bedrock-${stack}-cost-estimator`, logRetentionDays: 14, tags });
+}
 const alerting = new Alerting("bedrock-alerts", { ...settings.alerting, alarmNamePrefix: `bedrock-${stack}`, tags });
 
 export const region = logging.region;

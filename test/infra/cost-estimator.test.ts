@@ -1,0 +1,106 @@
+import { CloudWatchClient, GetMetricDataCommand, PutMetricDataCommand } from "@aws-sdk/client-cloudwatch";
+import { runSimulation, type Simulation } from "@cloud-copilot/iam-simulate";
+import { mockClient } from "aws-sdk-client-mock";
+import { expect } from "chai";
+import { estimatorConfig, estimatorPackage } from "../../infra/cost-estimator/bundle";
+import { CostEstimator, estimatorPolicy } from "../../infra/cost-estimator/component";
+import { publishLastHourEstimate, type EstimatorConfig } from "../../infra/cost-estimator/handler";
+import { PRICE_CATALOG } from "../../reporting/src/pricing/catalog";
+import { oneResourceOf, resetRecorded, settle, TEST_ACCOUNT, TEST_REGION } from "./mocks";
+
+const cloudwatch = new CloudWatchClient({ region: TEST_REGION, credentials: { accessKeyId: "test", secretAccessKey: "test" } });
+const cloudwatchMock = mockClient(CloudWatchClient);
+const config = estimatorConfig(PRICE_CATALOG);
+const NOW = new Date("2026-11-20T10:05:00Z");
+
+describe("cost estimator for the daily budget alarm", () => {
+  beforeEach(() => cloudwatchMock.reset());
+
+  it("evaluates the dashboard's family cost expressions, within GetMetricData's 500-query limit", () => {
+    expect(config.queries.length).to.be.within(5, 500);
+    const returned = config.queries.filter((q) => q.ReturnData);
+    expect(returned.map((q) => q.Label)).to.deep.equal(["Opus", "Sonnet", "Haiku", "Other"]);
+    expect(Object.values(config.familyQueryIds)).to.deep.equal(["Opus", "Sonnet", "Haiku", "Other"]);
+    expect(config.queries.filter((q) => !q.ReturnData).every((q) => /^SEARCH\('\{AWS\/Bedrock,ModelId\} /.test(q.Expression ?? ""))).to.equal(true);
+  });
+
+  it("publishes the last full hour's estimate per family and in total, zeros included", async () => {
+    cloudwatchMock
+      .on(GetMetricDataCommand)
+      .resolvesOnce({
+        MetricDataResults: [
+          { Id: "familyOpus", Label: "Opus", Timestamps: [new Date("2026-11-20T09:00:00Z")], Values: [12.5], StatusCode: "Complete" },
+        ],
+        NextToken: "page-2",
+      })
+      .resolvesOnce({
+        MetricDataResults: [{ Id: "familySonnet", Label: "Sonnet", Timestamps: [new Date("2026-11-20T09:00:00Z")], Values: [3.25], StatusCode: "Complete" }],
+      });
+    cloudwatchMock.on(PutMetricDataCommand).resolves({});
+
+    const estimate = await publishLastHourEstimate(cloudwatch, config, NOW);
+
+    expect(estimate).to.deep.equal({ hourStart: "2026-11-20T09:00:00.000Z", byFamily: { Opus: 12.5, Sonnet: 3.25, Haiku: 0, Other: 0 }, totalUsd: 15.75 });
+    const requests = cloudwatchMock.commandCalls(GetMetricDataCommand).map((call) => call.args[0].input);
+    expect(requests[0].StartTime).to.deep.equal(new Date("2026-11-20T09:00:00Z"));
+    expect(requests[0].EndTime).to.deep.equal(new Date("2026-11-20T10:00:00Z"));
+    expect(requests[1].NextToken).to.equal("page-2");
+    const put = cloudwatchMock.commandCalls(PutMetricDataCommand)[0].args[0].input;
+    expect(put.Namespace).to.equal("BedrockMonitoring");
+    expect(put.MetricData?.[0]).to.deep.include({ MetricName: "EstimatedCostUsd", Value: 15.75 });
+    expect(put.MetricData?.[0].Dimensions).to.equal(undefined);
+    expect(put.MetricData?.find((d) => d.Dimensions?.[0]?.Value === "Haiku")?.Value).to.equal(0);
+  });
+
+  it("ships a handler that runs as packaged, with only the AWS SDK and its config beside it", async () => {
+    const files = estimatorPackage(PRICE_CATALOG);
+    expect(Object.keys(files)).to.deep.equal(["index.js", "estimator-config.json"]);
+    const required: string[] = [];
+    const moduleScope = { exports: {} as { handler?: () => Promise<unknown> } };
+    const fakeRequire = (id: string): unknown => {
+      required.push(id);
+      if (id === "./estimator-config.json") return JSON.parse(files["estimator-config.json"]) as EstimatorConfig;
+      if (id === "@aws-sdk/client-cloudwatch") return { CloudWatchClient, GetMetricDataCommand, PutMetricDataCommand };
+      throw new Error(`the packaged handler requires ${id}, which the Lambda runtime does not have`);
+    };
+    new Function("require", "exports", "module", files["index.js"])(fakeRequire, moduleScope.exports, moduleScope);
+    cloudwatchMock.on(GetMetricDataCommand).resolves({ MetricDataResults: [] });
+    cloudwatchMock.on(PutMetricDataCommand).resolves({});
+
+    const result = (await moduleScope.exports.handler?.()) as { totalUsd: number };
+
+    expect(result.totalUsd).to.equal(0);
+    expect([...new Set(required)].sort()).to.deep.equal(["./estimator-config.json", "@aws-sdk/client-cloudwatch"]);
+    expect(cloudwatchMock.commandCalls(PutMetricDataCommand)).to.have.length(1);
+  });
+
+  it("may publish only into its own namespace and write only its own logs", async () => {
+    const policy = estimatorPolicy({ partition: "aws", region: TEST_REGION, accountId: TEST_ACCOUNT }, "/aws/lambda/est");
+    const decide = async (action: string, resource: string, context: Record<string, string> = {}) => {
+      const simulation = {
+        request: { principal: `arn:aws:iam::${TEST_ACCOUNT}:role/est`, action, resource: { resource, accountId: TEST_ACCOUNT }, contextVariables: context },
+        identityPolicies: [{ name: "estimator", policy }],
+        serviceControlPolicies: [],
+        resourceControlPolicies: [],
+      } as Simulation;
+      const response = await runSimulation(simulation, {});
+      if (response.resultType === "error") throw new Error(JSON.stringify(response.errors));
+      return response.overallResult;
+    };
+    expect(await decide("cloudwatch:PutMetricData", "*", { "cloudwatch:namespace": "BedrockMonitoring" })).to.equal("Allowed");
+    expect(await decide("cloudwatch:PutMetricData", "*", { "cloudwatch:namespace": "AWS/Bedrock" })).to.not.equal("Allowed");
+    expect(await decide("cloudwatch:GetMetricData", "*")).to.equal("Allowed");
+    expect(await decide("logs:PutLogEvents", `arn:aws:logs:${TEST_REGION}:${TEST_ACCOUNT}:log-group:/aws/lambda/est:log-stream:x`)).to.equal("Allowed");
+    expect(await decide("logs:PutLogEvents", `arn:aws:logs:${TEST_REGION}:${TEST_ACCOUNT}:log-group:/aws/bedrock/modelinvocations:log-stream:x`)).to.not.equal("Allowed");
+  });
+
+  it("runs hourly on Node.js 20, after its log group and permissions exist", async () => {
+    resetRecorded();
+    const estimator = new CostEstimator("ce", { functionName: "bedrock-test-cost-estimator", logRetentionDays: 14 });
+    await settle(estimator.function.arn);
+    expect(oneResourceOf("aws:lambda/function:Function").inputs).to.include({ name: "bedrock-test-cost-estimator", runtime: "nodejs20.x", handler: "index.handler" });
+    expect(oneResourceOf("aws:cloudwatch/eventRule:EventRule").inputs.scheduleExpression).to.equal("cron(5 * * * ? *)");
+    expect(oneResourceOf("aws:lambda/permission:Permission").inputs).to.include({ principal: "events.amazonaws.com", action: "lambda:InvokeFunction" });
+    expect(oneResourceOf("aws:cloudwatch/logGroup:LogGroup").inputs).to.include({ name: "/aws/lambda/bedrock-test-cost-estimator", retentionInDays: 14 });
+  });
+});
