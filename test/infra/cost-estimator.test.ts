@@ -9,11 +9,14 @@ import { PRICE_CATALOG } from "../../reporting/src/pricing/catalog";
 import { oneResourceOf, resetRecorded, settle, TEST_ACCOUNT, TEST_REGION } from "./mocks";
 
 const cloudwatch = new CloudWatchClient({ region: TEST_REGION, credentials: { accessKeyId: "test", secretAccessKey: "test" } });
-const cloudwatchMock = mockClient(CloudWatchClient);
 const config = estimatorConfig(PRICE_CATALOG);
 const NOW = new Date("2026-11-20T10:05:00Z");
 
 describe("cost estimator for the daily budget alarm", () => {
+  // Class-level, because the packaged handler creates its own client; restored so other suites can mock instances.
+  let cloudwatchMock: ReturnType<typeof mockClient>;
+  before(() => (cloudwatchMock = mockClient(CloudWatchClient)));
+  after(() => cloudwatchMock.restore());
   beforeEach(() => cloudwatchMock.reset());
 
   it("evaluates the dashboard's family cost expressions, within GetMetricData's 500-query limit", () => {
