@@ -5,6 +5,7 @@
  * widget; the report runs `buildScanQuery` and, for `query <name>`, the same
  * saved texts, so the console and the CLI always agree.
  */
+import { LONG_CONTEXT_THRESHOLD_TOKENS } from "./pricing/catalog";
 
 /** One saved query, as the console's query library shows it. */
 export interface SavedQuery {
@@ -47,8 +48,6 @@ export const RECORD_SCHEMA_FIELDS: readonly string[] = [
 /** Fields Logs Insights generates for every event. */
 export const SYSTEM_FIELDS: readonly string[] = ["@timestamp", "@message", "@logStream", "@log", "@ingestionTime"];
 
-/** Input + cache read + cache write above this bills the whole request at long-context rates. */
-export const LONG_CONTEXT_THRESHOLD_TOKENS = 200_000;
 
 /**
  * Weights of the cost proxy, in input-token equivalents. Every Claude model on

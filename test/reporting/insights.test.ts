@@ -17,7 +17,6 @@ import { CredentialsProviderError } from "@smithy/core/config";
 import { OperationalError } from "../../reporting/src/errors";
 import { findSavedQuery } from "../../reporting/src/queries";
 import {
-  callerFromIdentityArn,
   INSIGHTS_ROW_CAP,
   type InsightsReadOptions,
   planSubWindows,
@@ -357,13 +356,6 @@ describe("sub-window planning", () => {
       { startMs: start + 1_800_000, endMs: start + 3_600_000 },
     ]);
     expect(() => splitSubWindow({ startMs: start, endMs: start + 60_000 }, "usage scan X")).to.throw(OperationalError, /usage scan X.*single minute/);
-  });
-
-  it("strips the session name from assumed-role ARNs and keeps users and roles as they are", () => {
-    expect(callerFromIdentityArn("arn:aws:sts::123456789012:assumed-role/Analyst/jane@example.com")).to.equal(
-      "arn:aws:sts::123456789012:assumed-role/Analyst",
-    );
-    expect(callerFromIdentityArn("arn:aws:iam::123456789012:user/ci")).to.equal("arn:aws:iam::123456789012:user/ci");
   });
 });
 

@@ -15,6 +15,7 @@ import {
 import { OperationalError } from "../errors";
 import { abortableSleep, describeAwsFailure, retryThrottled } from "../aws/clients";
 import { buildScanQuery, SCAN_COLUMNS, type SavedQuery, withWindowFilter } from "../queries";
+import { callerFromArn, UNKNOWN_CALLER } from "../records";
 import type { ContextClass, ReportWindow, ScanStatistics, SourceResult, UsageRow } from "../types";
 
 /** Logs Insights returns at most this many rows; a result of exactly this size may be cut short. */
@@ -144,12 +145,6 @@ export function splitSubWindow(part: SubWindow, label: string): SubWindow[] {
   ];
 }
 
-/** The IAM role or user of an `identity.arn`: an assumed-role ARN loses its session name. */
-export function callerFromIdentityArn(arn: string): string {
-  const assumed = /^(arn:[^:]+:sts::\d+:assumed-role\/[^/]+)\/.+$/.exec(arn);
-  return assumed ? assumed[1] : arn;
-}
-
 const floorTo = (ms: number, unit: number): number => Math.floor(ms / unit) * unit;
 
 function describeSubWindow(part: SubWindow): string {
@@ -173,7 +168,7 @@ function addRow(merged: Map<string, UsageRow>, skipped: Record<string, number>, 
     skipped[reason] = (skipped[reason] ?? 0) + count(SCAN_COLUMNS.invocations);
     return;
   }
-  const caller = byCaller ? callerFromIdentityArn(fields[SCAN_COLUMNS.caller] ?? "unknown") : null;
+  const caller = byCaller ? callerFromArn(fields[SCAN_COLUMNS.caller] ?? UNKNOWN_CALLER) : null;
   const context = contextClass(fields[SCAN_COLUMNS.longContext]);
   const key = [hourStartMs, modelId, caller, context].join("\u0000");
   const row = merged.get(key) ?? {
