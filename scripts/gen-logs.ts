@@ -3,6 +3,10 @@
  * key layout, for the offline report, its tests and the bundled sample.
  *
  *   npm run gen:logs -- --out /tmp/logs --end 2026-11-20T00:00:00Z --hours 168 --rate 12 --seed 42
+ *
+ * `--body-bytes` fills request and response bodies with prose of about that
+ * size, as real Converse traffic has (the benchmark's archive); without it
+ * bodies are one short sentence each.
  */
 import { mkdir, writeFile } from "node:fs/promises";
 import { dirname, join } from "node:path";
@@ -92,6 +96,14 @@ export interface GeneratedFile {
   lines: string[];
 }
 
+/** One object of the archive with what went into it. */
+export interface GeneratedObject extends GeneratedFile {
+  records: Array<Record<string, unknown>>;
+  malformedLines: number;
+  /** True for an object under `data/`: a body, not records. */
+  bodyObject: boolean;
+}
+
 export interface GeneratedArchive {
   files: GeneratedFile[];
   /** Every well-formed record, as written (the expected input of a report). */
@@ -109,6 +121,54 @@ export interface GenerateOptions {
   requestsPerHour: number;
   /** Optional S3 prefix before `AWSLogs/`. */
   prefix?: string;
+  /** About this many bytes of text in each record's request and response bodies together; default: one short sentence each. */
+  bodyBytes?: number;
+  /** Split each hour's records into objects of at most this many, as Bedrock delivers several objects an hour; default: one object an hour. */
+  recordsPerObject?: number;
+  /** A truncated line every 50 hours, to test skip counting (default true); off for archives other readers must agree on. */
+  malformedLines?: boolean;
+}
+
+interface BodyTexts {
+  prompt: string;
+  reply: string;
+}
+
+const SHORT_BODIES: BodyTexts = { prompt: "Summarise the ticket.", reply: "Here is the summary." };
+
+/** Words for body prose, with what JSON has to escape or carry as multi-byte UTF-8: quotes, backslashes, tabs, accents, CJK, emoji. */
+const WORDS = (
+  "the a of to and in is for on with that this be are as it from by at or an we can your will not have our if all " +
+  "ticket customer invoice summary report region latency deployment cluster bucket policy request response model token cache " +
+  "error retry timeout throughput budget forecast quarter revenue migration schema index query table column pipeline " +
+  'naïve café résumé Zürich 東京 データ 🙂 — "quoted" it\'s C:\\temp\\logs tab\there {braces} [brackets] 50% $1,200.00'
+).split(" ");
+
+/** Prose of about `bytes` UTF-8 bytes: sentences of random words, paragraphs separated by blank lines. */
+function prose(random: () => number, bytes: number): string {
+  const parts: string[] = [];
+  let length = 0;
+  let sentenceWords = 0;
+  while (length < bytes) {
+    const word = WORDS[Math.floor(random() * WORDS.length)];
+    const end = sentenceWords > 6 && random() < 0.12;
+    const piece = sentenceWords === 0 ? word[0].toUpperCase() + word.slice(1) : word;
+    parts.push(end ? (random() < 0.2 ? `${piece}.\n\n` : `${piece}. `) : `${piece} `);
+    length += Buffer.byteLength(piece) + 2;
+    sentenceWords = end ? 0 : sentenceWords + 1;
+  }
+  return parts.join("").trimEnd();
+}
+
+/** Bodies from their own random stream, so asking for them leaves every other generated value as it was. */
+function bodyTextMaker(seed: number, bodyBytes: number | undefined): () => BodyTexts {
+  if (bodyBytes === undefined) return () => SHORT_BODIES;
+  const random = seededRandom(seed ^ 0x5bd1e995);
+  return () => {
+    const total = bodyBytes * (0.5 + random());
+    const promptShare = 0.4 + 0.3 * random();
+    return { prompt: prose(random, total * promptShare), reply: prose(random, total * (1 - promptShare)) };
+  };
 }
 
 function outputBody(operation: string, text: string, outputTokens: number, inputTokens: number, latencyMs: number): unknown {
@@ -133,7 +193,7 @@ function outputBody(operation: string, text: string, outputTokens: number, input
   return { id: "msg_bdrk_01", type: "message", role: "assistant", content: [{ type: "text", text }], stop_reason: "end_turn", usage: { input_tokens: inputTokens, output_tokens: outputTokens } };
 }
 
-function makeRecord(random: () => number, timestampMs: number): Record<string, unknown> {
+function makeRecord(random: () => number, timestampMs: number, texts: BodyTexts): Record<string, unknown> {
   const model = pick(random, MODELS);
   const operation = pick(random, OPERATIONS).name;
   const caller = pick(random, CALLERS).arn(`session-${hex(random, 6)}`);
@@ -147,7 +207,7 @@ function makeRecord(random: () => number, timestampMs: number): Record<string, u
   const latencyMs = Math.round(model.baseLatencyMs * (0.5 + random()) + outputTokens * 8);
   const input: Record<string, unknown> = {
     inputContentType: "application/json",
-    inputBodyJson: { messages: [{ role: "user", content: [{ text: "Summarise the ticket." }] }] },
+    inputBodyJson: { messages: [{ role: "user", content: [{ text: texts.prompt }] }] },
     inputTokenCount: inputTokens,
   };
   if (cacheReadInputTokens > 0) input.cacheReadInputTokenCount = cacheReadInputTokens;
@@ -170,7 +230,7 @@ function makeRecord(random: () => number, timestampMs: number): Record<string, u
   } else {
     record.output = {
       outputContentType: "application/json",
-      outputBodyJson: outputBody(operation, "Here is the summary.", outputTokens, inputTokens, latencyMs),
+      outputBodyJson: outputBody(operation, texts.reply, outputTokens, inputTokens, latencyMs),
       outputTokenCount: outputTokens,
     };
   }
@@ -185,67 +245,120 @@ function hourFolder(prefix: string, hourStartMs: number): string {
 
 /**
  * Traffic grows slowly over the period and follows the working day, so the
- * trend projection has something to find. Each hour's object also carries a
- * few records from the previous hour, as delayed delivery does.
+ * trend projection has something to find. Each hour's objects also carry a
+ * few records from the previous hour, as delayed delivery does. Objects come
+ * one at a time, so an archive of any size can be written without holding it.
  */
-export function generateLogArchive(options: GenerateOptions): GeneratedArchive {
+export function* generateLogObjects(options: GenerateOptions): Generator<GeneratedObject> {
   const random = seededRandom(options.seed);
+  const bodyTexts = bodyTextMaker(options.seed, options.bodyBytes);
+  // Names of an hour's second and later objects come from their own stream, so splitting leaves the records as they were.
+  const extraObjectNames = seededRandom(options.seed ^ 0x2545f491);
   const prefix = options.prefix ?? "";
   const startMs = options.end.getTime() - options.hours * HOUR_MS;
-  const archive: GeneratedArchive = { files: [], records: [], malformedLines: 0, bodyObjects: 0 };
   for (let hour = 0; hour < options.hours; hour += 1) {
     const hourStartMs = startMs + hour * HOUR_MS;
     const utcHour = new Date(hourStartMs).getUTCHours();
     const daytime = utcHour >= 13 && utcHour < 23 ? 1.5 : 0.5;
     const growth = 0.7 + (0.6 * hour) / Math.max(1, options.hours);
     const count = Math.max(1, Math.round(options.requestsPerHour * daytime * growth * (0.7 + 0.6 * random())));
-    const lines: string[] = [];
+    const records: Array<Record<string, unknown>> = [];
     for (let index = 0; index < count; index += 1) {
       const lateByOneHour = random() < 0.05;
-      const record = makeRecord(random, hourStartMs + random() * HOUR_MS - (lateByOneHour ? HOUR_MS : 0));
-      archive.records.push(record);
-      lines.push(JSON.stringify(record));
+      records.push(makeRecord(random, hourStartMs + random() * HOUR_MS - (lateByOneHour ? HOUR_MS : 0), bodyTexts()));
     }
-    if (hour % 50 === 7) {
+    const lines = records.map((record) => JSON.stringify(record));
+    // The record each line holds; null for the truncated copy of the first line, a malformed line.
+    const lineRecords: Array<Record<string, unknown> | null> = [...records];
+    if ((options.malformedLines ?? true) && hour % 50 === 7) {
       lines.splice(1, 0, lines[0].slice(0, Math.floor(lines[0].length / 2)));
-      archive.malformedLines += 1;
+      lineRecords.splice(1, 0, null);
     }
     const folder = hourFolder(prefix, hourStartMs);
-    const stamp = new Date(hourStartMs + 5 * 60_000).toISOString().replace(/[-:]/g, "").slice(0, 15);
-    archive.files.push({ key: `${folder}/${stamp}Z_${hex(random, 16)}.json.gz`, lines });
-    if (hour % 72 === 3) {
-      archive.files.push({ key: `${folder}/data/${hex(random, 32)}_input.json.gz`, lines: [JSON.stringify({ messages: [{ role: "user", content: "x".repeat(200) }] })] });
-      archive.bodyObjects += 1;
+    const perObject = options.recordsPerObject ?? lines.length;
+    const objects = Math.ceil(lines.length / perObject);
+    for (let object = 0; object < objects; object += 1) {
+      const stampMs = hourStartMs + 5 * 60_000 + Math.floor((object * 50 * 60_000) / objects);
+      const stamp = new Date(stampMs).toISOString().replace(/[-:]/g, "").slice(0, 15);
+      const from = object * perObject;
+      const held = lineRecords.slice(from, from + perObject);
+      const objectRecords = held.filter((record) => record !== null);
+      yield {
+        key: `${folder}/${stamp}Z_${hex(object === 0 ? random : extraObjectNames, 16)}.json.gz`,
+        lines: lines.slice(from, from + perObject),
+        records: objectRecords,
+        malformedLines: held.length - objectRecords.length,
+        bodyObject: false,
+      };
     }
+    if (hour % 72 === 3) {
+      const key = `${folder}/data/${hex(random, 32)}_input.json.gz`;
+      yield { key, lines: [JSON.stringify({ messages: [{ role: "user", content: "x".repeat(200) }] })], records: [], malformedLines: 0, bodyObject: true };
+    }
+  }
+}
+
+export function generateLogArchive(options: GenerateOptions): GeneratedArchive {
+  const archive: GeneratedArchive = { files: [], records: [], malformedLines: 0, bodyObjects: 0 };
+  for (const object of generateLogObjects(options)) {
+    archive.files.push({ key: object.key, lines: object.lines });
+    archive.records.push(...object.records);
+    archive.malformedLines += object.malformedLines;
+    archive.bodyObjects += object.bodyObject ? 1 : 0;
   }
   return archive;
 }
 
+async function writeLogFile(file: GeneratedFile, outDir: string): Promise<void> {
+  const path = join(outDir, file.key);
+  await mkdir(dirname(path), { recursive: true });
+  await writeFile(path, gzipSync(`${file.lines.join("\n")}\n`, { level: 9 }));
+}
+
 export async function writeLogArchive(archive: GeneratedArchive, outDir: string): Promise<void> {
-  for (const file of archive.files) {
-    const path = join(outDir, file.key);
-    await mkdir(dirname(path), { recursive: true });
-    await writeFile(path, gzipSync(`${file.lines.join("\n")}\n`, { level: 9 }));
+  for (const file of archive.files) await writeLogFile(file, outDir);
+}
+
+export interface WrittenArchive {
+  records: number;
+  malformedLines: number;
+  bodyObjects: number;
+  objects: number;
+}
+
+/** Generates and writes object by object, so memory stays that of one object whatever the archive's size. */
+export async function writeGeneratedArchive(options: GenerateOptions, outDir: string): Promise<WrittenArchive> {
+  const written: WrittenArchive = { records: 0, malformedLines: 0, bodyObjects: 0, objects: 0 };
+  for (const object of generateLogObjects(options)) {
+    await writeLogFile(object, outDir);
+    written.records += object.records.length;
+    written.malformedLines += object.malformedLines;
+    written.bodyObjects += object.bodyObject ? 1 : 0;
+    written.objects += 1;
   }
+  return written;
 }
 
 async function main(): Promise<void> {
   const args = await yargs(hideBin(process.argv))
     .scriptName("gen:logs")
-    .usage("$0 --out <dir> [--end <ISO>] [--hours n] [--rate n] [--seed n]")
+    .usage("$0 --out <dir> [--end <ISO>] [--hours n] [--rate n] [--seed n] [--body-bytes n] [--records-per-object n] [--no-malformed]")
     .option("out", { type: "string", demandOption: true, describe: "Folder to write the archive into" })
     .option("end", { type: "string", default: "2026-11-20T00:00:00Z", describe: "Exclusive end of the period (ISO-8601)" })
     .option("hours", { type: "number", default: 168, describe: "Hours of traffic before --end" })
     .option("rate", { type: "number", default: 12, describe: "Average requests per hour" })
     .option("seed", { type: "number", default: 42, describe: "Seed: the same seed gives the same archive" })
+    .option("body-bytes", { type: "number", describe: "About this many bytes of prose in each record's bodies (default: one short sentence each)" })
+    .option("records-per-object", { type: "number", describe: "At most this many records in one object (default: one object an hour)" })
+    .option("malformed", { type: "boolean", default: true, describe: "Add a truncated line every 50 hours (--no-malformed: none)" })
     .strict()
     .parseAsync();
   const end = new Date(args.end);
   if (Number.isNaN(end.getTime())) throw new Error(`--end ${args.end} is not an ISO-8601 date`);
-  const archive = generateLogArchive({ seed: args.seed, end, hours: args.hours, requestsPerHour: args.rate });
-  await writeLogArchive(archive, args.out);
+  const options = { seed: args.seed, end, hours: args.hours, requestsPerHour: args.rate, bodyBytes: args.bodyBytes, recordsPerObject: args.recordsPerObject, malformedLines: args.malformed };
+  const written = await writeGeneratedArchive(options, args.out);
   process.stderr.write(
-    `Wrote ${archive.records.length} records (+${archive.malformedLines} malformed lines, ${archive.bodyObjects} body objects) in ${archive.files.length} objects to ${args.out}; period ends ${end.toISOString()}\n`,
+    `Wrote ${written.records} records (+${written.malformedLines} malformed lines, ${written.bodyObjects} body objects) in ${written.objects} objects to ${args.out}; period ends ${end.toISOString()}\n`,
   );
 }
 
