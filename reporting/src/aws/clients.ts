@@ -5,18 +5,23 @@
  */
 import { CloudWatchClient } from "@aws-sdk/client-cloudwatch";
 import { CloudWatchLogsClient } from "@aws-sdk/client-cloudwatch-logs";
+import { S3Client } from "@aws-sdk/client-s3";
 import { OperationalError } from "../errors";
 
 export interface AwsClients {
   region: string;
   logs: CloudWatchLogsClient;
   cloudwatch: CloudWatchClient;
+  /** Reads the S3 archive. */
+  s3: S3Client;
 }
 
 export interface AwsClientOptions {
   region: string;
   /** A named profile from the shared AWS config files; the default credential chain when absent. */
   profile?: string;
+  /** Another S3 endpoint (an S3-compatible server, e.g. in tests); addressed path-style, since such servers rarely resolve bucket subdomains. */
+  s3Endpoint?: string;
 }
 
 /**
@@ -30,12 +35,18 @@ const RETRY_SETTINGS = { retryMode: "adaptive", maxAttempts: 6 } as const;
 const clientCache = new Map<string, AwsClients>();
 
 /** The clients for one region and profile, created once and reused by every source of the report. */
-export function createAwsClients({ region, profile }: AwsClientOptions): AwsClients {
-  const key = `${region}\u0000${profile ?? ""}`;
+export function createAwsClients({ region, profile, s3Endpoint }: AwsClientOptions): AwsClients {
+  const key = [region, profile ?? "", s3Endpoint ?? ""].join("\u0000");
   let clients = clientCache.get(key);
   if (!clients) {
     const config = { region, ...(profile ? { profile } : {}), ...RETRY_SETTINGS };
-    clients = { region, logs: new CloudWatchLogsClient(config), cloudwatch: new CloudWatchClient(config) };
+    clients = {
+      region,
+      logs: new CloudWatchLogsClient(config),
+      cloudwatch: new CloudWatchClient(config),
+      // A bucket named in an s3:// URL may live in another region than the one the report assumed: follow S3's redirect instead of failing.
+      s3: new S3Client({ ...config, followRegionRedirects: true, ...(s3Endpoint ? { endpoint: s3Endpoint, forcePathStyle: true } : {}) }),
+    };
     clientCache.set(key, clients);
   }
   return clients;
@@ -48,9 +59,11 @@ export interface AwsCallContext {
   /** What it was called on, e.g. `log group /aws/bedrock/modelinvocations`. */
   resource: string;
   region?: string;
+  /** Everything the source calling needs, for the access-denied hint; the online report's permissions when absent. */
+  required?: readonly string[];
 }
 
-const THROTTLING_NAMES = new Set(["ThrottlingException", "Throttling", "LimitExceededException", "TooManyRequestsException", "RequestLimitExceeded"]);
+const THROTTLING_NAMES = new Set(["ThrottlingException", "Throttling", "LimitExceededException", "TooManyRequestsException", "RequestLimitExceeded", "SlowDown"]);
 const REJECTED_CREDENTIAL_NAMES = new Set([
   "ExpiredToken",
   "ExpiredTokenException",
@@ -98,7 +111,13 @@ export function describeAwsFailure(error: unknown, context: AwsCallContext): unk
   if (name === "AccessDeniedException" || name === "AccessDenied") {
     return new OperationalError(
       `Access denied: the caller may not ${context.permission} on ${context.resource}${where}.`,
-      `Grant ${context.permission} to the role or user running the report; the report needs ${REQUIRED_PERMISSIONS.join(", ")}.`,
+      `Grant ${context.permission} to the role or user running the report; the report needs ${(context.required ?? REQUIRED_PERMISSIONS).join(", ")}.`,
+    );
+  }
+  if (name === "NoSuchBucket") {
+    return new OperationalError(
+      `Not found: ${context.resource} (no such bucket).`,
+      "Check the bucket name: the stack output bucketName, or the bucket in --logs s3://<bucket>/<prefix>.",
     );
   }
   if (name === "ResourceNotFoundException") {
@@ -110,7 +129,9 @@ export function describeAwsFailure(error: unknown, context: AwsCallContext): unk
   if (isThrottling(error)) {
     return new OperationalError(
       `AWS kept throttling ${context.permission} on ${context.resource}${where} after several retries (${name}).`,
-      "Other Logs Insights queries may be using the account's concurrent-query quota (30 at once): wait a minute and run the report again.",
+      context.permission.startsWith("logs:")
+        ? "Other Logs Insights queries may be using the account's concurrent-query quota (30 at once): wait a minute and run the report again."
+        : "Something else is loading the same resource: wait a minute and run the report again.",
     );
   }
   return error;
