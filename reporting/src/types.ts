@@ -38,7 +38,8 @@ export interface UsageRow extends UsageCounts {
   context: ContextClass;
 }
 
-export type SourceName = "insights" | "metrics" | "logs";
+/** `logs`: local log files; `archive`: the same records read from the S3 archive. */
+export type SourceName = "insights" | "metrics" | "logs" | "archive";
 
 export interface LatencySummary {
   samples: number;

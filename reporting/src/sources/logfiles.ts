@@ -170,7 +170,7 @@ export function datedFolderSpan(path: string): { startMs: number; endMs: number 
  * it is not read (its objects are counted). One delivered well after the end
  * is skipped too; the margin covers delayed delivery.
  */
-function folderOutsideWindow(path: string, window: ReportWindow): boolean {
+export function folderOutsideWindow(path: string, window: ReportWindow): boolean {
   const span = datedFolderSpan(path);
   return span !== null && (span.endMs <= window.start.getTime() || span.startMs >= window.end.getTime() + DELIVERY_DELAY_MARGIN_MS);
 }

@@ -1,0 +1,352 @@
+/**
+ * The archive source: invocation log records read straight from the S3
+ * archive (`--logs s3://<bucket>/<prefix>`, or `--source archive` with the
+ * stack's bucket). Only the hour folders that can hold records of the window
+ * are listed; objects are streamed, decompressed and parsed a few at a time
+ * into the RecordCollector the local reader uses, so memory does not grow
+ * with the archive and both readers count alike.
+ */
+import { GetObjectCommand, ListObjectsV2Command, type ListObjectsV2CommandOutput, type S3Client } from "@aws-sdk/client-s3";
+import { setMaxListeners } from "node:events";
+import { pipeline, type Readable, Transform } from "node:stream";
+import { createGunzip } from "node:zlib";
+import { describeAwsFailure, type AwsCallContext } from "../aws/clients";
+import { OperationalError, UsageError } from "../errors";
+import type { TransferProgress } from "../progress";
+import type { ReportWindow, SourceResult } from "../types";
+import { folderOutsideWindow, readRecordStream, RecordCollector } from "./logfiles";
+
+/** A bucket and a key prefix in it; the prefix is empty or ends with `/`. */
+export interface ArchiveLocation {
+  bucket: string;
+  prefix: string;
+}
+
+export interface ReadArchiveOptions {
+  s3: S3Client;
+  locations: ArchiveLocation[];
+  window: ReportWindow;
+  /** Objects downloaded and parsed at once. */
+  concurrency?: number;
+  /** Ctrl-C: downloads stop and the report fails instead of showing part of the window. */
+  signal?: AbortSignal;
+  onProgress?: (progress: TransferProgress) => void;
+}
+
+/** Eight downloads keep a 2-core machine's parser busy while the next objects arrive, and hold at most eight objects' streams in memory. */
+const DEFAULT_CONCURRENCY = 8;
+/** Hour folders listed ahead of the downloads, so a reader rarely waits for a listing. */
+const LISTING_LOOKAHEAD = 4;
+const HOUR_MS = 3_600_000;
+const LOGS_FOLDER = "BedrockModelInvocationLogs/";
+/** Large request and response bodies sit in `.../HH/data/`: bodies, not log records. */
+const BODY_FOLDER = "data/";
+const RECORD_OBJECT = /\.jsonl?(\.gz)?$/;
+/** A first line longer than this is no invocation record (bodies over 100 KB go to `data/`). */
+const MAX_FIRST_LINE_BYTES = 16 * 1024 * 1024;
+/** S3 bucket naming rules: 3-63 lowercase letters, digits, dots and hyphens. */
+const BUCKET_NAME = /^[a-z0-9][a-z0-9.-]{1,61}[a-z0-9]$/;
+const S3_URL = /^s3:\/\/([^/]*)\/?(.*)$/;
+const S3_URL_HELP = "use s3://<bucket>/<prefix>, where the prefix ends at or before the region folder, e.g. s3://bedrock-invocation-logs-111122223333-us-east-1/AWSLogs/111122223333/BedrockModelInvocationLogs/";
+
+export function isS3Url(text: string): boolean {
+  return text.startsWith("s3://");
+}
+
+/** The bucket and prefix of `s3://<bucket>/<prefix>`; one that points inside a region folder is refused, since the window picks the hour folders. */
+export function parseS3Url(text: string): ArchiveLocation {
+  const match = S3_URL.exec(text);
+  if (!match || !BUCKET_NAME.test(match[1])) throw new UsageError(`--logs ${text}: not an S3 URL of a bucket; ${S3_URL_HELP}`);
+  const prefix = match[2] === "" || match[2].endsWith("/") ? match[2] : `${match[2]}/`;
+  if (/BedrockModelInvocationLogs\/[^/]+\/./.test(prefix)) throw new UsageError(`--logs ${text}: points inside a region folder; ${S3_URL_HELP}`);
+  return { bucket: match[1], prefix };
+}
+
+export function s3Url({ bucket, prefix }: ArchiveLocation): string {
+  return `s3://${bucket}/${prefix}`;
+}
+
+/** The IAM permissions reading this location needs, for the access-denied hint. */
+export function archivePermissions({ bucket, prefix }: ArchiveLocation): string[] {
+  return [`s3:ListBucket on arn:aws:s3:::${bucket}`, `s3:GetObject on arn:aws:s3:::${bucket}/${prefix}*`, "kms:Decrypt on the bucket's KMS key if it uses SSE-KMS"];
+}
+
+function hourPath(hourStartMs: number): string {
+  const iso = new Date(hourStartMs).toISOString();
+  return `${iso.slice(0, 4)}/${iso.slice(5, 7)}/${iso.slice(8, 10)}/${iso.slice(11, 13)}`;
+}
+
+/**
+ * The hour folders of one region folder that can hold records of the window:
+ * from the hour the window starts in to a delivery-delay margin after its end,
+ * the same span the local reader reads.
+ */
+export function hourFolders(regionFolder: string, window: ReportWindow): string[] {
+  const folders: string[] = [];
+  for (let hourMs = Math.floor(window.start.getTime() / HOUR_MS) * HOUR_MS; ; hourMs += HOUR_MS) {
+    const folder = `${regionFolder}${hourPath(hourMs)}`;
+    if (folderOutsideWindow(folder, window)) return folders;
+    folders.push(`${folder}/`);
+  }
+}
+
+interface ArchiveObject {
+  key: string;
+  size: number;
+}
+
+/** Lists and reads one location; every S3 failure that is not about a single object stops the report. */
+class ArchiveReader {
+  constructor(
+    private readonly options: ReadArchiveOptions,
+    private readonly location: ArchiveLocation,
+    private readonly collector: RecordCollector,
+    private readonly signal: AbortSignal,
+  ) {}
+
+  private context(permission: string, resource: string): AwsCallContext {
+    return { permission, resource, required: archivePermissions(this.location) };
+  }
+
+  private async *pages(prefix: string, delimiter?: string): AsyncGenerator<ListObjectsV2CommandOutput> {
+    let token: string | undefined;
+    do {
+      const command = new ListObjectsV2Command({ Bucket: this.location.bucket, Prefix: prefix, Delimiter: delimiter, ContinuationToken: token });
+      let page: ListObjectsV2CommandOutput;
+      try {
+        page = await this.options.s3.send(command, { abortSignal: this.signal });
+      } catch (error) {
+        throw describeAwsFailure(error, this.context("s3:ListBucket", `bucket ${this.location.bucket} (arn:aws:s3:::${this.location.bucket})`));
+      }
+      yield page;
+      token = page.IsTruncated ? page.NextContinuationToken : undefined;
+    } while (token);
+  }
+
+  private async subfolders(prefix: string): Promise<string[]> {
+    const folders: string[] = [];
+    for await (const page of this.pages(prefix, "/")) for (const common of page.CommonPrefixes ?? []) if (common.Prefix) folders.push(common.Prefix);
+    return folders;
+  }
+
+  /** `.../BedrockModelInvocationLogs/<region>/` folders under the location, found by listing with a delimiter wherever the prefix stops short. */
+  async regionFolders(): Promise<string[]> {
+    const { prefix } = this.location;
+    if (/BedrockModelInvocationLogs\/[^/]+\/$/.test(prefix)) return [prefix];
+    if (prefix.endsWith(LOGS_FOLDER)) return this.subfolders(prefix);
+    if (/(^|\/)AWSLogs\/[^/]+\/$/.test(prefix)) return this.subfolders(`${prefix}${LOGS_FOLDER}`);
+    const accounts = await this.subfolders(/(^|\/)AWSLogs\/$/.test(prefix) ? prefix : `${prefix}AWSLogs/`);
+    return (await Promise.all(accounts.map((account) => this.subfolders(`${account}${LOGS_FOLDER}`)))).flat();
+  }
+
+  /** The record objects of one hour folder, every page; body objects and other files are counted, not returned. */
+  async listHour(folder: string): Promise<ArchiveObject[]> {
+    const objects: ArchiveObject[] = [];
+    for await (const page of this.pages(folder)) {
+      for (const { Key: key, Size: size } of page.Contents ?? []) {
+        if (key === undefined || key.endsWith("/")) continue;
+        if (key.slice(folder.length).startsWith(BODY_FOLDER)) this.collector.skip("bodyObject");
+        else if (!RECORD_OBJECT.test(key)) this.collector.skip("unsupportedFile");
+        else objects.push({ key, size: size ?? 0 });
+      }
+    }
+    return objects;
+  }
+
+  /** One object, streamed into the collector. A broken object is counted and noted; access failures reject. */
+  async read(object: ArchiveObject): Promise<void> {
+    try {
+      await readArchiveObject(this.options.s3, this.location.bucket, object.key, this.collector, this.signal);
+    } catch (error) {
+      if (this.signal.aborted) throw this.signal.reason;
+      const described = describeAwsFailure(error, this.context("s3:GetObject", `arn:aws:s3:::${this.location.bucket}/${object.key}`));
+      if (described instanceof OperationalError) throw described;
+      this.collector.skip("unreadableObject");
+      this.collector.markIncomplete(`Could not read s3://${this.location.bucket}/${object.key} (${objectFailure(error)}); some or all of its records are missing from this report.`);
+    }
+  }
+}
+
+/**
+ * Streams one object's records into the collector: the one place an object's
+ * bytes are decoded. Rejects when the download or the gunzip fails, or when
+ * the object is not JSON lines at all.
+ */
+async function readArchiveObject(s3: S3Client, bucket: string, key: string, collector: RecordCollector, signal: AbortSignal): Promise<void> {
+  const response = await s3.send(new GetObjectCommand({ Bucket: bucket, Key: key }), { abortSignal: signal });
+  const body = response.Body as Readable;
+  const ignore = () => undefined;
+  // pipeline destroys the last stream with the first error of any stage, so readRecordStream sees it.
+  const decoded = key.endsWith(".gz") ? pipeline(body, createGunzip(), requireJsonLines(), ignore) : pipeline(body, requireJsonLines(), ignore);
+  await readRecordStream(decoded, false, collector);
+}
+
+function objectFailure(error: unknown): string {
+  const { code, message } = error as { code?: unknown; message?: unknown };
+  if (typeof code === "string" && code.startsWith("Z_")) return `not valid gzip: ${String(message)}`;
+  return error instanceof Error ? error.message : String(error);
+}
+
+/**
+ * Holds back the start of a stream until its first non-empty line parses as
+ * JSON, then passes everything through; fails otherwise. An object that is no
+ * JSON lines at all (a CSV, a pretty-printed document) is then one unreadable
+ * object, not thousands of malformed lines.
+ */
+export function requireJsonLines(): Transform {
+  let head: Buffer[] | null = [];
+  let headBytes = 0;
+  const verdict = (final: boolean): "pass" | "wait" | Error => {
+    const text = Buffer.concat(head ?? []).toString("utf8").trimStart();
+    const newline = text.indexOf("\n");
+    if (newline < 0 && !final) return headBytes > MAX_FIRST_LINE_BYTES ? new Error(`not JSON lines: no line break in the first ${MAX_FIRST_LINE_BYTES} bytes`) : "wait";
+    const firstLine = newline < 0 ? text : text.slice(0, newline);
+    if (firstLine.trim() === "") return "pass";
+    try {
+      JSON.parse(firstLine);
+      return "pass";
+    } catch {
+      return new Error(`not JSON lines: the first line is not JSON (${JSON.stringify(firstLine.slice(0, 40))}...)`);
+    }
+  };
+  const release = (stream: Transform, final: boolean): Error | null => {
+    const result = verdict(final);
+    if (result === "wait") return null;
+    if (result instanceof Error) return result;
+    stream.push(Buffer.concat(head ?? []));
+    head = null;
+    return null;
+  };
+  return new Transform({
+    transform(chunk: Buffer, _encoding, done) {
+      if (head === null) {
+        done(null, chunk);
+        return;
+      }
+      head.push(chunk);
+      headBytes += chunk.length;
+      done(chunk.includes(10) || headBytes > MAX_FIRST_LINE_BYTES ? release(this, false) : null);
+    },
+    flush(done) {
+      done(head === null ? null : release(this, true));
+    },
+  });
+}
+
+/** Counts for the progress display; totals are extrapolated from the hour folders listed so far until every folder is listed. */
+class TransferTally {
+  objectsDone = 0;
+  bytesDone = 0;
+  private objectsListed = 0;
+  private bytesListed = 0;
+  private foldersListed = 0;
+
+  constructor(private readonly foldersTotal: number) {}
+
+  listed(objects: ArchiveObject[]): void {
+    this.foldersListed += 1;
+    this.objectsListed += objects.length;
+    this.bytesListed += objects.reduce((sum, object) => sum + object.size, 0);
+  }
+
+  snapshot(): TransferProgress {
+    const scale = this.foldersListed === 0 ? null : this.foldersTotal / this.foldersListed;
+    return {
+      objectsDone: this.objectsDone,
+      bytesDone: this.bytesDone,
+      objectsExpected: scale === null ? null : Math.round(this.objectsListed * scale),
+      bytesExpected: scale === null ? null : Math.round(this.bytesListed * scale),
+      totalKnown: this.foldersListed === this.foldersTotal,
+    };
+  }
+}
+
+/** The objects of the folders in order, with a few folders listed ahead. */
+async function* objectsOf(reader: ArchiveReader, folders: string[], tally: TransferTally): AsyncGenerator<ArchiveObject> {
+  const ahead: Array<Promise<ArchiveObject[]>> = [];
+  let next = 0;
+  const fill = () => {
+    while (ahead.length < LISTING_LOOKAHEAD && next < folders.length) {
+      const listing = reader.listHour(folders[next++]);
+      // Awaited in order below; marked handled now so a failure further ahead is not an unhandled rejection meanwhile.
+      listing.catch(() => undefined);
+      ahead.push(listing);
+    }
+  };
+  for (fill(); ahead.length > 0; fill()) {
+    const objects = await (ahead.shift() as Promise<ArchiveObject[]>);
+    tally.listed(objects);
+    yield* objects;
+  }
+}
+
+/** Runs `work` on the items with at most `limit` running; the first failure stops the rest and is rethrown once all have stopped. */
+async function forEachConcurrently<T>(items: AsyncIterable<T>, limit: number, work: (item: T) => Promise<void>, stop: (error: unknown) => void): Promise<void> {
+  const iterator = items[Symbol.asyncIterator]();
+  let failure: { error: unknown } | undefined;
+  const worker = async () => {
+    try {
+      for (let item = await iterator.next(); !item.done && !failure; item = await iterator.next()) await work(item.value);
+    } catch (error) {
+      if (!failure) {
+        failure = { error };
+        stop(error);
+      }
+    }
+  };
+  await Promise.all(Array.from({ length: limit }, worker));
+  if (failure) throw failure.error;
+}
+
+/**
+ * Reads every record object of the window's hour folders under the given
+ * locations. Bad objects are counted (`unreadableObject`) and make the result
+ * incomplete; a missing bucket, denied access or Ctrl-C reject with an
+ * OperationalError.
+ */
+export async function readArchive(options: ReadArchiveOptions): Promise<SourceResult> {
+  const collector = new RecordCollector(options.window);
+  const controller = new AbortController();
+  const concurrency = options.concurrency ?? DEFAULT_CONCURRENCY;
+  // Every request in flight (downloads and listings ahead) listens on the signal; more than Node's default warning threshold of 10 is expected.
+  setMaxListeners(2 * (concurrency + LISTING_LOOKAHEAD), controller.signal);
+  const onAbort = () => controller.abort(new OperationalError("Interrupted: reading the S3 archive stopped and no report was produced."));
+  if (options.signal?.aborted) onAbort();
+  options.signal?.addEventListener("abort", onAbort, { once: true });
+  let objects = 0;
+  let bytes = 0;
+  const regions: string[] = [];
+  try {
+    for (const location of options.locations) {
+      const reader = new ArchiveReader(options, location, collector, controller.signal);
+      const regionFolders = await reader.regionFolders();
+      regions.push(...regionFolders.map((folder) => folder.split("/").at(-2) as string));
+      const folders = regionFolders.flatMap((folder) => hourFolders(folder, options.window));
+      const tally = new TransferTally(folders.length);
+      await forEachConcurrently(
+        objectsOf(reader, folders, tally),
+        concurrency,
+        async (object) => {
+          await reader.read(object);
+          tally.objectsDone += 1;
+          tally.bytesDone += object.size;
+          options.onProgress?.(tally.snapshot());
+        },
+        (error) => controller.abort(error),
+      );
+      // Every folder is listed now: the totals are exact.
+      options.onProgress?.(tally.snapshot());
+      objects += tally.objectsDone;
+      bytes += tally.bytesDone;
+    }
+  } catch (error) {
+    // After Ctrl-C or a fatal failure, the aborted downloads and listings fail too: report the cause, once.
+    throw controller.signal.aborted ? controller.signal.reason : error;
+  } finally {
+    options.signal?.removeEventListener("abort", onAbort);
+  }
+  const where = options.locations.map(s3Url).join(", ");
+  const regionText = regions.length > 0 ? `region folder(s) ${[...new Set(regions)].join(", ")}` : "no region folder: nothing has been delivered there, or the prefix is wrong";
+  collector.note(`Read ${collector.recordsUsed} records in the window from ${objects} object(s), ${bytes} bytes, under ${where} (${regionText}).`);
+  return { ...collector.result(), source: "archive" };
+}

@@ -1,0 +1,71 @@
+/** The archive source's pure parts: S3 URLs, hour folders, the JSON-lines check. */
+import { expect } from "chai";
+import { Readable } from "node:stream";
+import { UsageError } from "../../reporting/src/errors";
+import { archivePermissions, hourFolders, parseS3Url, requireJsonLines } from "../../reporting/src/sources/archive";
+
+const REGION_FOLDER = "AWSLogs/123456789012/BedrockModelInvocationLogs/us-east-1/";
+
+/** What requireJsonLines lets through, and the error it ended with. */
+async function passThrough(chunks: string[]): Promise<{ text: string; error: Error | null }> {
+  let text = "";
+  try {
+    for await (const chunk of Readable.from(chunks.map((chunk) => Buffer.from(chunk))).pipe(requireJsonLines())) text += String(chunk);
+  } catch (error) {
+    return { text, error: error as Error };
+  }
+  return { text, error: null };
+}
+
+describe("archive source parts", () => {
+  describe("parseS3Url", () => {
+    it("splits bucket and prefix, the prefix ending with / or empty", () => {
+      expect(parseS3Url("s3://my-logs")).to.deep.equal({ bucket: "my-logs", prefix: "" });
+      expect(parseS3Url("s3://my-logs/")).to.deep.equal({ bucket: "my-logs", prefix: "" });
+      expect(parseS3Url("s3://my-logs/bedrock")).to.deep.equal({ bucket: "my-logs", prefix: "bedrock/" });
+      expect(parseS3Url(`s3://my-logs/${REGION_FOLDER}`)).to.deep.equal({ bucket: "my-logs", prefix: REGION_FOLDER });
+    });
+
+    for (const [what, url] of [
+      ["no bucket", "s3:///AWSLogs/"],
+      ["a bucket name S3 would refuse", "s3://My_Bucket/AWSLogs/"],
+      ["a prefix inside a region folder", `s3://my-logs/${REGION_FOLDER}2026/11/`],
+    ]) {
+      it(`refuses ${what} with one line saying what is allowed`, () => {
+        expect(() => parseS3Url(url)).to.throw(UsageError, /^--logs s3:\/\/.*: .*; use s3:\/\/<bucket>\/<prefix>/);
+      });
+    }
+
+    it("names the permissions and ARNs a reader of the location needs", () => {
+      expect(archivePermissions({ bucket: "my-logs", prefix: "bedrock/" })).to.deep.equal([
+        "s3:ListBucket on arn:aws:s3:::my-logs",
+        "s3:GetObject on arn:aws:s3:::my-logs/bedrock/*",
+        "kms:Decrypt on the bucket's KMS key if it uses SSE-KMS",
+      ]);
+    });
+  });
+
+  describe("hourFolders", () => {
+    it("runs from the hour the window starts in to a day after its end, across a year boundary", () => {
+      const folders = hourFolders(REGION_FOLDER, { start: new Date("2026-12-31T23:30:00Z"), end: new Date("2027-01-01T00:30:00Z") });
+      expect(folders[0]).to.equal(`${REGION_FOLDER}2026/12/31/23/`);
+      expect(folders[1]).to.equal(`${REGION_FOLDER}2027/01/01/00/`);
+      expect(folders.at(-1)).to.equal(`${REGION_FOLDER}2027/01/02/00/`);
+      expect(folders).to.have.length(26);
+    });
+  });
+
+  describe("requireJsonLines", () => {
+    it("passes JSON lines through unchanged, even when the first line arrives in pieces", async () => {
+      expect(await passThrough(["\n  {\"a\":", "1}\n{\"b\"", ":2}\nbroken line\n"])).to.deep.equal({ text: "\n  {\"a\":1}\n{\"b\":2}\nbroken line\n", error: null });
+      expect(await passThrough(['{"only": "line, no newline"}'])).to.deep.equal({ text: '{"only": "line, no newline"}', error: null });
+      expect(await passThrough([])).to.deep.equal({ text: "", error: null });
+    });
+
+    it("fails a stream whose first line is not JSON before passing any of it on", async () => {
+      const { text, error } = await passThrough(["timestamp,modelId\n", "2026-11-10,x\n"]);
+      expect(error?.message).to.equal('not JSON lines: the first line is not JSON ("timestamp,modelId"...)');
+      expect(text).to.equal("");
+    });
+  });
+});
