@@ -6,13 +6,14 @@
 import yargs, { type Argv } from "yargs";
 import type { createAwsClients } from "./aws/clients";
 import { runCommandsCommand } from "./commands/commands";
-import { DEFAULT_HOURS, GROUP_BY_CHOICES } from "./commands/options";
+import { DEFAULT_HOURS, GROUP_BY_CHOICES, SOURCE_CHOICES } from "./commands/options";
 import { runPricingCommand } from "./commands/pricing";
 import { runQueryCommand } from "./commands/query";
 import { runReportCommand } from "./commands/report";
 import { OperationalError, UsageError } from "./errors";
 import { SAVED_QUERIES } from "./queries";
 import { OUTPUT_FORMATS } from "./render";
+import type { readArchive } from "./sources/archive";
 import type { readUsageFromInsights, runSavedQuery } from "./sources/insights";
 import type { readLogFiles } from "./sources/logfiles";
 import type { readMetrics } from "./sources/metrics";
@@ -24,6 +25,8 @@ export interface CliDeps {
   stderr(text: string): void;
   setExitCode(code: number): void;
   stdoutIsTTY: boolean;
+  /** Progress is drawn only on a terminal. */
+  stderrIsTTY: boolean;
   env: Record<string, string | undefined>;
   now(): Date;
   /** The project root (where Pulumi.yaml is). */
@@ -38,6 +41,7 @@ export interface CliDeps {
   readMetrics: typeof readMetrics;
   runSavedQuery: typeof runSavedQuery;
   readLogFiles: typeof readLogFiles;
+  readArchive: typeof readArchive;
 }
 
 /** Options shared by every command that reads a window of data. */
@@ -107,11 +111,14 @@ export function buildCli(deps: CliDeps) {
       "Usage and cost report (default command)",
       (cli) =>
         outputOptions(stackOptions(windowOptions(cli)))
-          .option("logs", { type: "string", array: true, describe: "Read log records from these files/folders (.json, .jsonl, .json.gz) instead of AWS" })
+          .option("logs", { type: "string", array: true, describe: "Read log records from these files/folders (.json, .jsonl, .json.gz), or from the S3 archive at s3://<bucket>/<prefix>" })
+          .option("source", { type: "string", describe: `Where usage comes from: ${SOURCE_CHOICES.join(" | ")} (default auto: Logs Insights within the log group's retention, else the S3 archive)` })
+          .option("quiet", { type: "boolean", describe: "No progress or status lines on stderr (errors still)" })
           .option("group-by", { type: "string", describe: `Breakdown: ${GROUP_BY_CHOICES.join(" | ")} (default model)` })
           .option("pricing", { type: "string", describe: "JSON file of price overrides, added models and application profile mappings" })
           .example("$0 --hours 168", "the last week, from the deployed stack")
-          .example("$0 --hours 168 --logs <folder> --end <ISO>", "offline, on a copy of the S3 archive"),
+          .example("$0 --hours 168 --logs <folder> --end <ISO>", "offline, on a copy of the S3 archive")
+          .example("$0 --start 2026-07-01 --end 2026-10-01", "a quarter: read from the S3 archive, past the log group's retention"),
       guarded(deps, runReportCommand),
     )
     .command(

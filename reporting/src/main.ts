@@ -4,6 +4,7 @@ import { resolve } from "node:path";
 import { hideBin } from "yargs/helpers";
 import { createAwsClients } from "./aws/clients";
 import { runCli, type CliDeps } from "./cli";
+import { readArchive } from "./sources/archive";
 import { readUsageFromInsights, runSavedQuery } from "./sources/insights";
 import { readLogFiles } from "./sources/logfiles";
 import { readMetrics } from "./sources/metrics";
@@ -11,7 +12,7 @@ import { loadStackOutputs } from "./stack-outputs";
 
 const controller = new AbortController();
 process.once("SIGINT", () => {
-  process.stderr.write("Interrupted: stopping running queries...\n");
+  process.stderr.write("Interrupted: stopping running queries and downloads...\n");
   controller.abort();
 });
 
@@ -25,6 +26,7 @@ const deps: CliDeps = {
   stderr: (text) => process.stderr.write(text),
   setExitCode: (code) => (process.exitCode = code),
   stdoutIsTTY: process.stdout.isTTY === true,
+  stderrIsTTY: process.stderr.isTTY === true,
   env: process.env,
   now: () => new Date(),
   cwd: resolve(__dirname, "..", ".."),
@@ -37,6 +39,7 @@ const deps: CliDeps = {
   readMetrics,
   runSavedQuery,
   readLogFiles,
+  readArchive,
 };
 
 void runCli(hideBin(process.argv), deps);

@@ -19,6 +19,10 @@ export interface StackOutputs {
   alertTopicArn?: string;
   /** Ready-to-run AWS CLI commands by name. */
   cliCommands?: Record<string, string>;
+  /** Days the log group keeps records: a window older than this is read from the archive. */
+  logRetentionDays?: number;
+  /** Days the S3 archive keeps objects. */
+  archiveRetentionDays?: number;
 }
 
 /** Runs the Pulumi CLI with these arguments in `cwd` and resolves with its stdout; rejects like `execFile` does. */
@@ -35,6 +39,7 @@ export interface StackOutputsOptions {
 
 const REQUIRED_KEYS = ["region", "accountId", "logGroupName"] as const;
 const OPTIONAL_STRING_KEYS = ["bucketName", "logGroupArn", "roleArn", "archivePrefix", "dashboardName", "alertTopicArn"] as const;
+const OPTIONAL_DAY_KEYS = ["logRetentionDays", "archiveRetentionDays"] as const;
 
 const ALTERNATIVES =
   "Pass --stack <name> with the Pulumi CLI installed and logged in to the stack's backend, " +
@@ -102,6 +107,10 @@ function validate(value: unknown, source: string, failure: (message: string) => 
   for (const key of OPTIONAL_STRING_KEYS) {
     if (outputs[key] !== undefined && typeof outputs[key] !== "string") problems.push(`${key} (must be a string)`);
   }
+  for (const key of OPTIONAL_DAY_KEYS) {
+    const days = outputs[key];
+    if (days !== undefined && !(typeof days === "number" && Number.isInteger(days) && days > 0)) problems.push(`${key} (must be a whole number of days above 0)`);
+  }
   const commands = outputs.cliCommands;
   if (commands !== undefined && !isStringMap(commands)) problems.push("cliCommands (must map names to command strings)");
   if (problems.length > 0) throw failure(`The outputs from ${source} are missing or invalid: ${problems.join(", ")}.`);
@@ -112,6 +121,7 @@ function validate(value: unknown, source: string, failure: (message: string) => 
     logGroupName: outputs.logGroupName as string,
   };
   for (const key of OPTIONAL_STRING_KEYS) if (typeof outputs[key] === "string") result[key] = outputs[key] as string;
+  for (const key of OPTIONAL_DAY_KEYS) if (typeof outputs[key] === "number") result[key] = outputs[key] as number;
   if (commands !== undefined) result.cliCommands = commands as Record<string, string>;
   return result;
 }

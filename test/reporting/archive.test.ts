@@ -13,6 +13,7 @@ import { OperationalError } from "../../reporting/src/errors";
 import { readArchive, type ArchiveLocation } from "../../reporting/src/sources/archive";
 import { readLogFiles } from "../../reporting/src/sources/logfiles";
 import type { ReportWindow, SourceResult, UsageRow } from "../../reporting/src/types";
+import { run } from "./cli-helpers";
 import { LocalS3 } from "./local-s3";
 
 const REGION_FOLDER = "AWSLogs/123456789012/BedrockModelInvocationLogs/us-east-1/";
@@ -84,6 +85,16 @@ describe("S3 archive source against s3rver on 127.0.0.1", function () {
       expect(remote.skipped).to.deep.equal(readLocally);
       expect(remote.skipped.malformed).to.equal(1);
       expect(remote).to.include({ source: "archive", complete: true });
+    });
+
+    it("through the CLI, `--logs s3://...` prints the same report as `--logs <folder>`, marked as read from the archive", async () => {
+      const window = ["--start", "2026-11-18T05:00:00Z", "--end", "2026-11-19T05:00:00Z", "--format", "json"];
+      const fromFolder = JSON.parse((await run(["--logs", root, ...window])).stdout);
+      const archiveRun = await run(["--logs", "s3://archive-sample/bedrock", ...window], { createAwsClients: ({ region }) => ({ region, s3: client }) as never, readArchive });
+      expect(archiveRun.code).to.equal(0);
+      const fromArchive = JSON.parse(archiveRun.stdout);
+      expect(fromArchive.source).to.equal("archive");
+      for (const section of ["totals", "byFamily", "byModel", "latencyMs", "daily", "projection"]) expect(fromArchive[section]).to.deep.equal(fromFolder[section], section);
     });
 
     it("finds the account and region folders under a key prefix by listing with a delimiter", async () => {

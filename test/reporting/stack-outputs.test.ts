@@ -64,6 +64,16 @@ describe("loadStackOutputs", () => {
     expect(outputs).to.deep.equal(OUTPUTS);
   });
 
+  it("reads the retention outputs the report chooses its source by, as whole days", async () => {
+    const retention = { logRetentionDays: 30, archiveRetentionDays: 90, archivePrefix: "AWSLogs/123456789012/BedrockModelInvocationLogs/" };
+    const outputs = await loadStackOutputs({ cwd: ".", runPulumi: async () => JSON.stringify({ ...OUTPUTS, ...retention }) });
+    expect(outputs).to.deep.equal({ ...OUTPUTS, ...retention });
+    const error = await rejection(loadStackOutputs({ cwd: ".", runPulumi: async () => JSON.stringify({ ...OUTPUTS, logRetentionDays: "30", archiveRetentionDays: 0 }) }));
+    expect(error.message).to.equal(
+      "The outputs from the selected stack are missing or invalid: logRetentionDays (must be a whole number of days above 0), archiveRetentionDays (must be a whole number of days above 0).",
+    );
+  });
+
   it("names both alternatives when the Pulumi CLI is not installed", async () => {
     const error = await rejection(loadStackOutputs({ stack: "dev", cwd: ".", runPulumi: failingRunner({ code: "ENOENT", message: "spawn pulumi ENOENT" }) }));
 

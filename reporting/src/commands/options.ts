@@ -9,6 +9,9 @@ import type { ReportWindow } from "../types";
 
 export const DEFAULT_HOURS = 24;
 export const GROUP_BY_CHOICES: readonly GroupBy[] = ["model", "family", "caller"];
+/** `auto`: the log group's retention decides between Logs Insights and the S3 archive; `logs`: the files given with --logs. */
+export const SOURCE_CHOICES = ["auto", "insights", "archive", "logs"] as const;
+export type SourceChoice = (typeof SOURCE_CHOICES)[number];
 const HOUR_MS = 3_600_000;
 /** Date only (UTC midnight), or date and time with Z or an offset: a time without a zone would depend on the machine. */
 const ISO_TIME = /^\d{4}-\d{2}-\d{2}(T\d{2}:\d{2}(:\d{2}(\.\d{1,3})?)?(Z|[+-]\d{2}:?\d{2}))?$/;
@@ -56,4 +59,10 @@ export function parseGroupBy(text: string | undefined): GroupBy {
   const groupBy = text ?? "model";
   if (!(GROUP_BY_CHOICES as readonly string[]).includes(groupBy)) throw new UsageError(`--group-by ${groupBy}: unknown grouping; allowed: ${GROUP_BY_CHOICES.join(", ")}`);
   return groupBy as GroupBy;
+}
+
+export function parseSource(text: string | undefined): SourceChoice {
+  const source = text ?? "auto";
+  if (!(SOURCE_CHOICES as readonly string[]).includes(source)) throw new UsageError(`--source ${source}: unknown source; allowed: ${SOURCE_CHOICES.join(", ")}`);
+  return source as SourceChoice;
 }
