@@ -8,7 +8,7 @@ import type { CliDeps } from "../cli";
 import { OperationalError, UsageError } from "../errors";
 import { NO_PROGRESS, ProgressLine, type ProgressDisplay } from "../progress";
 import type { GroupBy } from "../report";
-import { isS3Url, parseS3Url, s3Url, type ArchiveLocation } from "../sources/archive";
+import { isS3Url, parseS3Url, s3Url, type ArchiveLocation, type ReadArchiveOptions } from "../sources/archive";
 import type { StackOutputs } from "../stack-outputs";
 import type { ReportWindow, SourceResult } from "../types";
 import type { ReportArgs } from "./report";
@@ -16,7 +16,7 @@ import type { SourceChoice } from "./options";
 import { clientsFor, loadOutputs } from "./shared";
 
 /** CloudWatch's retention when the stack outputs do not say (the stack's default). */
-export const DEFAULT_LOG_RETENTION_DAYS = 30;
+const DEFAULT_LOG_RETENTION_DAYS = 30;
 const DAY_MS = 86_400_000;
 /** The SDK needs a region to sign with; S3 redirects a request for a bucket elsewhere, and the client follows. */
 const FALLBACK_S3_REGION = "us-east-1";
@@ -62,7 +62,7 @@ function progressFor(args: ReportArgs, deps: CliDeps): ProgressDisplay {
   return new ProgressLine({ write: deps.stderr, now: () => deps.now().getTime(), label: "S3 archive" });
 }
 
-async function readArchiveWithProgress(s3: ReturnType<CliDeps["createAwsClients"]>["s3"], locations: ArchiveLocation[], window: ReportWindow, args: ReportArgs, deps: CliDeps): Promise<SourceResult> {
+async function readArchiveWithProgress(s3: ReadArchiveOptions["s3"], locations: ArchiveLocation[], window: ReportWindow, args: ReportArgs, deps: CliDeps): Promise<SourceResult> {
   const progress = progressFor(args, deps);
   try {
     return await deps.readArchive({ s3, locations, window, signal: deps.signal, onProgress: (done) => progress.update(done) });
