@@ -2,103 +2,26 @@
  * The offline source (`--logs <path>`): invocation log records from local
  * files or folders, e.g. a copy of the S3 archive
  * (`AWSLogs/<acct>/BedrockModelInvocationLogs/<region>/YYYY/MM/DD/HH/*.json.gz`).
- * Files are streamed line by line; RecordCollector and readRecordStream take
- * any stream, so the S3 source can feed them object bodies.
+ * Large reads go to worker threads (RecordParsePool); RecordCollector and
+ * readRecordStream take any stream, so other sources can feed them too.
  */
-import { createReadStream } from "node:fs";
+import { createReadStream, statSync } from "node:fs";
 import { opendir, readFile, stat } from "node:fs/promises";
 import { join, relative, sep } from "node:path";
 import { createInterface } from "node:readline";
-import type { Readable } from "node:stream";
-import { createGunzip } from "node:zlib";
-import { UsageRowBuilder } from "../aggregate";
 import { UsageError } from "../errors";
-import { factsFromRecord, parseRecordLine, type ParsedRecord } from "../records";
-import { summarizeLatency } from "../stats";
+import { factsFromRecord } from "../records";
 import type { ReportWindow, SourceResult } from "../types";
+import { RecordParsePool } from "./parse-pool";
+import { RecordCollector, readRecordFile } from "./record-collector";
+
+export { RecordCollector, readRecordStream } from "./record-collector";
 
 /** Why a file was not read as records; the counts land in `skipped`. */
 export type FileSkipReason = "bodyObject" | "unsupportedFile";
 
 /** Folder holding large request/response bodies next to the records; never log records. */
 const BODY_FOLDER = "data";
-
-/** Accumulates records from any number of streams into one SourceResult. */
-export class RecordCollector {
-  private readonly rows = new UsageRowBuilder();
-  private readonly latencies: number[] = [];
-  private readonly skipped: Record<string, number> = {};
-  private readonly notes: string[] = [];
-  private complete = true;
-  recordsUsed = 0;
-
-  constructor(private readonly window: ReportWindow) {}
-
-  skip(reason: string, count = 1): void {
-    this.skipped[reason] = (this.skipped[reason] ?? 0) + count;
-  }
-
-  /** Marks the result incomplete, with the reason shown in the report. */
-  markIncomplete(note: string): void {
-    this.complete = false;
-    this.notes.push(note);
-  }
-
-  note(text: string): void {
-    this.notes.push(text);
-  }
-
-  add(parsed: ParsedRecord): void {
-    if (!parsed.ok) {
-      this.skip(parsed.reason);
-      return;
-    }
-    const { facts } = parsed;
-    if (facts.timestampMs < this.window.start.getTime() || facts.timestampMs >= this.window.end.getTime()) {
-      this.skip("outsideWindow");
-      return;
-    }
-    this.recordsUsed += 1;
-    this.rows.add(facts);
-    if (facts.latencyMs !== null) this.latencies.push(facts.latencyMs);
-  }
-
-  addLine(line: string): void {
-    if (line.trim() === "") return;
-    this.add(parseRecordLine(line));
-  }
-
-  result(): SourceResult {
-    return {
-      source: "logs",
-      rows: this.rows.rows(),
-      latency: summarizeLatency(this.latencies, "logs"),
-      metricErrors: null,
-      scan: null,
-      skipped: { malformed: 0, ...this.skipped },
-      complete: this.complete,
-      notes: [...this.notes],
-    };
-  }
-}
-
-/**
- * Feeds every line of a (possibly gzipped) stream to the collector. Rejects
- * when the stream or the gunzip fails, so the caller can say which file broke.
- */
-export async function readRecordStream(input: Readable, gzipped: boolean, collector: RecordCollector): Promise<void> {
-  let streamError: Error | undefined;
-  const source = gzipped ? input.pipe(createGunzip()) : input;
-  const lines = createInterface({ input: source, crlfDelay: Infinity });
-  const fail = (error: Error) => {
-    streamError ??= error;
-    lines.close();
-  };
-  input.on("error", fail);
-  if (source !== input) source.on("error", fail);
-  for await (const line of lines) collector.addLine(line);
-  if (streamError) throw streamError;
-}
 
 /** A plain `.json` file may hold one pretty-printed record or an array of them instead of one record per line. */
 async function readJsonDocument(path: string, collector: RecordCollector): Promise<void> {
@@ -137,13 +60,81 @@ function kindOf(path: string): "gzip" | "lines" | "json" | null {
   return null;
 }
 
-async function readLogFile(path: string, collector: RecordCollector): Promise<void> {
-  const kind = kindOf(path);
-  if (kind === "json" && !(await firstLineParses(path))) {
-    await readJsonDocument(path, collector);
-    return;
+/**
+ * Until this many bytes of files are read, they are read in this thread:
+ * starting workers costs more than it saves on a small folder. Past it, the
+ * rest goes to a RecordParsePool.
+ */
+const INLINE_READ_BYTES = 4 * 1024 * 1024;
+
+/** Reads the files readLogFiles finds, first in this thread, then on worker threads; failures are noted in file order. */
+class LogFileReader {
+  private pool: RecordParsePool | null = null;
+  private readonly inFlight = new Set<Promise<void>>();
+  private readonly failures: Array<{ index: number; note: string }> = [];
+  private inlineBytesLeft: number;
+  private files = 0;
+
+  constructor(
+    private readonly collector: RecordCollector,
+    private readonly window: ReportWindow,
+    private readonly inlineBytes: number,
+  ) {
+    this.inlineBytesLeft = inlineBytes;
   }
-  await readRecordStream(createReadStream(path), kind === "gzip", collector);
+
+  get fileCount(): number {
+    return this.files;
+  }
+
+  /** `shown`: how the report names the file if it cannot be read. */
+  async read(path: string, shown: string): Promise<void> {
+    const index = this.files++;
+    const fail = (error: unknown) => {
+      this.failures.push({ index, note: `Could not read ${shown} (${(error as Error).message}); its records are missing from this report.` });
+    };
+    const kind = kindOf(path);
+    try {
+      if (kind === "json" && !(await firstLineParses(path))) {
+        await readJsonDocument(path, this.collector);
+        return;
+      }
+      if (this.inlineBytesLeft >= 0) {
+        this.inlineBytesLeft -= statSync(path).size;
+        // Workers take a while to start: start them while this thread reads the second half of its share.
+        if (this.pool === null && this.inlineBytesLeft < this.inlineBytes / 2) this.pool = new RecordParsePool(this.window);
+        if (this.inlineBytesLeft >= 0) {
+          await readRecordFile(path, kind === "gzip", this.collector);
+          return;
+        }
+      }
+    } catch (error) {
+      fail(error);
+      return;
+    }
+    const pool = this.pool as RecordParsePool;
+    // Objects in flight per worker: enough that the walk never leaves a worker waiting.
+    if (this.inFlight.size >= pool.threads * 8) await Promise.race(this.inFlight);
+    const reading = pool.readFile(path, kind === "gzip").catch(fail).finally(() => this.inFlight.delete(reading));
+    this.inFlight.add(reading);
+  }
+
+  /** Waits for the workers, merges what they read and notes the files that could not be read. */
+  async finish(): Promise<void> {
+    await Promise.all(this.inFlight);
+    if (this.pool !== null) await this.pool.finish(this.collector);
+    this.pool = null;
+    this.failures.sort((a, b) => a.index - b.index);
+    for (const { note } of this.failures) {
+      this.collector.skip("unreadableFile");
+      this.collector.markIncomplete(note);
+    }
+  }
+
+  /** Stops the workers after a failure that ends the report. */
+  async close(): Promise<void> {
+    await this.pool?.close();
+  }
 }
 
 /** `.../BedrockModelInvocationLogs/<region>/YYYY[/MM[/DD[/HH]]]`: a folder of the S3 layout that covers a known span of time. */
@@ -221,34 +212,34 @@ async function describePath(path: string): Promise<"file" | "directory"> {
 export interface ReadLogFilesOptions {
   paths: string[];
   window: ReportWindow;
+  /** Bytes of files read in this thread before the rest goes to worker threads (default 4 MiB; 0: all on workers). */
+  inlineBytes?: number;
 }
 
 /** Reads every record under the given paths; records outside the window, bodies and broken lines are counted, not fatal. */
 export async function readLogFiles(options: ReadLogFilesOptions): Promise<SourceResult> {
   const collector = new RecordCollector(options.window);
-  let files = 0;
-  for (const root of options.paths) {
-    const kind = await describePath(root);
-    if (kind === "file" && kindOf(root) === null) {
-      throw new UsageError(`--logs ${root}: unsupported file type; allowed: .json, .jsonl, .json.gz (or a folder of them)`);
-    }
-    const paths = kind === "file" ? single(root) : walk(root, collector, options.window);
-    for await (const path of paths) {
-      if (kind === "file" && path.split(sep).includes(BODY_FOLDER)) {
-        collector.skip("bodyObject");
-        continue;
+  const reader = new LogFileReader(collector, options.window, options.inlineBytes ?? INLINE_READ_BYTES);
+  try {
+    for (const root of options.paths) {
+      const kind = await describePath(root);
+      if (kind === "file" && kindOf(root) === null) {
+        throw new UsageError(`--logs ${root}: unsupported file type; allowed: .json, .jsonl, .json.gz (or a folder of them)`);
       }
-      files += 1;
-      try {
-        await readLogFile(path, collector);
-      } catch (error) {
-        collector.skip("unreadableFile");
-        const shown = kind === "directory" ? relative(root, path) || path : path;
-        collector.markIncomplete(`Could not read ${shown} (${(error as Error).message}); its records are missing from this report.`);
+      const paths = kind === "file" ? single(root) : walk(root, collector, options.window);
+      for await (const path of paths) {
+        if (kind === "file" && path.split(sep).includes(BODY_FOLDER)) {
+          collector.skip("bodyObject");
+          continue;
+        }
+        await reader.read(path, kind === "directory" ? relative(root, path) || path : path);
       }
     }
+    await reader.finish();
+  } finally {
+    await reader.close();
   }
-  collector.note(`Read ${collector.recordsUsed} records in the window from ${files} file(s) under ${options.paths.join(", ")}.`);
+  collector.note(`Read ${collector.recordsUsed} records in the window from ${reader.fileCount} file(s) under ${options.paths.join(", ")}.`);
   return collector.result();
 }
 

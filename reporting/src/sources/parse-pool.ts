@@ -1,0 +1,127 @@
+/**
+ * Worker threads that gunzip and parse log objects, one per core: gunzip and
+ * the JSON scan are CPU work, and a report over an archive is mostly that.
+ * Each worker keeps its own RecordCollector over everything it is given and
+ * hands it back once, at the end, to be merged; only paths or object bytes
+ * cross threads on the way in, so memory does not grow with the archive.
+ *
+ * Any source of log records can use it: give it files (readFile) or bytes
+ * already in memory, e.g. S3 object bodies (readBytes), as many at a time as
+ * you want in flight (`threads` x 2 keeps every worker busy), then finish().
+ */
+import { availableParallelism } from "node:os";
+import { join } from "node:path";
+import { Worker } from "node:worker_threads";
+import type { ReportWindow } from "../types";
+import type { PartialAggregate, RecordCollector } from "./record-collector";
+
+/** Work for one worker, answered by a ParseReply with the same id (or, for `finish`, a partial aggregate). */
+export type ParseTask =
+  | { type: "file"; id: number; path: string; gzipped: boolean }
+  | { type: "bytes"; id: number; bytes: Uint8Array; gzipped: boolean }
+  | { type: "finish" };
+
+export type ParseReply = { type: "done"; id: number; error?: string } | { type: "partial"; partial: PartialAggregate };
+
+export interface ParseWorkerData {
+  window: ReportWindow;
+}
+
+interface Pending {
+  resolve(): void;
+  reject(error: Error): void;
+}
+
+interface PoolWorker {
+  worker: Worker;
+  inFlight: Set<number>;
+  partial: Promise<PartialAggregate>;
+}
+
+/** The worker's entry point: compiled JavaScript next to this file, or TypeScript through tsx when the report runs from its sources (tests). */
+function startWorker(workerData: ParseWorkerData): Worker {
+  if (__filename.endsWith(".ts")) {
+    const script = `require("tsx/cjs"); require(${JSON.stringify(join(__dirname, "parse-worker.ts"))});`;
+    return new Worker(script, { eval: true, workerData });
+  }
+  return new Worker(join(__dirname, "parse-worker.js"), { workerData });
+}
+
+export class RecordParsePool {
+  private readonly workers: PoolWorker[];
+  private readonly pending = new Map<number, Pending>();
+  private nextId = 0;
+
+  constructor(window: ReportWindow, readonly threads = availableParallelism()) {
+    this.workers = Array.from({ length: threads }, () => this.spawn(window));
+  }
+
+  /** Reads a file of JSON lines (gzipped or not) into the pool's records; rejects, like readRecordStream, if it cannot be read. */
+  readFile(path: string, gzipped: boolean): Promise<void> {
+    return this.submit((id) => ({ type: "file", id, path, gzipped }));
+  }
+
+  /** The same for an object already in memory. Bytes that own their whole buffer are moved to the worker, not copied: do not use them afterwards. */
+  readBytes(bytes: Uint8Array, gzipped: boolean): Promise<void> {
+    const owned = bytes.byteOffset === 0 && bytes.byteLength === bytes.buffer.byteLength && bytes.buffer instanceof ArrayBuffer;
+    return this.submit((id) => ({ type: "bytes", id, bytes, gzipped }), owned ? [bytes.buffer as ArrayBuffer] : []);
+  }
+
+  /** Waits for every submitted object, adds what the workers collected to `collector`, and stops them. */
+  async finish(collector: RecordCollector): Promise<void> {
+    try {
+      for (const { worker } of this.workers) worker.postMessage({ type: "finish" } satisfies ParseTask);
+      const partials = await Promise.all(this.workers.map((entry) => entry.partial));
+      for (const partial of partials) collector.merge(partial);
+    } finally {
+      await this.close();
+    }
+  }
+
+  /** Stops the workers without collecting anything (after a failure that ends the report). */
+  async close(): Promise<void> {
+    await Promise.all(this.workers.map(({ worker }) => worker.terminate()));
+  }
+
+  private submit(task: (id: number) => ParseTask, transfer: ArrayBuffer[] = []): Promise<void> {
+    const id = this.nextId++;
+    const target = this.workers.reduce((least, entry) => (entry.inFlight.size < least.inFlight.size ? entry : least));
+    return new Promise<void>((resolve, reject) => {
+      this.pending.set(id, { resolve, reject });
+      target.inFlight.add(id);
+      target.worker.postMessage(task(id), transfer);
+    });
+  }
+
+  private spawn(window: ReportWindow): PoolWorker {
+    const worker = startWorker({ window });
+    const inFlight = new Set<number>();
+    const partial = new Promise<PartialAggregate>((resolve, reject) => {
+      worker.on("message", (reply: ParseReply) => {
+        if (reply.type === "partial") {
+          resolve(reply.partial);
+          return;
+        }
+        inFlight.delete(reply.id);
+        const pending = this.pending.get(reply.id);
+        this.pending.delete(reply.id);
+        if (reply.error === undefined) pending?.resolve();
+        else pending?.reject(new Error(reply.error));
+      });
+      // A worker that dies takes its objects with it: fail them all rather than wait forever.
+      const fail = (error: Error) => {
+        for (const id of inFlight) {
+          this.pending.get(id)?.reject(error);
+          this.pending.delete(id);
+        }
+        inFlight.clear();
+        reject(error);
+      };
+      worker.on("error", fail);
+      worker.on("exit", (code) => fail(new Error(`log parsing worker stopped (exit code ${code})`)));
+    });
+    // finish() is the one place that waits for it; until then a failure shows on the objects themselves.
+    partial.catch(() => undefined);
+    return { worker, inFlight, partial };
+  }
+}
