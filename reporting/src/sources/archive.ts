@@ -97,6 +97,9 @@ interface ArchiveObject {
 
 /** Lists and reads one location; every S3 failure that is not about a single object stops the report. */
 class ArchiveReader {
+  /** Objects that could not be read, noted in key order once all are done, so a report reads the same on every run. */
+  private readonly unreadable: Array<{ key: string; reason: string }> = [];
+
   constructor(
     private readonly options: ReadArchiveOptions,
     private readonly location: ArchiveLocation,
@@ -161,8 +164,15 @@ class ArchiveReader {
       if (this.signal.aborted) throw this.signal.reason;
       const described = describeAwsFailure(error, this.context("s3:GetObject", `arn:aws:s3:::${this.location.bucket}/${object.key}`));
       if (described instanceof OperationalError) throw described;
+      this.unreadable.push({ key: object.key, reason: objectFailure(error) });
+    }
+  }
+
+  noteUnreadable(): void {
+    this.unreadable.sort((a, b) => (a.key < b.key ? -1 : 1));
+    for (const { key, reason } of this.unreadable) {
       this.collector.skip("unreadableObject");
-      this.collector.markIncomplete(`Could not read s3://${this.location.bucket}/${object.key} (${objectFailure(error)}); some or all of its records are missing from this report.`);
+      this.collector.markIncomplete(`Could not read s3://${this.location.bucket}/${key} (${reason}); some or all of its records are missing from this report.`);
     }
   }
 }
@@ -336,6 +346,7 @@ export async function readArchive(options: ReadArchiveOptions): Promise<SourceRe
       );
       // Every folder is listed now: the totals are exact.
       options.onProgress?.(tally.snapshot());
+      reader.noteUnreadable();
       objects += tally.objectsDone;
       bytes += tally.bytesDone;
     }
