@@ -9,26 +9,76 @@ export const HOURS_PER_MONTH = 730;
 const MIN_HOURS_FOR_TREND_DAY = 12;
 const MIN_DAYS_FOR_TREND = 3;
 
-/** Nearest-rank percentile: the smallest sample with at least p% of samples at or below it. */
-export function nearestRank(sortedAscending: readonly number[], percent: number): number | null {
-  if (sortedAscending.length === 0) return null;
-  const rank = Math.max(1, Math.ceil((percent / 100) * sortedAscending.length));
-  return sortedAscending[rank - 1];
+/** Nearest rank (1-based) of the p-th percentile among n samples: the smallest sample with at least p% of samples at or below it. */
+function nearestRank(samples: number, percent: number): number {
+  return Math.max(1, Math.ceil((percent / 100) * samples));
 }
 
 export function summarizeLatency(samples: readonly number[], from: LatencySummary["from"]): LatencySummary {
-  const sorted = Float64Array.from(samples).sort();
-  const values = Array.from(sorted);
-  const sum = values.reduce((total, value) => total + value, 0);
-  return {
-    samples: values.length,
-    avg: values.length === 0 ? null : sum / values.length,
-    p50: nearestRank(values, 50),
-    p90: nearestRank(values, 90),
-    p99: nearestRank(values, 99),
-    max: values.length === 0 ? null : values[values.length - 1],
-    from,
-  };
+  const counts = new LatencyCounts();
+  for (const sample of samples) counts.add(sample);
+  return counts.summarize(from);
+}
+
+/** LatencyCounts in a form that crosses threads: each distinct value once, with how often it was seen. */
+export interface LatencyTally {
+  values: Float64Array;
+  counts: Float64Array;
+}
+
+/**
+ * Latency samples as how often each value was seen: memory grows with the
+ * number of distinct latencies (milliseconds, so a few thousand), not with
+ * the number of requests, and the summary is the same as summarizeLatency
+ * over every sample, to the last bit.
+ */
+export class LatencyCounts {
+  private readonly counts = new Map<number, number>();
+  /** A Map key cannot tell -0 from 0; counted apart so the summary still can. */
+  private negativeZeros = 0;
+
+  add(value: number, count = 1): void {
+    if (Object.is(value, -0)) this.negativeZeros += count;
+    else this.counts.set(value, (this.counts.get(value) ?? 0) + count);
+  }
+
+  tally(): LatencyTally {
+    const entries = [...this.counts];
+    if (this.negativeZeros > 0) entries.push([-0, this.negativeZeros]);
+    return { values: Float64Array.from(entries, ([value]) => value), counts: Float64Array.from(entries, ([, count]) => count) };
+  }
+
+  merge(tally: LatencyTally): void {
+    tally.values.forEach((value, index) => this.add(value, tally.counts[index]));
+  }
+
+  summarize(from: LatencySummary["from"]): LatencySummary {
+    const { values, counts } = this.tally();
+    const order = Array.from(values.keys()).sort((a, b) => values[a] - values[b] || (Object.is(values[a], -0) ? -1 : 1));
+    const samples = counts.reduce((total, count) => total + count, 0);
+    const ranks = [50, 90, 99].map((percent) => nearestRank(samples, percent));
+    const atRank: Array<number | null> = ranks.map(() => null);
+    let seen = 0;
+    // Adding each sample in ascending order, one by one, as a sorted array's sum does: the same float rounding.
+    let sum = 0;
+    for (const index of order) {
+      for (let count = 0; count < counts[index]; count += 1) sum += values[index];
+      seen += counts[index];
+      ranks.forEach((rank, at) => {
+        if (atRank[at] === null && seen >= rank) atRank[at] = values[index];
+      });
+    }
+    const [p50, p90, p99] = atRank;
+    return {
+      samples,
+      avg: samples === 0 ? null : sum / samples,
+      p50,
+      p90,
+      p99,
+      max: order.length === 0 ? null : values[order[order.length - 1]],
+      from,
+    };
+  }
 }
 
 /** Least-squares line y = intercept + slope * x; null with fewer than two distinct x. */

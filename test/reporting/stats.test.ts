@@ -1,6 +1,6 @@
 import { expect } from "chai";
 import fc from "fast-check";
-import { fitLine, linearMonthlyCost, nearestRank, projectCost, summarizeLatency, type HourlyCost } from "../../reporting/src/stats";
+import { fitLine, LatencyCounts, linearMonthlyCost, projectCost, summarizeLatency, type HourlyCost } from "../../reporting/src/stats";
 
 const HOUR_MS = 3_600_000;
 
@@ -11,11 +11,32 @@ function hourlyCosts(startIso: string, hours: number, costOfHour: (index: number
 
 describe("latency percentiles", () => {
   it("uses nearest rank, not interpolation", () => {
-    const samples = [15, 20, 35, 40, 50];
-    expect(nearestRank(samples, 30)).to.equal(20);
-    expect(nearestRank(samples, 40)).to.equal(20);
-    expect(nearestRank(samples, 50)).to.equal(35);
-    expect(nearestRank(samples, 100)).to.equal(50);
+    expect(summarizeLatency([40, 15, 35, 20], "logs")).to.include({ p50: 20, p90: 40, p99: 40, max: 40 });
+    expect(summarizeLatency([15, 20, 35, 40, 50], "logs")).to.include({ p50: 35, p90: 50 });
+  });
+
+  it("gives the same summary from counts merged across threads as from every sample in one list, to the last bit", () => {
+    const latency = fc.oneof(fc.integer({ min: 0, max: 2_000 }), fc.double({ min: 0, max: 1e6, noNaN: true }), fc.constantFrom(0, -0, 0.1, 0.2, 0.3));
+    fc.assert(
+      fc.property(fc.array(fc.array(latency, { maxLength: 30 }), { maxLength: 4 }), (parts) => {
+        const merged = new LatencyCounts();
+        for (const part of parts) {
+          const counts = new LatencyCounts();
+          for (const value of part) counts.add(value);
+          merged.merge(counts.tally());
+        }
+        const expected = Float64Array.from(parts.flat()).sort();
+        const summary = merged.summarize("logs");
+        expect(summary).to.deep.equal(summarizeLatency(parts.flat(), "logs"));
+        expect(summary.samples).to.equal(expected.length);
+        if (expected.length > 0) {
+          expect(Object.is(summary.max, expected[expected.length - 1])).to.equal(true);
+          expect(Object.is(summary.avg, expected.reduce((total, value) => total + value, 0) / expected.length)).to.equal(true);
+          expect(Object.is(summary.p50, expected[Math.max(1, Math.ceil(0.5 * expected.length)) - 1])).to.equal(true);
+        }
+      }),
+      { numRuns: 500 },
+    );
   });
 
   it("summarises avg, p50, p90, p99 and max over all samples (p99 is not the max of averages)", () => {

@@ -23,7 +23,7 @@ port.on("message", (task: ParseTask) => {
   queue = queue.then(async () => {
     if (task.type === "finish") {
       const partial = collector.partial();
-      port.postMessage({ type: "partial", partial } satisfies ParseReply, [partial.latencies.buffer as ArrayBuffer]);
+      port.postMessage({ type: "partial", partial } satisfies ParseReply, [partial.latencies.values.buffer as ArrayBuffer, partial.latencies.counts.buffer as ArrayBuffer]);
     } else {
       port.postMessage(await run(task));
     }

@@ -8,14 +8,14 @@ import { Readable } from "node:stream";
 import { createGunzip, gunzipSync } from "node:zlib";
 import { mergeRows, UsageRowBuilder } from "../aggregate";
 import { parseRecordLine, type ParsedRecord } from "../records";
-import { summarizeLatency } from "../stats";
+import { LatencyCounts, type LatencyTally } from "../stats";
 import type { ReportWindow, SourceResult, UsageRow } from "../types";
 import { RecordLineReader } from "./record-lines";
 
 /** What one collector gathered, to be merged into another (a worker's share of the records). */
 export interface PartialAggregate {
   rows: UsageRow[];
-  latencies: Float64Array;
+  latencies: LatencyTally;
   skipped: Record<string, number>;
   recordsUsed: number;
 }
@@ -33,7 +33,7 @@ function compareText(a: string, b: string): number {
 export class RecordCollector {
   private readonly rows = new UsageRowBuilder();
   private readonly mergedRows: UsageRow[][] = [];
-  private readonly latencies: number[] = [];
+  private readonly latencies = new LatencyCounts();
   private readonly skipped: Record<string, number> = {};
   private readonly notes: string[] = [];
   private complete = true;
@@ -67,7 +67,7 @@ export class RecordCollector {
     }
     this.recordsUsed += 1;
     this.rows.add(facts);
-    if (facts.latencyMs !== null) this.latencies.push(facts.latencyMs);
+    if (facts.latencyMs !== null) this.latencies.add(facts.latencyMs);
   }
 
   addLine(line: string): void {
@@ -77,12 +77,12 @@ export class RecordCollector {
 
   /** Everything counted so far except notes, compact enough to post between threads. */
   partial(): PartialAggregate {
-    return { rows: this.rows.rows(), latencies: Float64Array.from(this.latencies), skipped: { ...this.skipped }, recordsUsed: this.recordsUsed };
+    return { rows: this.rows.rows(), latencies: this.latencies.tally(), skipped: { ...this.skipped }, recordsUsed: this.recordsUsed };
   }
 
   merge(partial: PartialAggregate): void {
     this.mergedRows.push(partial.rows);
-    for (const latency of partial.latencies) this.latencies.push(latency);
+    this.latencies.merge(partial.latencies);
     for (const [reason, count] of Object.entries(partial.skipped)) this.skip(reason, count);
     this.recordsUsed += partial.recordsUsed;
   }
@@ -91,7 +91,7 @@ export class RecordCollector {
     return {
       source: "logs",
       rows: mergeRows(this.rows.rows(), ...this.mergedRows).sort(compareRows),
-      latency: summarizeLatency(this.latencies, "logs"),
+      latency: this.latencies.summarize("logs"),
       metricErrors: null,
       scan: null,
       skipped: { malformed: 0, ...this.skipped },
