@@ -5,7 +5,7 @@
  *
  * Each contender is a whole process, timed from spawn to exit, start-up
  * included, with its peak RSS from /usr/bin/time:
- *   ours    node reporting/dist/main.js --logs <archive> --format json  (what `npm run report` runs)
+ *   ours    node ... reporting/dist/main.js --logs <archive> --format json  (what `npm run report` runs after its build step)
  *   duckdb  node bench/.cache/build/duckdb-totals.js                    (read_ndjson over the same objects)
  *   gunzip  node bench/.cache/build/gunzip-floor.js                     (zlib over every object, nothing else)
  * The archive is generated once per scale and kept in bench/.cache/.
@@ -53,6 +53,14 @@ async function ensureArchive(scale: number): Promise<{ dir: string; written: Wri
   const written = await writeGeneratedArchive(options, dir);
   writeFileSync(stampPath, JSON.stringify({ options: wanted, written }));
   return { dir, written };
+}
+
+/** What `npm run report` runs once its build step is done: `node [flags] reporting/dist/main.js`, from package.json. */
+function reportCommandLine(): string[] {
+  const scripts = (JSON.parse(readFileSync(join(ROOT, "package.json"), "utf8")) as { scripts: Record<string, string> }).scripts;
+  const command = scripts.report.split("&&").pop()?.trim().split(/\s+/) ?? [];
+  if (command[0] !== "node") throw new Error(`npm run report no longer ends with a node command (${scripts.report}); update the benchmark`);
+  return command;
 }
 
 /** Runs a command under /usr/bin/time and returns its wall time (spawn to exit), peak RSS and stdout; throws if it fails. */
@@ -105,11 +113,12 @@ async function main(): Promise<void> {
   execFileSync("npx", ["tsc", "-p", "tsconfig.build.json"], { cwd: ROOT, stdio: "inherit" });
   execFileSync("npx", ["tsc", "-p", "bench/tsconfig.json"], { cwd: ROOT, stdio: "inherit" });
 
+  const reportCommand = reportCommandLine();
   // One hour before the first generated hour: delayed delivery puts a few records there.
   const start = new Date(END.getTime() - (HOURS + 1) * HOUR_MS).toISOString();
   const end = END.toISOString();
   const contenders = {
-    ours: ["node", [join("reporting", "dist", "main.js"), "--logs", dir, "--start", start, "--end", end, "--format", "json"]],
+    ours: [reportCommand[0], [...reportCommand.slice(1), "--logs", dir, "--start", start, "--end", end, "--format", "json"]],
     duckdb: ["node", [join("bench", ".cache", "build", "duckdb-totals.js"), dir, start, end]],
     gunzip: ["node", [join("bench", ".cache", "build", "gunzip-floor.js"), dir]],
   } as const;
@@ -135,11 +144,11 @@ async function main(): Promise<void> {
     `Archive x${args.scale}: ${records.toLocaleString("en-US")} records in ${gunzip.objects.toLocaleString("en-US")} objects over ${HOURS} hour folders (${written.bodyObjects} data/ objects besides), ${mb(gunzip.compressedBytes)} MB gzipped, ${mb(gunzip.bytes)} MB of JSON`,
     `Machine: ${cpus().length} cores (${cpus()[0]?.model ?? "unknown"}), Node ${process.version}; median of ${args.runs} runs, whole processes, start-up included`,
     "",
-    "contender                         time (s)  min-max (s)   records/s   peak RSS (MB)",
+    `${"contender".padEnd(38)}time (s)  min-max (s)   records/s   peak RSS (MB)`,
     ...(Object.keys(seconds) as Array<keyof typeof seconds>).map((name) => {
       const times = runs[name].map((r) => r.seconds);
-      const label = { ours: "ours (node reporting/dist/main.js)", duckdb: "DuckDB read_ndjson (2 threads)", gunzip: "gunzip only (zlib, 1 thread)" }[name];
-      return `${label.padEnd(34)}${seconds[name].toFixed(2).padStart(8)}  ${`${Math.min(...times).toFixed(2)}-${Math.max(...times).toFixed(2)}`.padStart(11)}  ${Math.round(records / seconds[name]).toLocaleString("en-US").padStart(10)}  ${Math.max(...runs[name].map((r) => r.peakRssMb)).toFixed(0).padStart(14)}`;
+      const label = { ours: "ours (npm run report's node process)", duckdb: "DuckDB read_ndjson (2 threads)", gunzip: "gunzip only (zlib, 1 thread)" }[name];
+      return `${label.padEnd(38)}${seconds[name].toFixed(2).padStart(8)}  ${`${Math.min(...times).toFixed(2)}-${Math.max(...times).toFixed(2)}`.padStart(11)}  ${Math.round(records / seconds[name]).toLocaleString("en-US").padStart(10)}  ${Math.max(...runs[name].map((r) => r.peakRssMb)).toFixed(0).padStart(14)}`;
     }),
     "",
     `ours / DuckDB: ${(seconds.ours / seconds.duckdb).toFixed(2)}   ours / gunzip: ${(seconds.ours / seconds.gunzip).toFixed(2)}`,

@@ -65,7 +65,7 @@ function kindOf(path: string): "gzip" | "lines" | "json" | null {
  * starting workers costs more than it saves on a small folder. Past it, the
  * rest goes to a RecordParsePool.
  */
-const INLINE_READ_BYTES = 4 * 1024 * 1024;
+const INLINE_READ_BYTES = 1024 * 1024;
 
 /** Reads the files readLogFiles finds, first in this thread, then on worker threads; failures are noted in file order. */
 class LogFileReader {
@@ -212,7 +212,7 @@ async function describePath(path: string): Promise<"file" | "directory"> {
 export interface ReadLogFilesOptions {
   paths: string[];
   window: ReportWindow;
-  /** Bytes of files read in this thread before the rest goes to worker threads (default 4 MiB; 0: all on workers). */
+  /** Bytes of files read in this thread before the rest goes to worker threads (default 1 MiB; 0: all on workers). */
   inlineBytes?: number;
 }
 
