@@ -53,6 +53,16 @@ const KEYS = {
 };
 const MODEL_INVOCATION_LOG = key("ModelInvocationLog");
 
+/** The keys the report reads, object by object. */
+const RECORD_FIELDS = [KEYS.schemaType, KEYS.timestamp, KEYS.modelId, KEYS.errorCode, KEYS.identity, KEYS.input, KEYS.output] as const;
+const IDENTITY_FIELDS = [KEYS.arn] as const;
+const INPUT_FIELDS = [KEYS.inputTokenCount, KEYS.cacheReadInputTokenCount, KEYS.cacheWriteInputTokenCount] as const;
+const OUTPUT_FIELDS = [KEYS.outputTokenCount, KEYS.outputBodyJson] as const;
+const EVENT_FIELDS = [KEYS.metrics, KEYS.invocationMetrics] as const;
+const METRICS_FIELDS = [KEYS.latencyMs] as const;
+const INVOCATION_METRICS_FIELDS = [KEYS.invocationLatency] as const;
+const NO_FIELDS = [] as const;
+
 /** Where a field's string value lies in the line, or -1 when the field is absent. */
 interface Span {
   start: number;
@@ -142,59 +152,57 @@ class LineScanner {
   }
 
   // --- the record's own shape -------------------------------------------
+  // Member handlers are bound once, and what they find goes into fields: a
+  // closure or array per record would be garbage to collect a million times.
 
   private record(): void {
     if (this.byteAt(this.pos) !== 0x7b) throw GIVE_UP;
-    this.members((name) => {
-      if (name === KEYS.schemaType) {
-        // Another schema is not a record; JSON.parse's path says so.
-        if (!this.stringValue(this.scratch) || !this.spells(this.scratch.start, this.scratch.end, MODEL_INVOCATION_LOG)) throw GIVE_UP;
-      } else if (name === KEYS.timestamp) {
-        if (!this.stringValue(this.timestamp)) throw GIVE_UP;
-      } else if (name === KEYS.modelId) {
-        if (!this.stringValue(this.modelId)) throw GIVE_UP;
-      } else if (name === KEYS.errorCode) {
-        this.stringValue(this.errorCode);
-      } else if (name === KEYS.identity) {
-        this.arn.start = -1;
-        if (!this.objectValue(() => this.identity())) this.value();
-      } else if (name === KEYS.input) {
-        this.resetInput();
-        if (!this.objectValue(() => this.input())) this.value();
-      } else if (name === KEYS.output) {
-        this.resetOutput();
-        if (!this.objectValue(() => this.output())) this.value();
-      } else {
-        this.value();
-      }
-    }, [KEYS.schemaType, KEYS.timestamp, KEYS.modelId, KEYS.errorCode, KEYS.identity, KEYS.input, KEYS.output]);
+    this.members(this.recordMember, RECORD_FIELDS);
   }
+
+  private readonly recordMember = (name: Buffer | null): void => {
+    if (name === KEYS.schemaType) {
+      // Another schema is not a record; JSON.parse's path says so.
+      if (!this.stringValue(this.scratch) || !this.spells(this.scratch.start, this.scratch.end, MODEL_INVOCATION_LOG)) throw GIVE_UP;
+    } else if (name === KEYS.timestamp) {
+      if (!this.stringValue(this.timestamp)) throw GIVE_UP;
+    } else if (name === KEYS.modelId) {
+      if (!this.stringValue(this.modelId)) throw GIVE_UP;
+    } else if (name === KEYS.errorCode) {
+      this.stringValue(this.errorCode);
+    } else if (name === KEYS.identity) {
+      this.arn.start = -1;
+      this.objectOrSkip(this.identityMember, IDENTITY_FIELDS);
+    } else if (name === KEYS.input) {
+      this.resetInput();
+      this.objectOrSkip(this.inputMember, INPUT_FIELDS);
+    } else if (name === KEYS.output) {
+      this.resetOutput();
+      this.objectOrSkip(this.outputMember, OUTPUT_FIELDS);
+    } else {
+      this.value();
+    }
+  };
 
   private readonly scratch: Span = { start: -1, end: -1 };
 
-  private identity(): void {
-    this.members((name) => {
-      if (name === KEYS.arn) this.stringValue(this.arn);
-      else this.value();
-    }, [KEYS.arn]);
-  }
+  private readonly identityMember = (name: Buffer | null): void => {
+    if (name === KEYS.arn) this.stringValue(this.arn);
+    else this.value();
+  };
 
-  private input(): void {
-    this.members((name) => {
-      if (name === KEYS.inputTokenCount) this.inputTokens = this.tokenCount();
-      else if (name === KEYS.cacheReadInputTokenCount) this.cacheReadInputTokens = this.tokenCount();
-      else if (name === KEYS.cacheWriteInputTokenCount) this.cacheWriteInputTokens = this.tokenCount();
-      else this.value();
-    }, [KEYS.inputTokenCount, KEYS.cacheReadInputTokenCount, KEYS.cacheWriteInputTokenCount]);
-  }
+  private readonly inputMember = (name: Buffer | null): void => {
+    if (name === KEYS.inputTokenCount) this.inputTokens = this.tokenCount();
+    else if (name === KEYS.cacheReadInputTokenCount) this.cacheReadInputTokens = this.tokenCount();
+    else if (name === KEYS.cacheWriteInputTokenCount) this.cacheWriteInputTokens = this.tokenCount();
+    else this.value();
+  };
 
-  private output(): void {
-    this.members((name) => {
-      if (name === KEYS.outputTokenCount) this.outputTokens = this.tokenCount();
-      else if (name === KEYS.outputBodyJson) this.latencyMs = this.bodyLatency();
-      else this.value();
-    }, [KEYS.outputTokenCount, KEYS.outputBodyJson]);
-  }
+  private readonly outputMember = (name: Buffer | null): void => {
+    if (name === KEYS.outputTokenCount) this.outputTokens = this.tokenCount();
+    else if (name === KEYS.outputBodyJson) this.latencyMs = this.bodyLatency();
+    else this.value();
+  };
 
   /** latencyFromOutputBody: one event object, or a list of events of which the last one with a latency counts. */
   private bodyLatency(): number | null {
@@ -204,43 +212,52 @@ class LineScanner {
       this.value();
       return null;
     }
-    let latency: number | null = null;
-    this.elements(() => {
-      if (this.byteAt(this.pos) === 0x7b) latency = this.event() ?? latency;
-      else this.value();
-    });
-    return latency;
+    this.lastEventLatency = null;
+    this.elements(this.bodyElement);
+    return this.lastEventLatency;
   }
+
+  private lastEventLatency: number | null = null;
+
+  private readonly bodyElement = (): void => {
+    if (this.byteAt(this.pos) === 0x7b) this.lastEventLatency = this.event() ?? this.lastEventLatency;
+    else this.value();
+  };
 
   /** latencyOfEvent: `metrics.latencyMs`, else `amazon-bedrock-invocationMetrics.invocationLatency`. */
   private event(): number | null {
-    let metricsLatency: number | null = null;
-    let invocationLatency: number | null = null;
-    this.members((name) => {
-      if (name === KEYS.metrics) metricsLatency = this.latencyIn(KEYS.latencyMs);
-      else if (name === KEYS.invocationMetrics) invocationLatency = this.latencyIn(KEYS.invocationLatency);
-      else this.value();
-    }, [KEYS.metrics, KEYS.invocationMetrics]);
-    return metricsLatency ?? invocationLatency;
+    this.metricsLatency = null;
+    this.invocationLatency = null;
+    this.members(this.eventMember, EVENT_FIELDS);
+    return this.metricsLatency ?? this.invocationLatency;
   }
 
-  /** The non-negative number under `field` if the value is an object holding one; null otherwise. */
-  private latencyIn(field: Buffer): number | null {
-    if (this.byteAt(this.pos) !== 0x7b) {
-      this.value();
-      return null;
-    }
-    let latency: number | null = null;
-    this.members((name) => {
-      if (name === field) {
-        const value = this.isNumberStart() ? this.number() : (this.value(), -1);
-        latency = Number.isFinite(value) && value >= 0 ? value : null;
-      } else {
-        this.value();
-      }
-    }, [field]);
-    return latency;
+  private metricsLatency: number | null = null;
+  private invocationLatency: number | null = null;
+
+  private readonly eventMember = (name: Buffer | null): void => {
+    if (name === KEYS.metrics) this.metricsLatency = this.latencyIn(METRICS_FIELDS);
+    else if (name === KEYS.invocationMetrics) this.invocationLatency = this.latencyIn(INVOCATION_METRICS_FIELDS);
+    else this.value();
+  };
+
+  /** The non-negative number under the one field named if the value is an object holding one; null otherwise. */
+  private latencyIn(field: readonly Buffer[]): number | null {
+    this.latencyFound = null;
+    this.objectOrSkip(this.latencyMember, field);
+    return this.latencyFound;
   }
+
+  private latencyFound: number | null = null;
+
+  private readonly latencyMember = (name: Buffer | null): void => {
+    if (name === null) {
+      this.value();
+      return;
+    }
+    const value = this.isNumberStart() ? this.number() : (this.value(), -1);
+    this.latencyFound = Number.isFinite(value) && value >= 0 ? value : null;
+  };
 
   /** tokenCount: absent or null is zero; a non-negative integer is itself; anything else is malformed (left to JSON.parse's path). */
   private tokenCount(): number {
@@ -268,16 +285,16 @@ class LineScanner {
     return true;
   }
 
-  private objectValue(read: () => void): boolean {
-    if (this.byteAt(this.pos) !== 0x7b) return false;
-    read();
-    return true;
+  /** The members of an object at pos; any other value is skipped. */
+  private objectOrSkip(member: (name: Buffer | null) => void, names: readonly Buffer[]): void {
+    if (this.byteAt(this.pos) === 0x7b) this.members(member, names);
+    else this.value();
   }
 
   // --- JSON grammar -------------------------------------------------------
 
   /** An object at pos; calls `member` with the value at pos for every member, which must consume it. */
-  private members(member: (name: Buffer | null) => void, names: Buffer[]): void {
+  private members(member: (name: Buffer | null) => void, names: readonly Buffer[]): void {
     this.enter();
     this.pos += 1;
     this.whitespace();
@@ -340,7 +357,7 @@ class LineScanner {
   private value(): void {
     const first = this.byteAt(this.pos);
     if (first === QUOTE) this.string();
-    else if (first === 0x7b) this.members(this.skipMember, []);
+    else if (first === 0x7b) this.members(this.skipMember, NO_FIELDS);
     else if (first === 0x5b) this.elements(this.skipMember);
     else if (first === 0x74) this.literal("true");
     else if (first === 0x66) this.literal("false");
