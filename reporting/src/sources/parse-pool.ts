@@ -21,7 +21,8 @@ export type ParseTask =
   | { type: "bytes"; id: number; bytes: Uint8Array; gzipped: boolean }
   | { type: "finish" };
 
-export type ParseReply = { type: "done"; id: number; error?: string } | { type: "partial"; partial: PartialAggregate };
+/** Tasks finished since the last reply (one message for many small objects), or, after `finish`, everything the worker collected. */
+export type ParseReply = { type: "done"; tasks: Array<{ id: number; error?: string }> } | { type: "partial"; partial: PartialAggregate };
 
 export interface ParseWorkerData {
   window: ReportWindow;
@@ -110,11 +111,13 @@ export class RecordParsePool {
           resolve(reply.partial);
           return;
         }
-        inFlight.delete(reply.id);
-        const pending = this.pending.get(reply.id);
-        this.pending.delete(reply.id);
-        if (reply.error === undefined) pending?.resolve();
-        else pending?.reject(new Error(reply.error));
+        for (const { id, error } of reply.tasks) {
+          inFlight.delete(id);
+          const pending = this.pending.get(id);
+          this.pending.delete(id);
+          if (error === undefined) pending?.resolve();
+          else pending?.reject(new Error(error));
+        }
       });
       // A worker that dies takes its objects with it: fail them all rather than wait forever.
       const fail = (error: Error) => {

@@ -8,24 +8,33 @@ if (port === null) throw new Error("parse-worker runs only as a worker thread of
 
 const collector = new RecordCollector((workerData as ParseWorkerData).window);
 let queue = Promise.resolve();
+let finished: Array<{ id: number; error?: string }> = [];
 
-async function run(task: Exclude<ParseTask, { type: "finish" }>): Promise<ParseReply> {
+async function run(task: Exclude<ParseTask, { type: "finish" }>): Promise<void> {
   try {
     if (task.type === "file") await readRecordFile(task.path, task.gzipped, collector);
     else await readRecordBytes(task.bytes, task.gzipped, collector);
-    return { type: "done", id: task.id };
+    finished.push({ id: task.id });
   } catch (error) {
-    return { type: "done", id: task.id, error: (error as Error).message };
+    finished.push({ id: task.id, error: (error as Error).message });
   }
+  // Objects arrive several to a message batch; one reply once the batch is done costs less than one per object.
+  if (finished.length === 1) setImmediate(reply);
+}
+
+function reply(): void {
+  port?.postMessage({ type: "done", tasks: finished } satisfies ParseReply);
+  finished = [];
 }
 
 port.on("message", (task: ParseTask) => {
   queue = queue.then(async () => {
-    if (task.type === "finish") {
-      const partial = collector.partial();
-      port.postMessage({ type: "partial", partial } satisfies ParseReply, [partial.latencies.values.buffer as ArrayBuffer, partial.latencies.counts.buffer as ArrayBuffer]);
-    } else {
-      port.postMessage(await run(task));
+    if (task.type !== "finish") {
+      await run(task);
+      return;
     }
+    if (finished.length > 0) reply();
+    const partial = collector.partial();
+    port.postMessage({ type: "partial", partial } satisfies ParseReply, [partial.latencies.values.buffer as ArrayBuffer, partial.latencies.counts.buffer as ArrayBuffer]);
   });
 });

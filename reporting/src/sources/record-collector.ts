@@ -3,7 +3,7 @@
  * log records (local files, the S3 archive), in the main thread or in the
  * parse pool's workers: RecordCollector accumulates, the readers below feed it.
  */
-import { createReadStream, readFileSync, statSync } from "node:fs";
+import { closeSync, createReadStream, fstatSync, openSync, readSync } from "node:fs";
 import { Readable } from "node:stream";
 import { createGunzip, gunzipSync } from "node:zlib";
 import { mergeRows, UsageRowBuilder } from "../aggregate";
@@ -159,7 +159,25 @@ export async function readRecordBytes(bytes: Uint8Array, gzipped: boolean, colle
 
 /** Feeds the lines of a (possibly gzipped) file to the collector, whole or streamed by its size. */
 export async function readRecordFile(path: string, gzipped: boolean, collector: RecordCollector): Promise<void> {
-  const { size } = statSync(path);
-  if (size > WHOLE_READ_LIMIT_BYTES) return readRecordStream(createReadStream(path), gzipped, collector);
-  return readRecordBytes(readFileSync(path), gzipped, collector);
+  const fd = openSync(path, "r");
+  let size: number;
+  try {
+    size = fstatSync(fd).size;
+  } catch (error) {
+    closeSync(fd);
+    throw error;
+  }
+  // The stream closes the descriptor when it ends or fails.
+  if (size > WHOLE_READ_LIMIT_BYTES) return readRecordStream(createReadStream(path, { fd }), gzipped, collector);
+  try {
+    const bytes = Buffer.allocUnsafe(size);
+    for (let read = 0; read < size; ) {
+      const got = readSync(fd, bytes, read, size - read, null);
+      if (got === 0) return readRecordBytes(bytes.subarray(0, read), gzipped, collector);
+      read += got;
+    }
+    return readRecordBytes(bytes, gzipped, collector);
+  } finally {
+    closeSync(fd);
+  }
 }
