@@ -45,28 +45,22 @@ export function mergeRows(...rowSets: UsageRow[][]): UsageRow[] {
   return [...merged.values()];
 }
 
+/** A context class as a number, to make one map key with the hour. */
+const CONTEXT_SLOT: Record<UsageRow["context"], number> = { standard: 0, long: 1, unknown: 2 };
+
 /**
  * Turns single requests into UsageRows, classing each request as standard or
- * long context. Called once per record, so it looks rows up through nested
- * maps (model, caller, then hour and class as one number) instead of building
- * a key string per request: that string was most of the cost of a large report.
+ * long context, and merges rows other builders made (a worker thread's).
+ * Called once per record, so it looks rows up through nested maps (model,
+ * caller, then hour and class as one number) instead of building a key
+ * string per request: that string was most of the cost of a large report.
  */
 export class UsageRowBuilder {
-  private readonly byModel = new Map<string, Map<string, Map<number, UsageRow>>>();
+  private readonly byModel = new Map<string, Map<string | null, Map<number, UsageRow>>>();
   private readonly inOrder: UsageRow[] = [];
 
   add(facts: InvocationFacts): void {
-    const hourStartMs = hourStartOf(facts.timestampMs);
-    const long = isLongContextRequest(facts);
-    const byCaller = getOrCreate(this.byModel, facts.modelId, () => new Map<string, Map<number, UsageRow>>());
-    const bySlot = getOrCreate(byCaller, facts.caller, () => new Map<number, UsageRow>());
-    const slot = (hourStartMs / HOUR_MS) * 2 + (long ? 1 : 0);
-    let row = bySlot.get(slot);
-    if (!row) {
-      row = { hourStartMs, modelId: facts.modelId, caller: facts.caller, context: long ? "long" : "standard", ...emptyCounts() };
-      bySlot.set(slot, row);
-      this.inOrder.push(row);
-    }
+    const row = this.rowFor(hourStartOf(facts.timestampMs), facts.modelId, facts.caller, isLongContextRequest(facts) ? "long" : "standard");
     row.invocations += 1;
     row.errors += facts.errorCode === null ? 0 : 1;
     row.inputTokens += facts.inputTokens;
@@ -75,8 +69,26 @@ export class UsageRowBuilder {
     row.cacheWriteInputTokens += facts.cacheWriteInputTokens;
   }
 
+  /** Adds a row's counts to the row with the same hour, model, caller and context, as mergeRows does. */
+  addRow(source: UsageRow): void {
+    addCounts(this.rowFor(source.hourStartMs, source.modelId, source.caller, source.context), source);
+  }
+
   rows(): UsageRow[] {
     return [...this.inOrder];
+  }
+
+  private rowFor(hourStartMs: number, modelId: string, caller: string | null, context: UsageRow["context"]): UsageRow {
+    const byCaller = getOrCreate(this.byModel, modelId, () => new Map<string | null, Map<number, UsageRow>>());
+    const bySlot = getOrCreate(byCaller, caller, () => new Map<number, UsageRow>());
+    const slot = hourStartMs * 3 + CONTEXT_SLOT[context];
+    let row = bySlot.get(slot);
+    if (!row) {
+      row = { hourStartMs, modelId, caller, context, ...emptyCounts() };
+      bySlot.set(slot, row);
+      this.inOrder.push(row);
+    }
+    return row;
   }
 }
 

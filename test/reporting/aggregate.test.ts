@@ -118,6 +118,19 @@ describe("aggregation properties", () => {
     );
   });
 
+  it("a builder fed other builders' rows (a worker's share) holds exactly what mergeRows gives", () => {
+    fc.assert(
+      fc.property(fc.array(requestArbitrary, { maxLength: 60 }), fc.array(fc.nat({ max: 2 }), { maxLength: 60 }), (requests, assignment) => {
+        const parts: InvocationFacts[][] = [[], [], []];
+        requests.forEach((facts, index) => parts[assignment[index] ?? 0].push(facts));
+        const merging = new UsageRowBuilder();
+        for (const facts of parts[0]) merging.add(facts);
+        for (const part of parts.slice(1)) for (const row of rowsOf(part)) merging.addRow(row);
+        expect(merging.rows()).to.deep.equal(mergeRows(rowsOf(parts[0]), ...parts.slice(1).map(rowsOf)));
+      }),
+    );
+  });
+
   it("merging is order-independent and loses no row", () => {
     fc.assert(
       fc.property(fc.array(requestArbitrary, { maxLength: 40 }), (requests) => {

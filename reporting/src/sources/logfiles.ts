@@ -114,7 +114,7 @@ class LogFileReader {
     }
     const pool = this.pool as RecordParsePool;
     // Objects in flight per worker: enough that the walk never leaves a worker waiting.
-    if (this.inFlight.size >= pool.threads * 8) await Promise.race(this.inFlight);
+    if (this.inFlight.size >= pool.threads * 32) await Promise.race(this.inFlight);
     const reading = pool.readFile(path, kind === "gzip").catch(fail).finally(() => this.inFlight.delete(reading));
     this.inFlight.add(reading);
   }

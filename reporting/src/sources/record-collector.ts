@@ -6,7 +6,7 @@
 import { closeSync, createReadStream, fstatSync, openSync, readSync } from "node:fs";
 import { Readable } from "node:stream";
 import { createGunzip, gunzipSync } from "node:zlib";
-import { mergeRows, UsageRowBuilder } from "../aggregate";
+import { UsageRowBuilder } from "../aggregate";
 import { parseRecordLine, type ParsedRecord } from "../records";
 import { LatencyCounts, type LatencyTally } from "../stats";
 import type { ReportWindow, SourceResult, UsageRow } from "../types";
@@ -32,7 +32,6 @@ function compareText(a: string, b: string): number {
 /** Accumulates records from any number of streams into one SourceResult. */
 export class RecordCollector {
   private readonly rows = new UsageRowBuilder();
-  private readonly mergedRows: UsageRow[][] = [];
   private readonly latencies = new LatencyCounts();
   private readonly skipped: Record<string, number> = {};
   private readonly notes: string[] = [];
@@ -81,7 +80,7 @@ export class RecordCollector {
   }
 
   merge(partial: PartialAggregate): void {
-    this.mergedRows.push(partial.rows);
+    for (const row of partial.rows) this.rows.addRow(row);
     this.latencies.merge(partial.latencies);
     for (const [reason, count] of Object.entries(partial.skipped)) this.skip(reason, count);
     this.recordsUsed += partial.recordsUsed;
@@ -90,7 +89,7 @@ export class RecordCollector {
   result(): SourceResult {
     return {
       source: "logs",
-      rows: mergeRows(this.rows.rows(), ...this.mergedRows).sort(compareRows),
+      rows: this.rows.rows().sort(compareRows),
       latency: this.latencies.summarize("logs"),
       metricErrors: null,
       scan: null,
