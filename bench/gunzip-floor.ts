@@ -12,7 +12,7 @@ import { join } from "node:path";
 import { gunzipSync } from "node:zlib";
 
 /** Record objects in a stable order; `data/` folders hold bodies, not records. */
-export function recordObjects(root: string): string[] {
+function recordObjects(root: string): string[] {
   const found: string[] = [];
   for (const entry of readdirSync(root, { withFileTypes: true }).sort((a, b) => a.name.localeCompare(b.name))) {
     const path = join(root, entry.name);
