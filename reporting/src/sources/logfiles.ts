@@ -12,7 +12,7 @@ import { createInterface } from "node:readline";
 import { UsageError } from "../errors";
 import { factsFromRecord } from "../records";
 import type { ReportWindow, SourceResult } from "../types";
-import { RecordParsePool } from "./parse-pool";
+import { PoolForLargeReads, type RecordParsePool } from "./parse-pool";
 import { RecordCollector, readRecordFile } from "./record-collector";
 
 export { RecordCollector, readRecordStream } from "./record-collector";
@@ -60,27 +60,19 @@ function kindOf(path: string): "gzip" | "lines" | "json" | null {
   return null;
 }
 
-/**
- * Until this many bytes of files are read, they are read in this thread:
- * starting workers costs more than it saves on a small folder. Past it, the
- * rest goes to a RecordParsePool.
- */
-const INLINE_READ_BYTES = 1024 * 1024;
-
 /** Reads the files readLogFiles finds, first in this thread, then on worker threads; failures are noted in file order. */
 class LogFileReader {
-  private pool: RecordParsePool | null = null;
+  private readonly parsing: PoolForLargeReads;
   private readonly inFlight = new Set<Promise<void>>();
   private readonly failures: Array<{ index: number; note: string }> = [];
-  private inlineBytesLeft: number;
   private files = 0;
 
   constructor(
     private readonly collector: RecordCollector,
-    private readonly window: ReportWindow,
-    private readonly inlineBytes: number,
+    window: ReportWindow,
+    inlineBytes: number | undefined,
   ) {
-    this.inlineBytesLeft = inlineBytes;
+    this.parsing = new PoolForLargeReads(window, inlineBytes);
   }
 
   get fileCount(): number {
@@ -94,27 +86,22 @@ class LogFileReader {
       this.failures.push({ index, note: `Could not read ${shown} (${(error as Error).message}); its records are missing from this report.` });
     };
     const kind = kindOf(path);
+    let pool: RecordParsePool | null;
     try {
       if (kind === "json" && !(await firstLineParses(path))) {
         await readJsonDocument(path, this.collector);
         return;
       }
-      if (this.inlineBytesLeft >= 0) {
-        this.inlineBytesLeft -= statSync(path).size;
-        // Workers take a while to start: start them while this thread reads the second half of its share.
-        if (this.pool === null && this.inlineBytesLeft < this.inlineBytes / 2) this.pool = new RecordParsePool(this.window);
-        if (this.inlineBytesLeft >= 0) {
-          await readRecordFile(path, kind === "gzip", this.collector);
-          return;
-        }
+      pool = this.parsing.poolFor(statSync(path).size);
+      if (pool === null) {
+        await readRecordFile(path, kind === "gzip", this.collector);
+        return;
       }
     } catch (error) {
       fail(error);
       return;
     }
-    const pool = this.pool as RecordParsePool;
-    // Objects in flight per worker: enough that the walk never leaves a worker waiting.
-    if (this.inFlight.size >= pool.threads * 32) await Promise.race(this.inFlight);
+    if (this.inFlight.size >= this.parsing.capacity) await Promise.race(this.inFlight);
     const reading = pool.readFile(path, kind === "gzip").catch(fail).finally(() => this.inFlight.delete(reading));
     this.inFlight.add(reading);
   }
@@ -122,8 +109,7 @@ class LogFileReader {
   /** Waits for the workers, merges what they read and notes the files that could not be read. */
   async finish(): Promise<void> {
     await Promise.all(this.inFlight);
-    if (this.pool !== null) await this.pool.finish(this.collector);
-    this.pool = null;
+    await this.parsing.finish(this.collector);
     this.failures.sort((a, b) => a.index - b.index);
     for (const { note } of this.failures) {
       this.collector.skip("unreadableFile");
@@ -133,7 +119,7 @@ class LogFileReader {
 
   /** Stops the workers after a failure that ends the report. */
   async close(): Promise<void> {
-    await this.pool?.close();
+    await this.parsing.close();
   }
 }
 
@@ -219,7 +205,7 @@ export interface ReadLogFilesOptions {
 /** Reads every record under the given paths; records outside the window, bodies and broken lines are counted, not fatal. */
 export async function readLogFiles(options: ReadLogFilesOptions): Promise<SourceResult> {
   const collector = new RecordCollector(options.window);
-  const reader = new LogFileReader(collector, options.window, options.inlineBytes ?? INLINE_READ_BYTES);
+  const reader = new LogFileReader(collector, options.window, options.inlineBytes);
   try {
     for (const root of options.paths) {
       const kind = await describePath(root);

@@ -22,7 +22,13 @@ export type ParseTask =
   | { type: "finish" };
 
 /** Tasks finished since the last reply (one message for many small objects), or, after `finish`, everything the worker collected. */
-export type ParseReply = { type: "done"; tasks: Array<{ id: number; error?: string }> } | { type: "partial"; partial: PartialAggregate };
+export type ParseReply = { type: "done"; tasks: TaskOutcome[] } | { type: "partial"; partial: PartialAggregate };
+
+/** How one object went; a failure keeps its message and its code (zlib's `Z_...`), which callers tell apart. */
+export interface TaskOutcome {
+  id: number;
+  error?: { message: string; code?: string };
+}
 
 export interface ParseWorkerData {
   window: ReportWindow;
@@ -70,7 +76,11 @@ export class RecordParsePool {
     return this.submit((id) => ({ type: "file", id, path, gzipped }));
   }
 
-  /** The same for an object already in memory. Bytes that own their whole buffer are moved to the worker, not copied: do not use them afterwards. */
+  /**
+   * The same for an object already in memory, e.g. an S3 object body; a
+   * failure carries the stream's message and code. Bytes that own their whole
+   * buffer are moved to the worker, not copied: do not use them afterwards.
+   */
   readBytes(bytes: Uint8Array, gzipped: boolean): Promise<void> {
     const owned = bytes.byteOffset === 0 && bytes.byteLength === bytes.buffer.byteLength && bytes.buffer instanceof ArrayBuffer;
     return this.submit((id) => ({ type: "bytes", id, bytes, gzipped }), owned ? [bytes.buffer as ArrayBuffer] : []);
@@ -117,7 +127,7 @@ export class RecordParsePool {
           const pending = this.pending.get(id);
           this.pending.delete(id);
           if (error === undefined) pending?.resolve();
-          else pending?.reject(new Error(error));
+          else pending?.reject(Object.assign(new Error(error.message), error.code === undefined ? {} : { code: error.code }));
         }
       });
       // A worker that dies takes its objects with it: fail them all rather than wait forever.
@@ -135,5 +145,51 @@ export class RecordParsePool {
     // finish() is the one place that waits for it; until then a failure shows on the objects themselves.
     partial.catch(() => undefined);
     return { worker, inFlight, partial };
+  }
+}
+
+/**
+ * Until this many bytes are read, objects are read in the calling thread:
+ * starting workers costs more than it saves on a small read. Past it, the
+ * rest goes to a RecordParsePool.
+ */
+const INLINE_READ_BYTES = 1024 * 1024;
+
+/** A RecordParsePool for reads that turn out large: none for the first `inlineBytes`, started when half of them are read so it is ready in time. */
+export class PoolForLargeReads {
+  private pool: RecordParsePool | null = null;
+  private inlineBytesLeft: number;
+
+  constructor(
+    private readonly window: ReportWindow,
+    private readonly inlineBytes = INLINE_READ_BYTES,
+  ) {
+    this.inlineBytesLeft = inlineBytes;
+  }
+
+  /** Where to read the next object of `size` bytes: on the pool, or (null) in this thread. */
+  poolFor(size: number): RecordParsePool | null {
+    if (this.inlineBytesLeft < 0) return this.pool;
+    this.inlineBytesLeft -= size;
+    if (this.pool === null && this.inlineBytesLeft < this.inlineBytes / 2) this.pool = new RecordParsePool(this.window);
+    return this.inlineBytesLeft < 0 ? this.pool : null;
+  }
+
+  /** Objects in flight that keep every worker busy (none when nothing went to the pool). */
+  get capacity(): number {
+    // Enough that the caller's listing or walk never leaves a worker waiting.
+    return (this.pool?.threads ?? 0) * 32;
+  }
+
+  /** Merges what the workers read into the collector (after every object has settled). */
+  async finish(collector: RecordCollector): Promise<void> {
+    const pool = this.pool;
+    this.pool = null;
+    await pool?.finish(collector);
+  }
+
+  /** Stops the workers after a failure that ends the read. */
+  async close(): Promise<void> {
+    await this.pool?.close();
   }
 }

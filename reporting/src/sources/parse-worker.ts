@@ -1,6 +1,6 @@
 /** One thread of RecordParsePool: reads the objects it is sent, in order, into its own collector. */
 import { parentPort, workerData } from "node:worker_threads";
-import type { ParseReply, ParseTask, ParseWorkerData } from "./parse-pool";
+import type { ParseReply, ParseTask, ParseWorkerData, TaskOutcome } from "./parse-pool";
 import { RecordCollector, readRecordBytes, readRecordFile } from "./record-collector";
 
 const port = parentPort;
@@ -8,7 +8,7 @@ if (port === null) throw new Error("parse-worker runs only as a worker thread of
 
 const collector = new RecordCollector((workerData as ParseWorkerData).window);
 let queue = Promise.resolve();
-let finished: Array<{ id: number; error?: string }> = [];
+let finished: TaskOutcome[] = [];
 
 async function run(task: Exclude<ParseTask, { type: "finish" }>): Promise<void> {
   try {
@@ -16,7 +16,8 @@ async function run(task: Exclude<ParseTask, { type: "finish" }>): Promise<void> 
     else await readRecordBytes(task.bytes, task.gzipped, collector);
     finished.push({ id: task.id });
   } catch (error) {
-    finished.push({ id: task.id, error: (error as Error).message });
+    const { message, code } = error as NodeJS.ErrnoException;
+    finished.push({ id: task.id, error: { message, code } });
   }
   // Objects arrive several to a message batch; one reply once the batch is done costs less than one per object.
   if (finished.length === 1) setImmediate(reply);
