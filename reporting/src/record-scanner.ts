@@ -14,22 +14,9 @@
  * caller then takes the full JSON.parse path, so every answer is the one
  * parseRecordLine gives. Rejections are rare, so they cost nothing here.
  */
+import { GIVE_UP, JsonBytesReader, type Span } from "./json-bytes";
 import { callerFromArn, UNKNOWN_CALLER, type InvocationFacts } from "./records";
 
-/** Thrown inside the scanner to give up on a line; never escapes this module. */
-const GIVE_UP: unique symbol = Symbol("give up");
-
-/** Deeper than real records nest; past it the scanner leaves the line to JSON.parse. */
-const MAX_DEPTH = 64;
-
-const QUOTE = 0x22;
-const BACKSLASH = 0x5c;
-
-/** Bytes that can stand in a JSON string as they are: not a control character, quote or backslash (UTF-8 sequences included). */
-const PLAIN_STRING_BYTE = new Uint8Array(256).map((_, byte) => (byte >= 0x20 && byte !== QUOTE && byte !== BACKSLASH ? 1 : 0));
-/** Characters allowed after a backslash, besides `u`. */
-const SIMPLE_ESCAPE = new Uint8Array(256).map((_, byte) => ('"\\/bfnrt'.includes(String.fromCharCode(byte)) ? 1 : 0));
-const HEX_DIGIT = new Uint8Array(256).map((_, byte) => (/[0-9a-fA-F]/.test(String.fromCharCode(byte)) ? 1 : 0));
 
 const key = (name: string) => Buffer.from(name, "latin1");
 const KEYS = {
@@ -61,25 +48,9 @@ const OUTPUT_FIELDS = [KEYS.outputTokenCount, KEYS.outputBodyJson] as const;
 const EVENT_FIELDS = [KEYS.metrics, KEYS.invocationMetrics] as const;
 const METRICS_FIELDS = [KEYS.latencyMs] as const;
 const INVOCATION_METRICS_FIELDS = [KEYS.invocationLatency] as const;
-const NO_FIELDS = [] as const;
 
-/** Where a field's string value lies in the line, or -1 when the field is absent. */
-interface Span {
-  start: number;
-  end: number;
-}
 
-class LineScanner {
-  private bytes: Buffer = Buffer.alloc(0);
-  /** The same memory as `bytes`, for reading four bytes at once. */
-  private words: DataView<ArrayBufferLike> = new DataView(new ArrayBuffer(0));
-  private pos = 0;
-  private end = 0;
-  private depth = 0;
-  /** Set by string(): where the last string's content lies. */
-  private stringStart = 0;
-  private stringEnd = 0;
-  private stringEscaped = false;
+class LineScanner extends JsonBytesReader {
 
   private timestamp: Span = { start: -1, end: -1 };
   private modelId: Span = { start: -1, end: -1 };
@@ -111,10 +82,6 @@ class LineScanner {
     return this.facts();
   }
 
-  private view(bytes: Buffer): void {
-    this.bytes = bytes;
-    this.words = new DataView(bytes.buffer, bytes.byteOffset, bytes.length);
-  }
 
   private facts(): InvocationFacts | null {
     if (this.timestamp.start < 0 || this.modelId.start < 0 || this.modelId.start === this.modelId.end) return null;
@@ -266,226 +233,6 @@ class LineScanner {
     return value;
   }
 
-  /** A string value into `span` (false, after skipping it, for a value of another type); escaped content is left to JSON.parse. */
-  private stringValue(span: Span): boolean {
-    if (this.byteAt(this.pos) !== QUOTE) {
-      this.value();
-      span.start = -1;
-      return false;
-    }
-    this.string();
-    if (this.stringEscaped) throw GIVE_UP;
-    span.start = this.stringStart;
-    span.end = this.stringEnd;
-    return true;
-  }
-
-  /** The members of an object at pos; any other value is skipped. */
-  private objectOrSkip(member: (name: Buffer | null) => void, names: readonly Buffer[]): void {
-    if (this.byteAt(this.pos) === 0x7b) this.members(member, names);
-    else this.value();
-  }
-
-  // --- JSON grammar -------------------------------------------------------
-
-  /** An object at pos; calls `member` with the value at pos for every member, which must consume it. */
-  private members(member: (name: Buffer | null) => void, names: readonly Buffer[]): void {
-    this.enter();
-    this.pos += 1;
-    this.whitespace();
-    if (this.byteAt(this.pos) === 0x7d) {
-      this.pos += 1;
-      this.depth -= 1;
-      return;
-    }
-    for (;;) {
-      if (this.byteAt(this.pos) !== QUOTE) throw GIVE_UP;
-      this.string();
-      let name: Buffer | null = null;
-      for (const candidate of names) {
-        if (this.spells(this.stringStart, this.stringEnd, candidate)) {
-          name = candidate;
-          break;
-        }
-      }
-      // An escaped key might spell a field the report reads.
-      if (name === null && this.stringEscaped && names.length > 0) throw GIVE_UP;
-      this.whitespace();
-      this.expect(0x3a);
-      this.whitespace();
-      member(name);
-      this.whitespace();
-      const next = this.byteAt(this.pos);
-      this.pos += 1;
-      if (next === 0x7d) break;
-      if (next !== 0x2c) throw GIVE_UP;
-      this.whitespace();
-    }
-    this.depth -= 1;
-  }
-
-  /** An array at pos; calls `element` with each element at pos, which must consume it. */
-  private elements(element: () => void): void {
-    this.enter();
-    this.pos += 1;
-    this.whitespace();
-    if (this.byteAt(this.pos) === 0x5d) {
-      this.pos += 1;
-      this.depth -= 1;
-      return;
-    }
-    for (;;) {
-      element();
-      this.whitespace();
-      const next = this.byteAt(this.pos);
-      this.pos += 1;
-      if (next === 0x5d) break;
-      if (next !== 0x2c) throw GIVE_UP;
-      this.whitespace();
-    }
-    this.depth -= 1;
-  }
-
-  private readonly skipMember = () => this.value();
-
-  /** Any JSON value at pos, checked and skipped. */
-  private value(): void {
-    const first = this.byteAt(this.pos);
-    if (first === QUOTE) this.string();
-    else if (first === 0x7b) this.members(this.skipMember, NO_FIELDS);
-    else if (first === 0x5b) this.elements(this.skipMember);
-    else if (first === 0x74) this.literal("true");
-    else if (first === 0x66) this.literal("false");
-    else if (first === 0x6e) this.literal("null");
-    else if (this.isNumberStart()) this.number();
-    else throw GIVE_UP;
-  }
-
-  /**
-   * A string at pos (the opening quote). Bodies are long strings, so this is
-   * the hot loop of the whole report. It reads four bytes at a time (unaligned
-   * DataView loads): the classic "has a zero byte" bit trick flags a byte
-   * below 0x20, a quote or a backslash, and the lowest flag is exactly the
-   * first such byte, so plain text is passed four bytes a step and the loop
-   * lands right on the next byte that matters.
-   */
-  private string(): void {
-    const bytes = this.bytes;
-    const words = this.words;
-    const end = this.end;
-    let pos = this.pos + 1;
-    this.stringStart = pos;
-    this.stringEscaped = false;
-    for (;;) {
-      if (pos + 4 <= end) {
-        const x = words.getInt32(pos, true);
-        const quote = x ^ 0x22222222;
-        const backslash = x ^ 0x5c5c5c5c;
-        const flags = (((x - 0x20202020) & ~x) | ((quote - 0x01010101) & ~quote) | ((backslash - 0x01010101) & ~backslash)) & 0x80808080;
-        if (flags === 0) {
-          pos += 4;
-          continue;
-        }
-        pos += (31 - Math.clz32(flags & -flags)) >> 3;
-      } else {
-        while (pos < end && PLAIN_STRING_BYTE[bytes[pos]] === 1) pos += 1;
-        if (pos >= end) throw GIVE_UP;
-      }
-      const byte = bytes[pos];
-      if (byte === QUOTE) break;
-      if (byte !== BACKSLASH) throw GIVE_UP; // a raw control character
-      this.stringEscaped = true;
-      const escaped = bytes[pos + 1];
-      if (pos + 1 < end && SIMPLE_ESCAPE[escaped] === 1) {
-        pos += 2;
-      } else if (escaped === 0x75 && pos + 5 < end && HEX_DIGIT[bytes[pos + 2]] & HEX_DIGIT[bytes[pos + 3]] & HEX_DIGIT[bytes[pos + 4]] & HEX_DIGIT[bytes[pos + 5]]) {
-        pos += 6;
-      } else {
-        throw GIVE_UP;
-      }
-    }
-    this.stringEnd = pos;
-    this.pos = pos + 1;
-  }
-
-  private isNumberStart(): boolean {
-    const byte = this.byteAt(this.pos);
-    return byte === 0x2d || (byte >= 0x30 && byte <= 0x39);
-  }
-
-  /** A number at pos, checked against JSON's grammar; its value as JSON.parse reads it. */
-  private number(): number {
-    const bytes = this.bytes;
-    const start = this.pos;
-    let pos = start;
-    if (bytes[pos] === 0x2d) pos += 1;
-    const digitsStart = pos;
-    let value = 0;
-    while (pos < this.end && bytes[pos] >= 0x30 && bytes[pos] <= 0x39) {
-      value = value * 10 + (bytes[pos] - 0x30);
-      pos += 1;
-    }
-    const digits = pos - digitsStart;
-    if (digits === 0 || (digits > 1 && bytes[digitsStart] === 0x30)) throw GIVE_UP;
-    let exact = digits <= 15 && start === digitsStart;
-    if (this.byteAt(pos) === 0x2e) {
-      pos = this.digits(pos + 1);
-      exact = false;
-    }
-    const exponent = this.byteAt(pos);
-    if (exponent === 0x65 || exponent === 0x45) {
-      pos += 1;
-      const sign = this.byteAt(pos);
-      if (sign === 0x2b || sign === 0x2d) pos += 1;
-      pos = this.digits(pos);
-      exact = false;
-    }
-    this.pos = pos;
-    // Small non-negative integers are exact as summed; anything else gets JavaScript's own conversion, which is JSON.parse's.
-    return exact ? value : Number(bytes.toString("latin1", start, pos));
-  }
-
-  /** At least one digit from pos; returns the position after them. */
-  private digits(from: number): number {
-    let pos = from;
-    while (pos < this.end && this.bytes[pos] >= 0x30 && this.bytes[pos] <= 0x39) pos += 1;
-    if (pos === from) throw GIVE_UP;
-    return pos;
-  }
-
-  private literal(word: "true" | "false" | "null"): void {
-    for (let index = 0; index < word.length; index += 1) {
-      if (this.pos >= this.end || this.bytes[this.pos] !== word.charCodeAt(index)) throw GIVE_UP;
-      this.pos += 1;
-    }
-  }
-
-  /** JSON whitespace within a line; a carriage return splits lines for readline, so such a line goes the slow way. */
-  private whitespace(): void {
-    while (this.pos < this.end && (this.bytes[this.pos] === 0x20 || this.bytes[this.pos] === 0x09)) this.pos += 1;
-  }
-
-  private expect(byte: number): void {
-    if (this.byteAt(this.pos) !== byte) throw GIVE_UP;
-    this.pos += 1;
-  }
-
-  /** The byte at `pos`, or -1 past the end of the line: the buffer may go on with the next line. */
-  private byteAt(pos: number): number {
-    return pos < this.end ? this.bytes[pos] : -1;
-  }
-
-  private enter(): void {
-    this.depth += 1;
-    if (this.depth > MAX_DEPTH) throw GIVE_UP;
-  }
-
-  /** Whether bytes [start, end) are `expected`; keys are short, so a loop beats a native call. */
-  private spells(start: number, end: number, expected: Buffer): boolean {
-    if (end - start !== expected.length) return false;
-    for (let index = 0; index < expected.length; index += 1) if (this.bytes[start + index] !== expected[index]) return false;
-    return true;
-  }
 }
 
 const scanner = new LineScanner();
