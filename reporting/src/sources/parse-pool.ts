@@ -6,8 +6,9 @@
  * cross threads on the way in, so memory does not grow with the archive.
  *
  * Any source of log records can use it: give it files (readFile) or bytes
- * already in memory, e.g. S3 object bodies (readBytes), as many at a time as
- * you want in flight (`threads` x 2 keeps every worker busy), then finish().
+ * already in memory, e.g. S3 object bodies (readBytes), a bounded number at
+ * a time (PoolForLargeReads.capacity keeps every worker busy), then finish().
+ * PoolForLargeReads starts one only once a read turns out large.
  */
 import { availableParallelism } from "node:os";
 import { join } from "node:path";
