@@ -2,7 +2,8 @@
 import { expect } from "chai";
 import { Readable } from "node:stream";
 import { UsageError } from "../../reporting/src/errors";
-import { archivePermissions, hourFolders, parseS3Url, requireJsonLines } from "../../reporting/src/sources/archive";
+import { archivePermissions, hourFolders, requireJsonLines } from "../../reporting/src/sources/archive";
+import { parseS3Url } from "../../reporting/src/sources/s3-url";
 
 const REGION_FOLDER = "AWSLogs/123456789012/BedrockModelInvocationLogs/us-east-1/";
 
