@@ -77,6 +77,14 @@ describe("describeAwsFailure", () => {
     expect(error.message).to.match(/expired or invalid/);
   });
 
+  it("explains an endpoint that cannot be reached, naming the network error", () => {
+    const refused = Object.assign(new Error("connect ECONNREFUSED 127.0.0.1:9"), { code: "ECONNREFUSED" });
+    const error = describeAwsFailure(refused, context) as OperationalError;
+    expect(error).to.be.instanceOf(OperationalError);
+    expect(error.message).to.equal("Could not reach AWS for logs:StartQuery on log group /g in us-east-1 (ECONNREFUSED).");
+    expect(error.hint).to.match(/network connection.*proxy/);
+  });
+
   it("passes unexpected errors through unchanged", () => {
     const unexpected = new TypeError("bug");
     expect(describeAwsFailure(unexpected, context)).to.equal(unexpected);

@@ -81,6 +81,14 @@ export const REQUIRED_PERMISSIONS: readonly string[] = [
   "cloudwatch:GetMetricData",
 ];
 
+/** Failures to reach the endpoint at all: no AWS answer to explain, so the hint is about the network. */
+const NETWORK_ERROR_CODES = new Set(["ECONNREFUSED", "ECONNRESET", "ENOTFOUND", "EAI_AGAIN", "ETIMEDOUT", "EHOSTUNREACH", "ENETUNREACH"]);
+
+function networkErrorCode(error: unknown): string | undefined {
+  const code = (error as NodeJS.ErrnoException | undefined)?.code;
+  return typeof code === "string" && NETWORK_ERROR_CODES.has(code) ? code : undefined;
+}
+
 const errorName = (error: unknown): string | undefined =>
   error instanceof Error ? error.name : undefined;
 
@@ -124,6 +132,13 @@ export function describeAwsFailure(error: unknown, context: AwsCallContext): unk
     return new OperationalError(
       `Not found: ${context.resource}${where}.`,
       "Invocation logging may not be deployed yet (run `pulumi up`), or the report is looking in the wrong region (--region, or the stack's region output).",
+    );
+  }
+  const networkCode = networkErrorCode(error);
+  if (networkCode !== undefined) {
+    return new OperationalError(
+      `Could not reach AWS for ${context.permission} on ${context.resource}${where} (${networkCode}).`,
+      "Check the network connection, the proxy settings (HTTPS_PROXY) and the region; if AWS_ENDPOINT_URL is set, it must point at a reachable endpoint.",
     );
   }
   if (isThrottling(error)) {
