@@ -41,15 +41,4 @@ describe("saved Logs Insights queries (Requirement 8.1-8.5)", () => {
     expect(Object.keys(ids)).to.deep.equal(SAVED_QUERIES.map((q) => q.name));
     expect(ids["usage-hourly"]).to.equal("sq-usage-hourly-id");
   });
-
-  it("includes usage by model hourly and daily, cost-sorted requests, latency by model, errors and callers", () => {
-    expect(SAVED_QUERIES.map((q) => q.name)).to.include.members([
-      "usage-hourly",
-      "usage-daily",
-      "expensive-requests",
-      "latency-by-model",
-      "errors-by-code",
-      "usage-by-caller",
-    ]);
-  });
 });
