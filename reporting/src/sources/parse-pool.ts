@@ -168,10 +168,15 @@ export class PoolForLargeReads {
     this.inlineBytesLeft = inlineBytes;
   }
 
-  /** Where to read the next object of `size` bytes: on the pool, or (null) in this thread. */
-  poolFor(size: number): RecordParsePool | null {
+  /**
+   * Where to read the next object: on the pool, or (null) in this thread.
+   * `sizeOf` is asked only while objects are still read here: past that the
+   * size no longer matters, and for files it costs a stat each, in the thread
+   * that shares the cores with the workers.
+   */
+  poolFor(sizeOf: () => number): RecordParsePool | null {
     if (this.inlineBytesLeft < 0) return this.pool;
-    this.inlineBytesLeft -= size;
+    this.inlineBytesLeft -= sizeOf();
     if (this.pool === null && this.inlineBytesLeft < this.inlineBytes / 2) this.pool = new RecordParsePool(this.window);
     return this.inlineBytesLeft < 0 ? this.pool : null;
   }
