@@ -46,11 +46,14 @@ describe("parse pool (worker threads)", function () {
     const inline = await readLogFiles({ paths: [root], window: WINDOW, inlineBytes: Number.MAX_SAFE_INTEGER });
     const pooled = await readLogFiles({ paths: [root], window: WINDOW, inlineBytes: 0 });
     const mixed = await readLogFiles({ paths: [root], window: WINDOW, inlineBytes: 20_000 });
+    // One file queued per worker: this thread reads most of the files, the workers the rest.
+    const shared = await readLogFiles({ paths: [root], window: WINDOW, inlineBytes: 0, queuePerWorker: 1 });
     expect(inline.complete).to.equal(false);
     expect(inline.skipped.unreadableFile).to.equal(1);
     expect(inline.rows.length).to.be.greaterThan(50);
     expect(pooled).to.deep.equal(inline);
     expect(mixed).to.deep.equal(inline);
+    expect(shared).to.deep.equal(inline);
   });
 
   it("reads object bodies handed over as bytes (the S3 archive's way), owned or views on a shared buffer, like readRecordStream", async () => {

@@ -8,7 +8,8 @@
  * Any source of log records can use it: give it files (readFile) or bytes
  * already in memory, e.g. S3 object bodies (readBytes), a bounded number at
  * a time (PoolForLargeReads.capacity keeps every worker busy), then finish().
- * PoolForLargeReads starts one only once a read turns out large.
+ * PoolForLargeReads starts one only once a read turns out large, with a
+ * worker fewer than the cores: its caller reads objects too.
  */
 import { availableParallelism } from "node:os";
 import { join } from "node:path";
@@ -156,16 +157,43 @@ export class RecordParsePool {
  */
 const INLINE_READ_BYTES = 1024 * 1024;
 
-/** A RecordParsePool for reads that turn out large: none for the first `inlineBytes`, started when half of them are read so it is ready in time. */
+/**
+ * Objects queued on each worker. The calling thread reads objects itself
+ * whenever every worker has this many, so a short queue means the workers
+ * and the caller finish close together; 16 objects of the S3 layout are
+ * ~15 ms of a worker's time, ample to cover the caller reading one.
+ */
+const QUEUE_PER_WORKER = 16;
+
+export interface PoolForLargeReadsOptions {
+  /** Bytes read in the calling thread before any worker starts (default 1 MiB). */
+  inlineBytes?: number;
+  /** Objects queued per worker before the caller reads the next one itself (default 16). */
+  queuePerWorker?: number;
+}
+
+/**
+ * A RecordParsePool for reads that turn out large: none for the first
+ * `inlineBytes`, started when half of them are read so it is ready in time.
+ * Its workers are one fewer than the cores, because the caller reads objects
+ * too (see capacity): a parse pool as large as the cores left the caller's
+ * thread idle, or competing for a core with two parsers when it walked the
+ * folders, and cost one more worker start-up and one more merge.
+ */
 export class PoolForLargeReads {
   private pool: RecordParsePool | null = null;
   private inlineBytesLeft: number;
+  private readonly inlineBytes: number;
+  private readonly queuePerWorker: number;
+  private readonly workers = availableParallelism() - 1;
 
   constructor(
     private readonly window: ReportWindow,
-    private readonly inlineBytes = INLINE_READ_BYTES,
+    options: PoolForLargeReadsOptions = {},
   ) {
-    this.inlineBytesLeft = inlineBytes;
+    this.inlineBytes = options.inlineBytes ?? INLINE_READ_BYTES;
+    this.queuePerWorker = options.queuePerWorker ?? QUEUE_PER_WORKER;
+    this.inlineBytesLeft = this.inlineBytes;
   }
 
   /**
@@ -175,16 +203,15 @@ export class PoolForLargeReads {
    * that shares the cores with the workers.
    */
   poolFor(sizeOf: () => number): RecordParsePool | null {
-    if (this.inlineBytesLeft < 0) return this.pool;
+    if (this.inlineBytesLeft < 0 || this.workers < 1) return this.pool;
     this.inlineBytesLeft -= sizeOf();
-    if (this.pool === null && this.inlineBytesLeft < this.inlineBytes / 2) this.pool = new RecordParsePool(this.window);
+    if (this.pool === null && this.inlineBytesLeft < this.inlineBytes / 2) this.pool = new RecordParsePool(this.window, this.workers);
     return this.inlineBytesLeft < 0 ? this.pool : null;
   }
 
-  /** Objects in flight that keep every worker busy (none when nothing went to the pool). */
+  /** Objects in flight that keep every worker busy (none when nothing went to the pool); past it, the caller reads the next object itself. */
   get capacity(): number {
-    // Enough that the caller's listing or walk never leaves a worker waiting.
-    return (this.pool?.threads ?? 0) * 32;
+    return (this.pool?.threads ?? 0) * this.queuePerWorker;
   }
 
   /** Merges what the workers read into the collector (after every object has settled). */

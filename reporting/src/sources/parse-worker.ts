@@ -15,10 +15,11 @@ let queued = 0;
 /**
  * Replies carry this many outcomes at most: each postMessage cost ~50 µs of
  * the worker's time (measured, --cpu-prof), so one per object added up to
- * ~60 ms a worker on the benchmark archive. The pool keeps 32 objects in
- * flight per worker, so a reply every 16 still finds it with work queued.
+ * ~60 ms a worker on the benchmark archive. The pool keeps up to 16 objects
+ * queued per worker, so a reply every 4 lets it top the queue up long
+ * before it runs dry.
  */
-const REPLY_BATCH = 16;
+const REPLY_BATCH = 4;
 
 async function run(task: Exclude<ParseTask, { type: "finish" }>): Promise<void> {
   try {
