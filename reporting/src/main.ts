@@ -1,4 +1,6 @@
 /** Entry point of `npm run report`: the real world plugged into the CLI. */
+// First, before the CLI's modules load: a report over local files starts its parse workers now (see prestartParseWorkers).
+import "./prestart";
 import { readFile, writeFile } from "node:fs/promises";
 import { resolve } from "node:path";
 import { hideBin } from "yargs/helpers";

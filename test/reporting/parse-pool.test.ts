@@ -6,7 +6,8 @@ import { Readable } from "node:stream";
 import { gzipSync } from "node:zlib";
 import { generateLogArchive, writeLogArchive } from "../../scripts/gen-logs";
 import { readLogFiles } from "../../reporting/src/sources/logfiles";
-import { RecordParsePool } from "../../reporting/src/sources/parse-pool";
+import { prestartParseWorkers, RecordParsePool } from "../../reporting/src/sources/parse-pool";
+import { logsArguments, readsLocalLogs } from "../../reporting/src/prestart";
 import { readRecordBytes, readRecordStream, RecordCollector } from "../../reporting/src/sources/record-collector";
 
 const END = new Date("2026-11-20T00:00:00Z");
@@ -74,6 +75,18 @@ describe("parse pool (worker threads)", function () {
     expect(collector.result()).to.deep.equal(reference.result());
   });
 
+  it("takes prestarted workers, which learn the report window from the pool, and reads the same as new ones", async () => {
+    const reference = new RecordCollector(WINDOW);
+    for (const bytes of gzipped) await readRecordStream(Readable.from([bytes]), true, reference);
+    prestartParseWorkers(1);
+    // One prestarted worker and one started by the pool.
+    const pool = new RecordParsePool(WINDOW, 2);
+    await Promise.all(gzipped.map((bytes) => pool.readBytes(Buffer.from(bytes), true)));
+    const collector = new RecordCollector(WINDOW);
+    await pool.finish(collector);
+    expect(collector.result()).to.deep.equal(reference.result());
+  });
+
   it("rejects a damaged object with the stream's own error and code, after counting what preceded the damage", async () => {
     const last = gzipped[gzipped.length - 3];
     const damaged = last.subarray(0, Math.floor(last.length * 0.7));
@@ -92,5 +105,21 @@ describe("parse pool (worker threads)", function () {
     expect(poolError).to.equal(streamError);
     expect(whole.result()).to.deep.equal(streamed.result());
     expect(pooled.result()).to.deep.equal(streamed.result());
+  });
+});
+
+describe("prestarting parse workers", () => {
+  it("finds the --logs values as yargs reads them", () => {
+    expect(logsArguments(["--hours", "24", "--logs", "a", "b", "--format", "json"])).to.deep.equal(["a", "b"]);
+    expect(logsArguments(["--logs=a", "--logs", "s3://bucket/x"])).to.deep.equal(["a", "s3://bucket/x"]);
+    expect(logsArguments(["--logs"])).to.deep.equal([]);
+    expect(logsArguments(["--source", "archive"])).to.deep.equal([]);
+  });
+
+  it("starts workers only for local files, not for an S3 archive or no --logs", () => {
+    expect(readsLocalLogs(["--logs", "./archive"])).to.equal(true);
+    expect(readsLocalLogs(["--logs", "s3://bucket/prefix"])).to.equal(false);
+    expect(readsLocalLogs(["--logs", "s3://bucket/prefix", "local"])).to.equal(true);
+    expect(readsLocalLogs(["--hours", "24"])).to.equal(false);
   });
 });

@@ -19,6 +19,7 @@ import type { PartialAggregate, RecordCollector } from "./record-collector";
 
 /** Work for one worker, answered by a ParseReply with the same id (or, for `finish`, a partial aggregate). */
 export type ParseTask =
+  | { type: "start"; window: ReportWindow }
   | { type: "file"; id: number; path: string; gzipped: boolean }
   | { type: "bytes"; id: number; bytes: Uint8Array; gzipped: boolean }
   | { type: "finish" };
@@ -30,10 +31,6 @@ export type ParseReply = { type: "done"; tasks: TaskOutcome[] } | { type: "parti
 export interface TaskOutcome {
   id: number;
   error?: { message: string; code?: string };
-}
-
-export interface ParseWorkerData {
-  window: ReportWindow;
 }
 
 interface Pending {
@@ -56,12 +53,49 @@ interface PoolWorker {
 const WORKER_LIMITS = { maxYoungGenerationSizeMb: 4 };
 
 /** The worker's entry point: compiled JavaScript next to this file, or TypeScript through tsx when the report runs from its sources (tests). */
-function startWorker(workerData: ParseWorkerData): Worker {
+function startWorker(): Worker {
   if (__filename.endsWith(".ts")) {
     const script = `require("tsx/cjs"); require(${JSON.stringify(join(__dirname, "parse-worker.ts"))});`;
-    return new Worker(script, { eval: true, workerData, resourceLimits: WORKER_LIMITS });
+    return new Worker(script, { eval: true, resourceLimits: WORKER_LIMITS });
   }
-  return new Worker(join(__dirname, "parse-worker.js"), { workerData, resourceLimits: WORKER_LIMITS });
+  return new Worker(join(__dirname, "parse-worker.js"), { resourceLimits: WORKER_LIMITS });
+}
+
+/** Workers started by prestartParseWorkers and not yet taken by a pool, with the listener that drops one that dies meanwhile. */
+const spareWorkers: Array<{ worker: Worker; dropped(): void }> = [];
+
+/**
+ * Starts the workers a PoolForLargeReads would use, before the report even
+ * knows it reads a large folder: a worker takes ~70 ms to start (Node's own
+ * bootstrap in the new thread), and started first thing, that overlaps the
+ * main thread loading the CLI's modules instead of the start of the read.
+ * Workers no pool takes are unreferenced and end with the process.
+ */
+export function prestartParseWorkers(count = availableParallelism() - 1): void {
+  for (let started = 0; started < count; started += 1) {
+    const worker = startWorker();
+    worker.unref();
+    const spare = {
+      worker,
+      dropped: () => {
+        spareWorkers.splice(spareWorkers.indexOf(spare), 1);
+      },
+    };
+    // A spare that fails before any pool takes it is only dropped; the pool starts a fresh one instead.
+    worker.on("error", spare.dropped);
+    worker.on("exit", spare.dropped);
+    spareWorkers.push(spare);
+  }
+}
+
+/** A prestarted worker if one is left, else a new one. */
+function takeWorker(): Worker {
+  const spare = spareWorkers.shift();
+  if (spare === undefined) return startWorker();
+  spare.worker.off("error", spare.dropped);
+  spare.worker.off("exit", spare.dropped);
+  spare.worker.ref();
+  return spare.worker;
 }
 
 export class RecordParsePool {
@@ -116,7 +150,8 @@ export class RecordParsePool {
   }
 
   private spawn(window: ReportWindow): PoolWorker {
-    const worker = startWorker({ window });
+    const worker = takeWorker();
+    worker.postMessage({ type: "start", window } satisfies ParseTask);
     const inFlight = new Set<number>();
     const partial = new Promise<PartialAggregate>((resolve, reject) => {
       worker.on("message", (reply: ParseReply) => {
@@ -204,6 +239,8 @@ export class PoolForLargeReads {
    */
   poolFor(sizeOf: () => number): RecordParsePool | null {
     if (this.inlineBytesLeft < 0 || this.workers < 1) return this.pool;
+    // Workers already started (prestartParseWorkers) cost nothing more to use: they take files from the first.
+    if (this.pool === null && spareWorkers.length > 0) this.inlineBytesLeft = 0;
     this.inlineBytesLeft -= sizeOf();
     if (this.pool === null && this.inlineBytesLeft < this.inlineBytes / 2) this.pool = new RecordParsePool(this.window, this.workers);
     return this.inlineBytesLeft < 0 ? this.pool : null;

@@ -1,12 +1,18 @@
 /** One thread of RecordParsePool: reads the objects it is sent, in order, into its own collector. */
-import { parentPort, workerData } from "node:worker_threads";
-import type { ParseReply, ParseTask, ParseWorkerData, TaskOutcome } from "./parse-pool";
+import { parentPort } from "node:worker_threads";
+import type { ParseReply, ParseTask, TaskOutcome } from "./parse-pool";
 import { RecordCollector, readRecordBytes, readRecordFile } from "./record-collector";
 
 const port = parentPort;
 if (port === null) throw new Error("parse-worker runs only as a worker thread of RecordParsePool");
 
-const collector = new RecordCollector((workerData as ParseWorkerData).window);
+/** Made by the pool's first message, which carries the report window: a worker may start before the window is known (prestartParseWorkers). */
+let collector: RecordCollector | null = null;
+
+function started(): RecordCollector {
+  if (collector === null) throw new Error("parse-worker: a task arrived before the report window");
+  return collector;
+}
 let queue = Promise.resolve();
 let finished: TaskOutcome[] = [];
 /** Objects received and not yet read. */
@@ -21,10 +27,10 @@ let queued = 0;
  */
 const REPLY_BATCH = 4;
 
-async function run(task: Exclude<ParseTask, { type: "finish" }>): Promise<void> {
+async function run(task: Extract<ParseTask, { type: "file" | "bytes" }>): Promise<void> {
   try {
-    if (task.type === "file") await readRecordFile(task.path, task.gzipped, collector);
-    else await readRecordBytes(task.bytes, task.gzipped, collector);
+    if (task.type === "file") await readRecordFile(task.path, task.gzipped, started());
+    else await readRecordBytes(task.bytes, task.gzipped, started());
     finished.push({ id: task.id });
   } catch (error) {
     const { message, code } = error as NodeJS.ErrnoException;
@@ -41,6 +47,10 @@ function reply(): void {
 }
 
 port.on("message", (task: ParseTask) => {
+  if (task.type === "start") {
+    collector = new RecordCollector(task.window);
+    return;
+  }
   if (task.type !== "finish") queued += 1;
   queue = queue.then(async () => {
     if (task.type !== "finish") {
@@ -48,7 +58,7 @@ port.on("message", (task: ParseTask) => {
       return;
     }
     if (finished.length > 0) reply();
-    const partial = collector.partial();
+    const partial = started().partial();
     port.postMessage({ type: "partial", partial } satisfies ParseReply, [partial.latencies.values.buffer as ArrayBuffer, partial.latencies.counts.buffer as ArrayBuffer]);
   });
 });
