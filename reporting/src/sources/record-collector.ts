@@ -21,12 +21,43 @@ export interface PartialAggregate {
 }
 
 /** Rows in one order whatever thread read which file, so sums of costs come out the same to the last bit. */
-function compareRows(a: UsageRow, b: UsageRow): number {
+export function compareRows(a: UsageRow, b: UsageRow): number {
   return a.hourStartMs - b.hourStartMs || compareText(a.modelId, b.modelId) || compareText(a.caller ?? "", b.caller ?? "") || compareText(a.context, b.context);
 }
 
 function compareText(a: string, b: string): number {
   return a < b ? -1 : a > b ? 1 : 0;
+}
+
+/** Each distinct value's place in `compare` order. */
+function ranks<T>(values: Iterable<T>, compare: (a: T, b: T) => number): Map<T, number> {
+  const distinct = [...new Set(values)].sort(compare);
+  return new Map(distinct.map((value, rank) => [value, rank]));
+}
+
+/**
+ * Rows in compareRows order. Comparing model IDs (long shared prefixes) and
+ * callers as text, ~300,000 times for the benchmark archive's 20,000 rows,
+ * was ~20 ms of the report's serial tail; instead each row gets one number
+ * from the ranks of its hour, model, caller and context among the distinct
+ * ones, which orders rows exactly as compareRows does. Should that number
+ * not fit a double exactly, compareRows sorts them as before.
+ */
+export function sortRows(rows: UsageRow[]): UsageRow[] {
+  const hours = ranks(rows.map((row) => row.hourStartMs), (a, b) => a - b);
+  const models = ranks(rows.map((row) => row.modelId), compareText);
+  const callers = ranks(rows.map((row) => row.caller ?? ""), compareText);
+  const contexts = ranks(rows.map((row) => row.context), compareText);
+  if (hours.size * models.size * callers.size * contexts.size > Number.MAX_SAFE_INTEGER) return rows.sort(compareRows);
+  const keys = new Float64Array(rows.length);
+  const order = rows.map((row, index) => {
+    const place = (hours.get(row.hourStartMs) as number) * models.size + (models.get(row.modelId) as number);
+    keys[index] = ((place * callers.size + (callers.get(row.caller ?? "") as number)) * contexts.size) + (contexts.get(row.context) as number);
+    return index;
+  });
+  // Equal keys are rows compareRows finds equal too; Array.prototype.sort is stable, so they keep their order either way.
+  order.sort((a, b) => keys[a] - keys[b]);
+  return order.map((index) => rows[index]);
 }
 
 /** Accumulates records from any number of streams into one SourceResult. */
@@ -89,7 +120,7 @@ export class RecordCollector {
   result(): SourceResult {
     return {
       source: "logs",
-      rows: this.rows.rows().sort(compareRows),
+      rows: sortRows(this.rows.rows()),
       latency: this.latencies.summarize("logs"),
       metricErrors: null,
       scan: null,
