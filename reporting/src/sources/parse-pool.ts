@@ -1,6 +1,8 @@
 /**
- * Worker threads that gunzip and parse log objects, one per core: gunzip and
- * the JSON scan are CPU work, and a report over an archive is mostly that.
+ * Worker threads that gunzip and parse log objects (as many as asked for;
+ * PoolForLargeReads asks for one fewer than the cores and reads in the
+ * calling thread too): gunzip and the JSON scan are CPU work, and a report
+ * over an archive is mostly that.
  * Each worker keeps its own RecordCollector over everything it is given and
  * hands it back once, at the end, to be merged; only paths or object bytes
  * cross threads on the way in, so memory does not grow with the archive.
