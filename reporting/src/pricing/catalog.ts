@@ -69,6 +69,16 @@ const HAIKU_4_5_REGIONAL = rates(1.1, 5.5, 1.375, 0.11);
 
 const NEWER_FULL_CONTEXT_NOTE = "Takes the 4.5 rates; the full 1M context is billed at the standard price.";
 
+/** Both Claude 3.5 Sonnet versions: the sources disagree on the rate, so the catalog says so. */
+const CLAUDE_3_5_SONNET_UNCONFIRMED = {
+  family: "Sonnet",
+  global: null,
+  regional: rates(3, 15),
+  longContext: null,
+  confirmed: false,
+  note: "Listed at 3 / 15 by one source and 6 / 30 by another (2026); set the rate you pay with --pricing.",
+} as const satisfies Omit<CatalogModel, "baseModelId" | "name">;
+
 export const PRICE_CATALOG: PriceCatalog = {
   asOf: "2026-04-16",
   currency: "USD",
@@ -112,26 +122,8 @@ export const PRICE_CATALOG: PriceCatalog = {
     },
     { baseModelId: "anthropic.claude-haiku-4-5-20251001-v1:0", name: "Claude Haiku 4.5", family: "Haiku", global: HAIKU_4_5_GLOBAL, regional: HAIKU_4_5_REGIONAL, longContext: null, confirmed: true },
     { baseModelId: "anthropic.claude-3-7-sonnet-20250219-v1:0", name: "Claude 3.7 Sonnet", family: "Sonnet", global: null, regional: rates(3, 15, 3.75, 0.3), longContext: null, confirmed: true },
-    {
-      baseModelId: "anthropic.claude-3-5-sonnet-20241022-v2:0",
-      name: "Claude 3.5 Sonnet v2",
-      family: "Sonnet",
-      global: null,
-      regional: rates(3, 15),
-      longContext: null,
-      confirmed: false,
-      note: "Listed at 3 / 15 by one source and 6 / 30 by another (2026); set the rate you pay with --pricing.",
-    },
-    {
-      baseModelId: "anthropic.claude-3-5-sonnet-20240620-v1:0",
-      name: "Claude 3.5 Sonnet",
-      family: "Sonnet",
-      global: null,
-      regional: rates(3, 15),
-      longContext: null,
-      confirmed: false,
-      note: "Listed at 3 / 15 by one source and 6 / 30 by another (2026); set the rate you pay with --pricing.",
-    },
+    { baseModelId: "anthropic.claude-3-5-sonnet-20241022-v2:0", name: "Claude 3.5 Sonnet v2", ...CLAUDE_3_5_SONNET_UNCONFIRMED },
+    { baseModelId: "anthropic.claude-3-5-sonnet-20240620-v1:0", name: "Claude 3.5 Sonnet", ...CLAUDE_3_5_SONNET_UNCONFIRMED },
     { baseModelId: "anthropic.claude-3-5-haiku-20241022-v1:0", name: "Claude 3.5 Haiku", family: "Haiku", global: null, regional: rates(0.8, 4, 1, 0.08), longContext: null, confirmed: true },
     { baseModelId: "anthropic.claude-3-opus-20240229-v1:0", name: "Claude 3 Opus", family: "Opus", global: null, regional: rates(15, 75), longContext: null, confirmed: true },
     { baseModelId: "anthropic.claude-3-sonnet-20240229-v1:0", name: "Claude 3 Sonnet", family: "Sonnet", global: null, regional: rates(3, 15), longContext: null, confirmed: true },
