@@ -16,6 +16,7 @@ import { cpus } from "node:os";
 import { join, resolve } from "node:path";
 import yargs from "yargs";
 import { hideBin } from "yargs/helpers";
+import { reportScriptFailure, requirePositive, ScriptUsageError } from "../scripts/option-checks";
 import { writeGeneratedArchive, type GenerateOptions, type WrittenArchive } from "../scripts/gen-logs";
 
 const ROOT = resolve(__dirname, "..");
@@ -100,14 +101,27 @@ function checkAgreement(ours: Totals & { skipped: Record<string, number> }, duck
   if (problems.length > 0) throw new Error(`the contenders disagree, so their times mean nothing:\n  ${problems.join("\n  ")}`);
 }
 
-async function main(): Promise<void> {
-  const args = await yargs(hideBin(process.argv))
+/** The bench command line; bad values end in a ScriptUsageError. */
+export function parseBenchArgs(argv: string[]) {
+  return yargs(argv)
     .scriptName("bench")
     .option("scale", { type: "number", default: 1, describe: "Archive size in units of ~100,000 records (~400 MB of JSON)" })
     .option("runs", { type: "number", default: 3, describe: "Runs of each contender; the median is reported" })
     .option("delete-archive", { type: "boolean", default: false, describe: "Delete the generated archive afterwards (large scales take GBs)" })
+    .check((args) => requirePositive(args, [{ name: "scale", whole: true }, { name: "runs", whole: true }]))
+    .version(false)
     .strict()
+    .exitProcess(false)
+    .fail((message, error) => {
+      throw error ?? new ScriptUsageError(message);
+    })
     .parseAsync();
+}
+
+async function main(): Promise<void> {
+  const args = await parseBenchArgs(hideBin(process.argv));
+  // yargs has printed the help; without exitProcess it would go on and run.
+  if (args.help === true) return;
   const { dir, written } = await ensureArchive(args.scale);
   process.stderr.write("Building the report and the benchmark's peers (tsc)...\n");
   execFileSync("npx", ["tsc", "-p", "tsconfig.build.json"], { cwd: ROOT, stdio: "inherit" });
@@ -158,7 +172,6 @@ async function main(): Promise<void> {
   if (args.deleteArchive) rmSync(dir, { recursive: true, force: true });
 }
 
-main().catch((error: Error) => {
-  process.stderr.write(`bench: ${error.message}\n`);
-  process.exitCode = 1;
-});
+if (require.main === module) {
+  main().catch((error: Error) => reportScriptFailure("bench", error));
+}

@@ -13,6 +13,7 @@ import { dirname, join } from "node:path";
 import { gzipSync } from "node:zlib";
 import yargs from "yargs";
 import { hideBin } from "yargs/helpers";
+import { reportScriptFailure, requirePositive, ScriptUsageError } from "./option-checks";
 
 export const SAMPLE_ACCOUNT = "123456789012";
 export const SAMPLE_REGION = "us-east-1";
@@ -339,8 +340,9 @@ export async function writeGeneratedArchive(options: GenerateOptions, outDir: st
   return written;
 }
 
-async function main(): Promise<void> {
-  const args = await yargs(hideBin(process.argv))
+/** The gen:logs command line; bad values end in a ScriptUsageError. */
+export function parseGenLogsArgs(argv: string[]) {
+  return yargs(argv)
     .scriptName("gen:logs")
     .usage("$0 --out <dir> [--end <ISO>] [--hours n] [--rate n] [--seed n] [--body-bytes n] [--records-per-object n] [--no-malformed]")
     .option("out", { type: "string", demandOption: true, describe: "Folder to write the archive into" })
@@ -351,10 +353,33 @@ async function main(): Promise<void> {
     .option("body-bytes", { type: "number", describe: "About this many bytes of prose in each record's bodies (default: one short sentence each)" })
     .option("records-per-object", { type: "number", describe: "At most this many records in one object (default: one object an hour)" })
     .option("malformed", { type: "boolean", default: true, describe: "Add a truncated line every 50 hours (--no-malformed: none)" })
+    .check((args) =>
+      requirePositive(args, [
+        { name: "hours", whole: true },
+        { name: "rate", whole: false },
+        { name: "seed", whole: true },
+        { name: "body-bytes", whole: true },
+        { name: "records-per-object", whole: true },
+      ]),
+    )
+    .check((args) => {
+      if (Number.isNaN(new Date(args.end).getTime())) throw new ScriptUsageError(`--end ${args.end}: is not an ISO-8601 date, e.g. 2026-11-20T00:00:00Z`);
+      return true;
+    })
+    .version(false)
     .strict()
+    .exitProcess(false)
+    .fail((message, error) => {
+      throw error ?? new ScriptUsageError(message);
+    })
     .parseAsync();
+}
+
+async function main(): Promise<void> {
+  const args = await parseGenLogsArgs(hideBin(process.argv));
+  // yargs has printed the help; without exitProcess it would go on and run.
+  if (args.help === true) return;
   const end = new Date(args.end);
-  if (Number.isNaN(end.getTime())) throw new Error(`--end ${args.end} is not an ISO-8601 date`);
   const options = { seed: args.seed, end, hours: args.hours, requestsPerHour: args.rate, bodyBytes: args.bodyBytes, recordsPerObject: args.recordsPerObject, malformedLines: args.malformed };
   const written = await writeGeneratedArchive(options, args.out);
   process.stderr.write(
@@ -363,8 +388,5 @@ async function main(): Promise<void> {
 }
 
 if (require.main === module) {
-  main().catch((error: Error) => {
-    process.stderr.write(`gen:logs: ${error.message}\n`);
-    process.exitCode = 1;
-  });
+  main().catch((error: Error) => reportScriptFailure("gen:logs", error));
 }

@@ -1,0 +1,28 @@
+/**
+ * Argument checks shared by the developer scripts (gen:logs, bench): yargs
+ * types a number but lets `-3`, `0` or `abc` (NaN) through.
+ */
+
+/** A usage error: the script prints it as one line and exits 2. */
+export class ScriptUsageError extends Error {}
+
+/**
+ * Checks that each named option, when given, is a number above zero, and a
+ * whole number where `whole` says so. Returns true for yargs' `.check()`.
+ */
+export function requirePositive(argv: Record<string, unknown>, options: { name: string; whole: boolean }[]): true {
+  for (const { name, whole } of options) {
+    const value = argv[name];
+    if (value === undefined) continue;
+    if (typeof value !== "number" || !Number.isFinite(value) || value <= 0 || (whole && !Number.isInteger(value))) {
+      throw new ScriptUsageError(`--${name} ${String(value)}: must be ${whole ? "a whole number" : "a number"} greater than 0`);
+    }
+  }
+  return true;
+}
+
+/** Ends the script: one line and exit 2 for a usage error, one line and exit 1 for anything else. */
+export function reportScriptFailure(script: string, error: Error): void {
+  process.stderr.write(`${script}: ${error.message}\n`);
+  process.exitCode = error instanceof ScriptUsageError ? 2 : 1;
+}
