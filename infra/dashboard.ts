@@ -11,7 +11,9 @@ import { familyCostQueries, TOKEN_METRICS } from "./cost-expressions";
 export const GRID_COLUMNS = 24;
 
 export interface DashboardSpec {
+  partition: string;
   region: string;
+  accountId: string;
   logGroupName: string;
   /** Seconds per data point on the metric graphs. */
   periodSeconds: number;
@@ -51,13 +53,20 @@ export function perModel(metric: string, statistic: string, periodSeconds: numbe
   return `SEARCH('${NAMESPACE_BY_MODEL} MetricName="${metric}"', '${statistic}', ${periodSeconds})`;
 }
 
-function anyOf(metrics: readonly string[]): string {
-  return metrics.length === 1 ? `MetricName="${metrics[0]}"` : `(${metrics.map((m) => `MetricName="${m}"`).join(" OR ")})`;
-}
-
 /** The sum over every model of one metric: a single series. */
 function allModels(metric: string, periodSeconds: number): string {
   return `SUM(${perModel(metric, "Sum", periodSeconds)})`;
+}
+
+/**
+ * One line of cache tokens over all models, whichever of the kind's metric
+ * names Bedrock publishes: a hidden total per name and the larger of them at
+ * each point, never their sum (see TOKEN_METRICS).
+ */
+function cacheTokens(names: readonly string[], id: string, label: string, periodSeconds: number): MetricExpression[] {
+  const totals = names.map((name, index) => ({ id: `${id}_${index}`, expression: allModels(name, periodSeconds), visible: false }));
+  const filled = totals.map((total) => `FILL(${total.id}, 0)`).join(", ");
+  return [...totals, { id, expression: `MAX([${filled}])`, label }];
 }
 
 interface Placement {
@@ -104,7 +113,7 @@ const THIRD: Placement = { width: 8, height: 6 };
 export function buildDashboardBody(spec: DashboardSpec): DashboardBody {
   const period = spec.periodSeconds;
   const costPeriod = 3600;
-  const cost = familyCostQueries(spec.catalog, costPeriod);
+  const cost = familyCostQueries(spec.catalog, costPeriod, spec);
   const costMetrics: MetricExpression[] = [
     ...cost.slices.map((slice) => ({ ...slice, visible: false })),
     ...cost.families.map(({ id, family, expression }) => ({ id, expression, label: `${family} (USD per hour)` })),
@@ -155,20 +164,22 @@ export function buildDashboardBody(spec: DashboardSpec): DashboardBody {
       widget: graph(spec, "Error rate (%)", [
         { expression: errorsId("InvocationClientErrors"), id: "client", visible: false },
         { expression: errorsId("InvocationServerErrors"), id: "server", visible: false },
-        { expression: allModels("Invocations", period), id: "succeeded", visible: false },
-        // Invocations counts successful requests only, so failed ones are added back for the denominator.
+        { expression: allModels("Invocations", period), id: "invocations", visible: false },
+        // Invocations counts every request Bedrock accepted, including those that later failed with a client or
+        // server error (https://docs.aws.amazon.com/bedrock/latest/userguide/monitoring-runtime-metrics.html),
+        // so it is the whole denominator: adding the errors to it would count each failure twice.
         {
-          expression: "100 * (FILL(client, 0) + FILL(server, 0)) / (FILL(succeeded, 0) + FILL(client, 0) + FILL(server, 0))",
+          expression: "100 * (FILL(client, 0) + FILL(server, 0)) / invocations",
           id: "errorRate",
-          label: "Errors / requests (%)",
+          label: "Errors / invocations (%)",
         },
       ], { yAxis: { left: { min: 0, max: 100 } } }),
     },
     {
       placement: THIRD,
-      widget: graph(spec, "Prompt cache tokens", [
-        { expression: `SEARCH('${NAMESPACE_BY_MODEL} ${anyOf(TOKEN_METRICS.cacheRead)}', 'Sum', ${period})`, id: "cacheRead", label: "read" },
-        { expression: `SEARCH('${NAMESPACE_BY_MODEL} ${anyOf(TOKEN_METRICS.cacheWrite)}', 'Sum', ${period})`, id: "cacheWrite", label: "write" },
+      widget: graph(spec, "Prompt cache tokens (all models)", [
+        ...cacheTokens(TOKEN_METRICS.cacheRead, "cacheRead", "read", period),
+        ...cacheTokens(TOKEN_METRICS.cacheWrite, "cacheWrite", "write", period),
       ]),
     },
     {

@@ -37,7 +37,7 @@ export class UsageDashboard extends pulumi.ComponentResource {
         dashboardBody: pulumi.all([scope, args.logGroupName]).apply(([s, logGroupName]) =>
           JSON.stringify(
             buildDashboardBody({
-              region: s.region,
+              ...s,
               logGroupName,
               periodSeconds: args.periodSeconds,
               rangeHours: args.rangeHours,

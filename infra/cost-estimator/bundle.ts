@@ -4,13 +4,14 @@ import * as ts from "typescript";
 import type { PriceCatalog } from "../../reporting/src/pricing/catalog";
 import { ESTIMATED_COST_METRIC, ESTIMATED_COST_NAMESPACE } from "../alarm-specs";
 import { familyCostQueries } from "../cost-expressions";
+import type { AccountScope } from "../policies";
 import type { EstimatorConfig } from "./handler";
 
 const HOUR = 3600;
 
-/** What the estimator evaluates: the dashboard's cost expressions, at hourly resolution. */
-export function estimatorConfig(catalog: PriceCatalog): EstimatorConfig {
-  const cost = familyCostQueries(catalog, HOUR);
+/** What the estimator evaluates: the dashboard's cost expressions for this account and region, at hourly resolution. */
+export function estimatorConfig(catalog: PriceCatalog, scope: AccountScope): EstimatorConfig {
+  const cost = familyCostQueries(catalog, HOUR, scope);
   return {
     namespace: ESTIMATED_COST_NAMESPACE,
     metricName: ESTIMATED_COST_METRIC,
@@ -26,11 +27,11 @@ export function estimatorConfig(catalog: PriceCatalog): EstimatorConfig {
  * The files of the Lambda package: the handler transpiled from its TypeScript
  * source (the runtime provides the AWS SDK it imports) and its config.
  */
-export function estimatorPackage(catalog: PriceCatalog): Record<string, string> {
+export function estimatorPackage(catalog: PriceCatalog, scope: AccountScope): Record<string, string> {
   const source = readFileSync(join(__dirname, "handler.ts"), "utf8");
   const { outputText } = ts.transpileModule(source, {
     compilerOptions: { module: ts.ModuleKind.CommonJS, target: ts.ScriptTarget.ES2022, esModuleInterop: true },
     fileName: "handler.ts",
   });
-  return { "index.js": outputText, "estimator-config.json": JSON.stringify(estimatorConfig(catalog)) };
+  return { "index.js": outputText, "estimator-config.json": JSON.stringify(estimatorConfig(catalog, scope)) };
 }

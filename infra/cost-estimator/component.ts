@@ -68,7 +68,7 @@ export class CostEstimator extends pulumi.ComponentResource {
       child,
     );
 
-    const files = estimatorPackage(PRICE_CATALOG);
+    const files = scope.apply((s) => estimatorPackage(PRICE_CATALOG, s));
     this.function = new aws.lambda.Function(
       `${name}-function`,
       {
@@ -79,8 +79,11 @@ export class CostEstimator extends pulumi.ComponentResource {
         role: role.arn,
         timeout: 60,
         memorySize: 128,
-        code: new pulumi.asset.AssetArchive(
-          Object.fromEntries(Object.entries(files).map(([file, text]) => [file, new pulumi.asset.StringAsset(text)])),
+        code: files.apply(
+          (contents) =>
+            new pulumi.asset.AssetArchive(
+              Object.fromEntries(Object.entries(contents).map(([file, text]) => [file, new pulumi.asset.StringAsset(text)])),
+            ),
         ),
         tags: args.tags,
       },

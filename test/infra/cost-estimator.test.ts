@@ -6,10 +6,12 @@ import { estimatorConfig, estimatorPackage } from "../../infra/cost-estimator/bu
 import { CostEstimator, estimatorPolicy } from "../../infra/cost-estimator/component";
 import { publishLastHourEstimate, type EstimatorConfig } from "../../infra/cost-estimator/handler";
 import { PRICE_CATALOG } from "../../reporting/src/pricing/catalog";
-import { oneResourceOf, resetRecorded, settle, TEST_ACCOUNT, TEST_REGION } from "./mocks";
+import { evaluate, type StoredMetric } from "./metric-math";
+import { oneResourceOf, resetRecorded, settle, TEST_ACCOUNT, TEST_PARTITION, TEST_REGION } from "./mocks";
 
 const cloudwatch = new CloudWatchClient({ region: TEST_REGION, credentials: { accessKeyId: "test", secretAccessKey: "test" } });
-const config = estimatorConfig(PRICE_CATALOG);
+const scope = { partition: TEST_PARTITION, region: TEST_REGION, accountId: TEST_ACCOUNT };
+const config = estimatorConfig(PRICE_CATALOG, scope);
 const NOW = new Date("2026-11-20T10:05:00Z");
 
 describe("cost estimator for the daily budget alarm", () => {
@@ -24,7 +26,10 @@ describe("cost estimator for the daily budget alarm", () => {
     const returned = config.queries.filter((q) => q.ReturnData);
     expect(returned.map((q) => q.Label)).to.deep.equal(["Opus", "Sonnet", "Haiku", "Other"]);
     expect(Object.values(config.familyQueryIds)).to.deep.equal(["Opus", "Sonnet", "Haiku", "Other"]);
-    expect(config.queries.filter((q) => !q.ReturnData).every((q) => /^SEARCH\('\{AWS\/Bedrock,ModelId\} /.test(q.Expression ?? ""))).to.equal(true);
+    const hidden = config.queries.filter((q) => !q.ReturnData).map((q) => q.Expression ?? "");
+    const searches = hidden.flatMap((expression) => [...expression.matchAll(/SEARCH\('([^']*)'/g)].map((m) => m[1]));
+    expect(searches.length).to.be.greaterThan(10);
+    expect(searches.every((query) => query.startsWith("{AWS/Bedrock,ModelId} "))).to.equal(true);
   });
 
   it("publishes the last full hour's estimate per family and in total, zeros included", async () => {
@@ -55,8 +60,41 @@ describe("cost estimator for the daily budget alarm", () => {
     expect(put.MetricData?.find((d) => d.Dimensions?.[0]?.Value === "Haiku")?.Value).to.equal(0);
   });
 
+  it("prices cache tokens once when Bedrock publishes them under both names", async () => {
+    const hour = new Date("2026-11-20T09:00:00Z").getTime();
+    const sonnet = PRICE_CATALOG.models.find((m) => m.baseModelId === "anthropic.claude-sonnet-4-5-20250929-v1:0");
+    if (sonnet?.regional.cacheRead == null || sonnet.regional.cacheWrite == null) throw new Error("the catalog lost Sonnet 4.5's cache rates");
+    const metric = (metricName: string, tokens: number): StoredMetric => ({
+      namespace: "AWS/Bedrock",
+      metricName,
+      dimensions: { ModelId: "us.anthropic.claude-sonnet-4-5-20250929-v1:0" },
+      sums: { [hour]: tokens },
+    });
+    const metrics = [
+      metric("CacheReadInputTokens", 20_000_000),
+      metric("CacheReadInputTokenCount", 20_000_000),
+      metric("CacheWriteInputTokens", 2_000_000),
+      metric("CacheWriteInputTokenCount", 2_000_000),
+    ];
+    // GetMetricData answered by evaluating the packaged queries, as CloudWatch would, over these metrics.
+    const expressions = Object.fromEntries(config.queries.map((q) => [q.Id ?? "", q.Expression ?? ""]));
+    cloudwatchMock.on(GetMetricDataCommand).callsFake((input: { MetricDataQueries: typeof config.queries }) => ({
+      MetricDataResults: input.MetricDataQueries.filter((q) => q.ReturnData).map((q) => {
+        const points = [...(evaluate(q.Expression ?? "", { metrics, timeline: [hour], expressions }) as Map<number, number>)];
+        return { Id: q.Id, Label: q.Label, Timestamps: points.map(([t]) => new Date(t)), Values: points.map(([, v]) => v), StatusCode: "Complete" };
+      }),
+    }));
+    cloudwatchMock.on(PutMetricDataCommand).resolves({});
+
+    const estimate = await publishLastHourEstimate(cloudwatch, config, NOW);
+
+    const once = (20_000_000 * sonnet.regional.cacheRead + 2_000_000 * sonnet.regional.cacheWrite) / 1_000_000;
+    expect(estimate.byFamily.Sonnet).to.be.closeTo(once, 1e-9);
+    expect(estimate.totalUsd).to.be.closeTo(once, 1e-9);
+  });
+
   it("ships a handler that runs as packaged, with only the AWS SDK and its config beside it", async () => {
-    const files = estimatorPackage(PRICE_CATALOG);
+    const files = estimatorPackage(PRICE_CATALOG, scope);
     expect(Object.keys(files)).to.deep.equal(["index.js", "estimator-config.json"]);
     const required: string[] = [];
     const moduleScope = { exports: {} as { handler?: () => Promise<unknown> } };

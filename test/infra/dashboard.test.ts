@@ -1,11 +1,13 @@
 import { expect } from "chai";
 import { buildDashboardBody, GRID_COLUMNS, type DashboardSpec, type MetricExpression, type Widget } from "../../infra/dashboard";
-import { costTerms } from "../../infra/cost-expressions";
+import { costTerms, systemProfileArn } from "../../infra/cost-expressions";
 import { PRICE_CATALOG } from "../../reporting/src/pricing/catalog";
 import { fieldReferences, RECORD_SCHEMA_FIELDS, SYSTEM_FIELDS } from "../../reporting/src/queries";
+import { evaluate, pointsOf, type StoredMetric } from "./metric-math";
 
+const scope = { partition: "aws", region: "eu-central-1", accountId: "111122223333" };
 const spec: DashboardSpec = {
-  region: "eu-central-1",
+  ...scope,
   logGroupName: "/aws/bedrock/modelinvocations",
   periodSeconds: 300,
   rangeHours: 24,
@@ -40,6 +42,26 @@ function balanced(expression: string): boolean {
     if (depth < 0) return false;
   }
   return depth === 0 && quote === null;
+}
+
+const HOUR_MS = 3_600_000;
+const T0 = Date.UTC(2026, 10, 20, 9);
+
+/** A metric in AWS/Bedrock with one Sum per period, at T0, T0 + period, ... */
+function bedrockMetric(metricName: string, dimensions: Record<string, string>, sums: number[], periodMs = HOUR_MS): StoredMetric {
+  return { namespace: "AWS/Bedrock", metricName, dimensions, sums: Object.fromEntries(sums.map((sum, i) => [T0 + i * periodMs, sum])) };
+}
+
+/** Evaluates one line of a widget against the given metrics, over `periods` periods from T0. */
+function lineOf(widget: Widget, id: string, metrics: StoredMetric[], periods = 1, periodMs = HOUR_MS): [number, number][] {
+  const expressions = Object.fromEntries(expressionsOf(widget).map((e) => [e.id, e.expression]));
+  const timeline = Array.from({ length: periods }, (_, i) => T0 + i * periodMs);
+  return pointsOf(evaluate(expressions[id], { metrics, timeline, expressions }));
+}
+
+/** Every SEARCH query string in a list of expressions. */
+function searchQueries(expressions: string[]): string[] {
+  return expressions.flatMap((expression) => [...expression.matchAll(/SEARCH\('([^']*)'/g)].map((match) => match[1]));
 }
 
 describe("dashboard body (Requirement 4)", () => {
@@ -112,6 +134,24 @@ describe("dashboard body (Requirement 4)", () => {
     expect(rate?.visible).to.not.equal(false);
   });
 
+  // Invocations includes requests that later failed with a client or server error:
+  // https://docs.aws.amazon.com/bedrock/latest/userguide/monitoring-runtime-metrics.html
+  it("divides errors by Invocations alone, which already counts the failed requests", () => {
+    const model = { ModelId: "us.anthropic.claude-sonnet-4-5-20250929-v1:0" };
+    const other = { ModelId: "anthropic.claude-3-haiku-20240307-v1:0" };
+    const metrics = [
+      bedrockMetric("Invocations", model, [150, 40], 300_000),
+      bedrockMetric("Invocations", other, [50, 0], 300_000),
+      bedrockMetric("InvocationClientErrors", model, [6, 0], 300_000),
+      bedrockMetric("InvocationServerErrors", other, [4, 0], 300_000),
+    ];
+    const rate = lineOf(titled("Error rate (%)"), "errorRate", metrics, 2, 300_000);
+    expect(rate).to.deep.equal([
+      [T0, (100 * (6 + 4)) / (150 + 50)],
+      [T0 + 300_000, 0],
+    ]);
+  });
+
   it("follows whatever models are in use: per-model series are SEARCHes over ModelId, no model ID outside the cost widget", () => {
     for (const widget of metricWidgets.filter((w) => w.properties.title !== "Estimated cost by model family (USD per hour)")) {
       const text = JSON.stringify(widget.properties.metrics);
@@ -121,7 +161,10 @@ describe("dashboard body (Requirement 4)", () => {
   });
 
   it("shows cache tokens, time to first token and log delivery failures", () => {
-    expect(JSON.stringify(titled("Prompt cache tokens").properties.metrics)).to.include("CacheReadInputTokens").and.include("CacheWriteInputTokens");
+    const cache = JSON.stringify(titled("Prompt cache tokens (all models)").properties.metrics);
+    for (const metric of ["CacheReadInputTokens", "CacheReadInputTokenCount", "CacheWriteInputTokens", "CacheWriteInputTokenCount"]) {
+      expect(cache).to.include(metric);
+    }
     expect(JSON.stringify(titled("Time to first token (ms, streaming)").properties.metrics)).to.include("TimeToFirstToken");
     const delivery = JSON.stringify(titled("Invocation log delivery failures").properties.metrics);
     for (const metric of ["ModelInvocationLogsCloudWatchDeliveryFailure", "ModelInvocationLogsS3DeliveryFailure", "ModelInvocationLargeDataS3DeliveryFailure"]) {
@@ -129,9 +172,49 @@ describe("dashboard body (Requirement 4)", () => {
     }
   });
 
+  describe("prompt cache tokens", () => {
+    const cache = titled("Prompt cache tokens (all models)");
+    const sonnet = { ModelId: "us.anthropic.claude-sonnet-4-5-20250929-v1:0" };
+    const haiku = { ModelId: "global.anthropic.claude-haiku-4-5-20251001-v1:0" };
+
+    it("counts cache tokens once when Bedrock publishes them under both names", () => {
+      const metrics = [
+        bedrockMetric("CacheReadInputTokens", sonnet, [4000, 100]),
+        bedrockMetric("CacheReadInputTokenCount", sonnet, [4000, 100]),
+        bedrockMetric("CacheReadInputTokens", haiku, [500, 0]),
+        bedrockMetric("CacheReadInputTokenCount", haiku, [500, 0]),
+        bedrockMetric("CacheWriteInputTokens", sonnet, [1200, 0]),
+        bedrockMetric("CacheWriteInputTokenCount", sonnet, [1200, 0]),
+      ];
+      expect(lineOf(cache, "cacheRead", metrics, 2)).to.deep.equal([[T0, 4500], [T0 + HOUR_MS, 100]]);
+      expect(lineOf(cache, "cacheWrite", metrics, 2)).to.deep.equal([[T0, 1200], [T0 + HOUR_MS, 0]]);
+    });
+
+    it("shows the tokens whichever single name is published, and zero when neither is", () => {
+      const documentedName = [bedrockMetric("CacheReadInputTokens", sonnet, [4000])];
+      const blogName = [bedrockMetric("CacheReadInputTokenCount", sonnet, [4000])];
+      expect(lineOf(cache, "cacheRead", documentedName)).to.deep.equal([[T0, 4000]]);
+      expect(lineOf(cache, "cacheRead", blogName)).to.deep.equal([[T0, 4000]]);
+      expect(lineOf(cache, "cacheWrite", blogName)).to.deep.equal([[T0, 0]]);
+    });
+  });
+
+  it("never adds two metric names up in one SEARCH, in any widget", () => {
+    const queries = searchQueries(metricWidgets.flatMap((widget) => expressionsOf(widget).map((e) => e.expression)));
+    expect(queries.length).to.be.greaterThan(10);
+    for (const query of queries.filter((q) => q.startsWith("{AWS/Bedrock,ModelId}"))) {
+      expect(query.match(/MetricName=/g), query.slice(0, 120)).to.have.length(1);
+    }
+  });
+
   describe("estimated cost per hour by family", () => {
     const cost = titled("Estimated cost by model family (USD per hour)");
     const expressions = expressionsOf(cost);
+    const sonnet45 = PRICE_CATALOG.models.find((m) => m.baseModelId === "anthropic.claude-sonnet-4-5-20250929-v1:0");
+    if (sonnet45?.global == null) throw new Error("the catalog lost Claude Sonnet 4.5 or its global rates");
+    const { regional, global } = sonnet45;
+    const usd = (tokens: number, ratePerMillion: number | null) => (tokens * (ratePerMillion ?? NaN)) / 1_000_000;
+    const sonnetCost = (metrics: StoredMetric[]) => lineOf(cost, "familySonnet", metrics)[0][1];
 
     it("draws one visible line per family, summing hidden priced slices", () => {
       const visible = expressions.filter((e) => e.visible !== false);
@@ -140,31 +223,71 @@ describe("dashboard body (Requirement 4)", () => {
       expect(cost.properties.period).to.equal(3600);
     });
 
-    it("prices each slice from the catalog: the Sonnet 4.5 global input slice costs $3 per 1M tokens", () => {
-      const terms = costTerms(PRICE_CATALOG, 3600);
+    it("prices each slice from the catalog: global and regional routes at their own rates", () => {
+      const terms = costTerms(PRICE_CATALOG, 3600, scope);
       const slice = terms.find((t) => t.tokenKind === "input" && t.modelIds.includes("global.anthropic.claude-sonnet-4-5-20250929-v1:0"));
-      expect(slice?.ratePerMillion).to.equal(3);
-      expect(slice?.expression).to.match(/\* 3 \/ 1000000$/);
-      const regional = terms.find((t) => t.tokenKind === "output" && t.modelIds.includes("us.anthropic.claude-sonnet-4-5-20250929-v1:0"));
-      expect(regional?.ratePerMillion).to.equal(16.5);
-      expect(regional?.modelIds).to.include("anthropic.claude-sonnet-4-5-20250929-v1:0").and.include("eu.anthropic.claude-sonnet-4-5-20250929-v1:0");
+      expect(slice?.ratePerMillion).to.equal(global.input);
+      for (const prefix of ["", "us.", "eu.", "apac.", "jp.", "au."]) {
+        const id = `${prefix}anthropic.claude-sonnet-4-5-20250929-v1:0`;
+        expect(terms.find((t) => t.tokenKind === "output" && t.modelIds.includes(id))?.ratePerMillion, id).to.equal(regional.output);
+      }
     });
 
-    it("covers every confirmed model on every route, and no unconfirmed one", () => {
-      const priced = new Set(costTerms(PRICE_CATALOG, 3600).flatMap((t) => t.modelIds));
+    it("computes the dollars of an hour: every token kind at its rate, each model on its route", () => {
+      const metrics = [
+        bedrockMetric("InputTokenCount", { ModelId: "global.anthropic.claude-sonnet-4-5-20250929-v1:0" }, [2_000_000]),
+        bedrockMetric("OutputTokenCount", { ModelId: "global.anthropic.claude-sonnet-4-5-20250929-v1:0" }, [100_000]),
+        bedrockMetric("InputTokenCount", { ModelId: "anthropic.claude-sonnet-4-5-20250929-v1:0" }, [1_000_000]),
+        bedrockMetric("CacheWriteInputTokens", { ModelId: "eu.anthropic.claude-sonnet-4-5-20250929-v1:0" }, [400_000]),
+      ];
+      const expected = usd(2_000_000, global.input) + usd(100_000, global.output) + usd(1_000_000, regional.input) + usd(400_000, regional.cacheWrite);
+      expect(sonnetCost(metrics)).to.be.closeTo(expected, 1e-9);
+    });
+
+    it("prices cache tokens once when Bedrock publishes them under both names", () => {
+      const model = { ModelId: "us.anthropic.claude-sonnet-4-5-20250929-v1:0" };
+      const both = [
+        bedrockMetric("CacheReadInputTokens", model, [10_000_000]),
+        bedrockMetric("CacheReadInputTokenCount", model, [10_000_000]),
+        bedrockMetric("CacheWriteInputTokens", model, [1_000_000]),
+        bedrockMetric("CacheWriteInputTokenCount", model, [1_000_000]),
+      ];
+      expect(sonnetCost(both)).to.be.closeTo(usd(10_000_000, regional.cacheRead) + usd(1_000_000, regional.cacheWrite), 1e-9);
+    });
+
+    it("prices cache tokens published under either name alone", () => {
+      const model = { ModelId: "us.anthropic.claude-sonnet-4-5-20250929-v1:0" };
+      for (const name of ["CacheReadInputTokens", "CacheReadInputTokenCount"]) {
+        expect(sonnetCost([bedrockMetric(name, model, [10_000_000])]), name).to.be.closeTo(usd(10_000_000, regional.cacheRead), 1e-9);
+      }
+    });
+
+    it("prices a system inference-profile ARN logged as ModelId at its profile's route", () => {
+      const arn = (profileId: string) => ({ ModelId: `arn:aws:bedrock:eu-central-1:111122223333:inference-profile/${profileId}` });
+      expect(systemProfileArn(scope, "eu.x")).to.equal("arn:aws:bedrock:eu-central-1:111122223333:inference-profile/eu.x");
+      const geo = [bedrockMetric("InputTokenCount", arn("eu.anthropic.claude-sonnet-4-5-20250929-v1:0"), [1_000_000])];
+      expect(sonnetCost(geo)).to.be.closeTo(usd(1_000_000, regional.input), 1e-9);
+      const viaGlobal = [bedrockMetric("OutputTokenCount", arn("global.anthropic.claude-sonnet-4-5-20250929-v1:0"), [1_000_000])];
+      expect(sonnetCost(viaGlobal)).to.be.closeTo(usd(1_000_000, global.output), 1e-9);
+    });
+
+    it("covers every confirmed model on every route, by ID and by profile ARN, and no unconfirmed one", () => {
+      const priced = new Set(costTerms(PRICE_CATALOG, 3600, scope).flatMap((t) => t.modelIds));
       for (const model of PRICE_CATALOG.models) {
         const id = model.baseModelId;
         expect(priced.has(id), id).to.equal(model.confirmed);
         expect(priced.has(`apac.${id}`), `apac.${id}`).to.equal(model.confirmed);
+        expect(priced.has(systemProfileArn(scope, `us.${id}`)), `us. ARN of ${id}`).to.equal(model.confirmed);
         expect(priced.has(`global.${id}`), `global.${id}`).to.equal(model.confirmed && model.global !== null);
+        expect(priced.has(systemProfileArn(scope, `global.${id}`)), `global. ARN of ${id}`).to.equal(model.confirmed && model.global !== null);
       }
     });
 
-    it("keeps each SEARCH query within CloudWatch's 1,024-character limit", () => {
-      for (const term of costTerms(PRICE_CATALOG, 3600)) {
-        const query = /SEARCH\('([^']*)'/.exec(term.expression)?.[1] ?? "";
-        expect(query.length).to.be.within(1, 1024);
-      }
+    it("keeps each SEARCH query within CloudWatch's 1,024-character limit, and the graph within 500 metrics", () => {
+      const queries = searchQueries(expressions.map((e) => e.expression));
+      expect(queries.length).to.be.greaterThan(0);
+      for (const query of queries) expect(query.length).to.be.within(1, 1024);
+      expect(expressions.length).to.be.at.most(500);
     });
   });
 
