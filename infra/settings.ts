@@ -52,21 +52,47 @@ export interface StackSettings {
  */
 export class StackConfigError extends pulumi.RunError {
   constructor(key: string, value: unknown, allowed: string) {
-    super(`Invalid stack config ${PROJECT}:${key} = ${JSON.stringify(value)}: ${allowed}`);
+    super(`Invalid stack config ${PROJECT}:${key} = ${shown(value)}: ${allowed}`);
     this.name = "StackConfigError";
   }
+}
+
+const SHOWN_VALUE_CHARS = 100;
+
+/** The value as JSON (so control characters stay escaped on the one line), cut short if long. */
+function shown(value: unknown): string {
+  const text = JSON.stringify(value) ?? String(value);
+  return text.length <= SHOWN_VALUE_CHARS ? text : `${text.slice(0, SHOWN_VALUE_CHARS)}... (${text.length} characters)`;
 }
 
 /** Raw values as `pulumi config` holds them: strings, or parsed JSON for structured keys. */
 export type RawConfig = Record<string, unknown>;
 
+// CreateLogGroup: 1-512 characters of a-z, A-Z, 0-9, '_', '-', '/', '.', '#', not starting with "aws/"
+// (https://docs.aws.amazon.com/AmazonCloudWatchLogs/latest/APIReference/API_CreateLogGroup.html).
 const LOG_GROUP_NAME = /^[.\-_/#A-Za-z0-9]{1,512}$/;
-// RFC 5321-sized local part and domain; deliberately stricter than RFC 5322 so typos fail early.
-const EMAIL = /^[A-Za-z0-9.!#$%&'*+/=?^_`{|}~-]{1,64}@(?=.{1,253}$)[A-Za-z0-9](?:[A-Za-z0-9-]{0,61}[A-Za-z0-9])?(?:\.[A-Za-z0-9](?:[A-Za-z0-9-]{0,61}[A-Za-z0-9])?)+$/;
+const RESERVED_LOG_GROUP_PREFIX = "aws/";
+// A dot-atom local part (no leading, trailing or doubled dot) of at most 64 characters, and a domain of
+// letter-digit-hyphen labels ending in an alphabetic (or xn-- punycode) top-level label: RFC 5321 sizes,
+// deliberately stricter than RFC 5322 so typos fail before SNS sends a confirmation nobody receives.
+const EMAIL_LOCAL_PART = /^[A-Za-z0-9!#$%&'*+/=?^_`{|}~-]+(?:\.[A-Za-z0-9!#$%&'*+/=?^_`{|}~-]+)*$/;
+const EMAIL_DOMAIN = /^(?:[A-Za-z0-9](?:[A-Za-z0-9-]{0,61}[A-Za-z0-9])?\.)+(?:[A-Za-z]{2,63}|xn--[A-Za-z0-9-]{1,59})$/;
 const KMS_KEY_ARN =
   /^arn:aws(?:-cn|-us-gov)?:kms:[a-z]{2}(?:-[a-z]+)+-\d:\d{12}:key\/(?:[0-9a-f]{8}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{12}|mrk-[0-9a-f]{32})$/;
-const BUCKET_NAME = /^(?!xn--)(?!.*\.\.)(?!.*-s3alias$)[a-z0-9][a-z0-9.-]{1,61}[a-z0-9]$/;
+// General purpose bucket naming rules: https://docs.aws.amazon.com/AmazonS3/latest/userguide/bucketnamingrules.html
+const BUCKET_NAME = /^[a-z0-9][a-z0-9.-]{1,61}[a-z0-9]$/;
+const IP_ADDRESS_LIKE = /^\d+\.\d+\.\d+\.\d+$/;
+const RESERVED_BUCKET_PREFIXES = ["xn--", "sthree-", "amzn-s3-demo-"] as const;
+const RESERVED_BUCKET_SUFFIXES = ["-s3alias", "--ol-s3", ".mrap", "--x-s3", "--table-s3"] as const;
 const KEY_PREFIX = /^(?:[A-Za-z0-9!_.*'()-]+\/)*$/;
+// An S3 key is at most 1,024 bytes (https://docs.aws.amazon.com/AmazonS3/latest/userguide/object-keys.html).
+// Bedrock appends `AWSLogs/<account>/BedrockModelInvocationLogs/<region>/YYYY/MM/DD/HH/data/<request id>_...`,
+// about 140 bytes; 256 are kept free for it.
+const MAX_KEY_PREFIX_BYTES = 1024 - 256;
+// Whole numbers and decimals in plain digits. Number() would also accept "0x10", "0b101", "0o17", "1e3",
+// " 14 " and "Infinity", so a typo or a hex value would silently become some other setting.
+const DECIMAL_INTEGER = /^-?\d+$/;
+const DECIMAL_NUMBER = /^-?\d+(?:\.\d+)?$/;
 
 function stringOf(raw: RawConfig, key: string, fallback: string): string {
   const value = raw[key];
@@ -75,11 +101,19 @@ function stringOf(raw: RawConfig, key: string, fallback: string): string {
   return value;
 }
 
+/** A number as YAML or JSON gave it, or a string of plain decimal digits; undefined for anything else. */
+function decimalOf(value: unknown, pattern: RegExp): number | undefined {
+  if (typeof value === "number") return value;
+  return typeof value === "string" && pattern.test(value) ? Number(value) : undefined;
+}
+
 function integerOf(raw: RawConfig, key: string, fallback: number, unit: string): number {
   const value = raw[key];
   if (value === undefined || value === null || value === "") return fallback;
-  const parsed = typeof value === "number" ? value : Number(value);
-  if (!Number.isInteger(parsed)) throw new StackConfigError(key, value, `expected a whole number of ${unit}.`);
+  const parsed = decimalOf(value, DECIMAL_INTEGER);
+  if (parsed === undefined || !Number.isSafeInteger(parsed)) {
+    throw new StackConfigError(key, value, `expected a whole number of ${unit} in decimal digits, e.g. 30.`);
+  }
   return parsed;
 }
 
@@ -87,9 +121,46 @@ function integerOf(raw: RawConfig, key: string, fallback: number, unit: string):
 function thresholdOf(raw: RawConfig, key: string, fallback: number | undefined): number | undefined {
   const value = raw[key];
   if (value === undefined || value === null || value === "") return fallback;
-  const parsed = typeof value === "number" ? value : Number(value);
-  if (!Number.isFinite(parsed) || parsed <= 0) throw new StackConfigError(key, value, "expected a number greater than 0.");
+  const parsed = decimalOf(value, DECIMAL_NUMBER);
+  if (parsed === undefined || !Number.isFinite(parsed) || parsed <= 0) {
+    throw new StackConfigError(key, value, "expected a number greater than 0 in decimal digits, e.g. 10 or 2.5.");
+  }
   return parsed;
+}
+
+/** Why S3 would refuse this bucket name, or undefined when it would not. */
+function bucketNameProblem(name: string): string | undefined {
+  if (!BUCKET_NAME.test(name)) return "an S3 bucket name is 3-63 characters of a-z, 0-9, '.', '-', starting and ending with a letter or digit.";
+  if (name.includes("..")) return "an S3 bucket name must not contain two adjacent periods.";
+  if (IP_ADDRESS_LIKE.test(name)) return "an S3 bucket name must not be formatted as an IP address.";
+  const prefix = RESERVED_BUCKET_PREFIXES.find((reserved) => name.startsWith(reserved));
+  if (prefix !== undefined) {
+    return `an S3 bucket name must not start with ${prefix}: S3 reserves ${RESERVED_BUCKET_PREFIXES.join(", ")}.`;
+  }
+  const suffix = RESERVED_BUCKET_SUFFIXES.find((reserved) => name.endsWith(reserved));
+  if (suffix !== undefined) {
+    return `an S3 bucket name must not end with ${suffix}: S3 reserves ${RESERVED_BUCKET_SUFFIXES.join(", ")}.`;
+  }
+  return undefined;
+}
+
+/** Why this key prefix cannot be used, or undefined when it can. */
+function keyPrefixProblem(prefix: string): string | undefined {
+  if (!KEY_PREFIX.test(prefix)) return "expected empty or path segments of letters, digits and !_.*'()- separated by '/', without a leading '/'.";
+  if (prefix.split("/").some((segment) => segment === "." || segment === "..")) {
+    return "a path segment may not be '.' or '..': tools that read the archive resolve them as relative paths.";
+  }
+  if (Buffer.byteLength(prefix, "utf8") > MAX_KEY_PREFIX_BYTES) {
+    return `expected at most ${MAX_KEY_PREFIX_BYTES} bytes: an S3 key is at most 1,024 bytes and Bedrock appends its own path after the prefix.`;
+  }
+  return undefined;
+}
+
+function isEmailAddress(address: string): boolean {
+  const at = address.lastIndexOf("@");
+  const local = address.slice(0, at);
+  const domain = address.slice(at + 1);
+  return at > 0 && local.length <= 64 && domain.length <= 253 && EMAIL_LOCAL_PART.test(local) && EMAIL_DOMAIN.test(domain);
 }
 
 function requiredThresholdOf(raw: RawConfig, key: string, fallback: number): number {
@@ -149,6 +220,9 @@ export function parseStackSettings(raw: RawConfig): StackSettings {
   if (!LOG_GROUP_NAME.test(logGroupName)) {
     throw new StackConfigError("logGroupName", logGroupName, "a log group name is 1-512 characters of a-z, A-Z, 0-9, '_', '-', '/', '.', '#'.");
   }
+  if (logGroupName.startsWith(RESERVED_LOG_GROUP_PREFIX)) {
+    throw new StackConfigError("logGroupName", logGroupName, `a log group name must not start with "${RESERVED_LOG_GROUP_PREFIX}" (reserved by AWS); "/aws/..." is fine.`);
+  }
 
   const logRetentionDays = integerOf(raw, "logRetentionDays", 30, "days");
   if (!(CLOUDWATCH_RETENTION_DAYS as readonly number[]).includes(logRetentionDays)) {
@@ -167,9 +241,8 @@ export function parseStackSettings(raw: RawConfig): StackSettings {
   const kmsKeyArn = kmsKeyArnOf(raw, "kmsKeyArn");
 
   const archiveBucketName = optional(stringOf(raw, "archiveBucketName", ""));
-  if (archiveBucketName !== undefined && !BUCKET_NAME.test(archiveBucketName)) {
-    throw new StackConfigError("archiveBucketName", archiveBucketName, "an S3 bucket name is 3-63 characters of a-z, 0-9, '.', '-', starting and ending with a letter or digit.");
-  }
+  const bucketProblem = archiveBucketName === undefined ? undefined : bucketNameProblem(archiveBucketName);
+  if (bucketProblem !== undefined) throw new StackConfigError("archiveBucketName", archiveBucketName, bucketProblem);
 
   const importExistingBucket = booleanOf(raw, "importExistingBucket", false);
   if (importExistingBucket && archiveBucketName === undefined) {
@@ -182,13 +255,12 @@ export function parseStackSettings(raw: RawConfig): StackSettings {
 
   const rawPrefix = stringOf(raw, "archiveKeyPrefix", "");
   const archiveKeyPrefix = rawPrefix === "" || rawPrefix.endsWith("/") ? rawPrefix : `${rawPrefix}/`;
-  if (!KEY_PREFIX.test(archiveKeyPrefix)) {
-    throw new StackConfigError("archiveKeyPrefix", rawPrefix, "expected empty or path segments of letters, digits and !_.*'()- separated by '/', without a leading '/'.");
-  }
+  const prefixProblem = keyPrefixProblem(archiveKeyPrefix);
+  if (prefixProblem !== undefined) throw new StackConfigError("archiveKeyPrefix", rawPrefix, prefixProblem);
 
   const alertEmails = stringListOf(raw, "alertEmails");
   for (const email of alertEmails) {
-    if (!EMAIL.test(email)) {
+    if (!isEmailAddress(email)) {
       throw new StackConfigError("alertEmails", email, "each entry must be an e-mail address like ops@example.com.");
     }
   }

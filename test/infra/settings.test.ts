@@ -83,13 +83,28 @@ describe("stack settings", () => {
       expect(configError({ logRetentionDays: "thirty" }).message).to.match(/logRetentionDays = "thirty": expected a whole number/);
     });
 
+    it("a number written in hex, binary, octal, exponent form or with blanks, which Number() would read as another value", () => {
+      for (const bad of ["0x1e", "0b11110", "0o36", "3e1", " 30", "30 ", "30.0", "+30", "Infinity"]) {
+        expect(configError({ logRetentionDays: bad }).message, bad).to.equal(
+          `Invalid stack config bedrock-monitoring:logRetentionDays = ${JSON.stringify(bad)}: expected a whole number of days in decimal digits, e.g. 30.`,
+        );
+      }
+      for (const bad of ["0x10", "0b101", "1e3", "1_000", " 5", "5."]) {
+        expect(configError({ errorsPer5MinThreshold: bad }).message, bad).to.equal(
+          `Invalid stack config bedrock-monitoring:errorsPer5MinThreshold = ${JSON.stringify(bad)}: expected a number greater than 0 in decimal digits, e.g. 10 or 2.5.`,
+        );
+      }
+      expect(parseStackSettings({ dailyCostBudgetUsd: "12.75", dashboardRangeHours: "0048" }).alerting.thresholds.dailyCostBudgetUsd).to.equal(12.75);
+    });
+
     it("an archive retention shorter than the log retention", () => {
       const error = configError({ logRetentionDays: "60", archiveRetentionDays: "30" });
       expect(error.message).to.match(/bedrock-monitoring:archiveRetentionDays = 30: .*at least as long .*logRetentionDays = 60/);
     });
 
     it("a malformed e-mail address", () => {
-      for (const bad of ["ops", "ops@", "@example.com", "ops@example", "ops @example.com", "ops@exa_mple.com"]) {
+      const malformed = [".ops@example.com", "ops.@example.com", "o..ps@example.com", "ops@example.123", "ops@example.c", "ops@@example.com"];
+      for (const bad of ["ops", "ops@", "@example.com", "ops@example", "ops @example.com", "ops@exa_mple.com", ...malformed]) {
         const error = configError({ alertEmails: JSON.stringify(["good@example.com", bad]) });
         expect(error.message).to.equal(`Invalid stack config bedrock-monitoring:alertEmails = ${JSON.stringify(bad)}: each entry must be an e-mail address like ops@example.com.`);
       }
@@ -109,10 +124,73 @@ describe("stack settings", () => {
 
     it("a log group name CloudWatch would refuse", () => {
       expect(configError({ logGroupName: "bedrock logs" }).message).to.match(/logGroupName = "bedrock logs": a log group name is/);
+      expect(configError({ logGroupName: "x".repeat(513) }).message).to.match(/a log group name is 1-512 characters/);
     });
 
-    it("a bucket name S3 would refuse", () => {
-      expect(configError({ archiveBucketName: "Bedrock_Logs" }).message).to.match(/archiveBucketName = "Bedrock_Logs": an S3 bucket name/);
+    // https://docs.aws.amazon.com/AmazonCloudWatchLogs/latest/APIReference/API_CreateLogGroup.html
+    it("a log group name starting with aws/, which CloudWatch reserves", () => {
+      expect(configError({ logGroupName: "aws/bedrock/invocations" }).message).to.equal(
+        'Invalid stack config bedrock-monitoring:logGroupName = "aws/bedrock/invocations": a log group name must not start with "aws/" (reserved by AWS); "/aws/..." is fine.',
+      );
+      expect(parseStackSettings({ logGroupName: "/aws/bedrock/team-a" }).logging.logGroupName).to.equal("/aws/bedrock/team-a");
+    });
+
+    it("a bucket name S3 would refuse: characters, length, first and last character", () => {
+      for (const bad of ["Bedrock_Logs", "ab", "a".repeat(64), "-bedrock-logs", "bedrock-logs.", "bedrock logs"]) {
+        expect(configError({ archiveBucketName: bad }).message, bad).to.equal(
+          `Invalid stack config bedrock-monitoring:archiveBucketName = ${JSON.stringify(bad)}: an S3 bucket name is 3-63 characters of a-z, 0-9, '.', '-', starting and ending with a letter or digit.`,
+        );
+      }
+      expect(parseStackSettings({ archiveBucketName: "a".repeat(63) }).logging.archiveBucketName).to.have.length(63);
+    });
+
+    // General purpose bucket naming rules: https://docs.aws.amazon.com/AmazonS3/latest/userguide/bucketnamingrules.html
+    it("a bucket name with two adjacent periods", () => {
+      expect(configError({ archiveBucketName: "bedrock..logs" }).message).to.match(/archiveBucketName = "bedrock\.\.logs": an S3 bucket name must not contain two adjacent periods\.$/);
+    });
+
+    it("a bucket name formatted as an IP address", () => {
+      expect(configError({ archiveBucketName: "192.168.5.4" }).message).to.match(/"192\.168\.5\.4": an S3 bucket name must not be formatted as an IP address\.$/);
+    });
+
+    it("a bucket name with a prefix S3 reserves", () => {
+      for (const prefix of ["xn--", "sthree-", "amzn-s3-demo-"]) {
+        expect(configError({ archiveBucketName: `${prefix}bedrock-logs` }).message, prefix).to.include(
+          `an S3 bucket name must not start with ${prefix}: S3 reserves xn--, sthree-, amzn-s3-demo-.`,
+        );
+      }
+    });
+
+    it("a bucket name with a suffix S3 reserves", () => {
+      for (const suffix of ["-s3alias", "--ol-s3", ".mrap", "--x-s3", "--table-s3"]) {
+        expect(configError({ archiveBucketName: `bedrock-logs${suffix}` }).message, suffix).to.include(
+          `an S3 bucket name must not end with ${suffix}: S3 reserves -s3alias, --ol-s3, .mrap, --x-s3, --table-s3.`,
+        );
+      }
+    });
+
+    it("a key prefix with characters S3 keys should not hold, or a leading slash", () => {
+      for (const bad of ["/bedrock", "bedrock logs", "bedrock//logs", "logs\nfake"]) {
+        expect(configError({ archiveKeyPrefix: bad }).message, bad).to.match(/archiveKeyPrefix = .*: expected empty or path segments/);
+      }
+    });
+
+    it("a key prefix with '.' or '..' segments", () => {
+      for (const bad of ["../other-team", "bedrock/../x", "./bedrock", "bedrock/.."]) {
+        expect(configError({ archiveKeyPrefix: bad }).message, bad).to.equal(
+          `Invalid stack config bedrock-monitoring:archiveKeyPrefix = ${JSON.stringify(bad)}: a path segment may not be '.' or '..': tools that read the archive resolve them as relative paths.`,
+        );
+      }
+      expect(parseStackSettings({ archiveKeyPrefix: "team.a/v1..2" }).logging.archiveKeyPrefix).to.equal("team.a/v1..2/");
+    });
+
+    // An S3 key is at most 1,024 bytes: https://docs.aws.amazon.com/AmazonS3/latest/userguide/object-keys.html
+    it("a key prefix too long to leave room for the path Bedrock appends, on one line", () => {
+      const longest = `${"a".repeat(767)}/`;
+      expect(parseStackSettings({ archiveKeyPrefix: longest }).logging.archiveKeyPrefix).to.equal(longest);
+      const error = configError({ archiveKeyPrefix: `${"a".repeat(768)}/` });
+      expect(error.message).to.match(/^Invalid stack config bedrock-monitoring:archiveKeyPrefix = "a{99}\.\.\. \(771 characters\): expected at most 768 bytes: /);
+      expect(error.message).to.not.include("\n");
     });
 
     it("adopting a bucket without naming it", () => {
@@ -129,7 +207,9 @@ describe("stack settings", () => {
     ]) {
       it(`an alarm threshold ${key} that is zero, negative or not a number`, () => {
         for (const bad of ["0", "-5", "abc", "NaN", "Infinity"]) {
-          expect(configError({ [key]: bad }).message).to.equal(`Invalid stack config bedrock-monitoring:${key} = ${JSON.stringify(bad)}: expected a number greater than 0.`);
+          expect(configError({ [key]: bad }).message).to.equal(
+            `Invalid stack config bedrock-monitoring:${key} = ${JSON.stringify(bad)}: expected a number greater than 0 in decimal digits, e.g. 10 or 2.5.`,
+          );
         }
       });
     }
