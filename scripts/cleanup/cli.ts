@@ -1,5 +1,6 @@
 import type { S3Client } from "@aws-sdk/client-s3";
 import yargs from "yargs";
+import { loadStackOutputs } from "../../reporting/src/stack-outputs";
 import { holdsAnyVersion, purgeArchive } from "./purge-archive";
 
 export interface CommandResult {
@@ -28,22 +29,80 @@ export class CleanupError extends Error {
   }
 }
 
-interface StackOutputs {
-  region?: string;
-  bucketName?: string;
-  archiveForceDestroy?: boolean;
+/** What cleanup needs from the stack's outputs before anything is deleted. */
+interface ArchiveOutputs {
+  region: string;
+  bucketName: string;
+  archiveForceDestroy: boolean;
 }
 
-async function readOutputs(deps: CleanupDeps, stack: string): Promise<StackOutputs> {
-  const result = await deps.pulumi(["stack", "output", "--json", "--stack", stack], { interactive: false });
-  if (result.code !== 0) {
+const CHECK_PULUMI = "Check that the Pulumi CLI is logged in to the right backend and that the stack exists (pulumi stack ls).";
+
+/**
+ * Reads and validates the stack's outputs with the report's own validation,
+ * and stops unless they name the archive bucket and its region: without them
+ * the archive cannot be checked, and `pulumi destroy` could turn logging off
+ * and then fail on a bucket that still holds logs.
+ */
+async function readOutputs(deps: CleanupDeps, stack: string): Promise<ArchiveOutputs> {
+  let printed = "";
+  const runPulumi = async (args: string[]) => {
+    const result = await deps.pulumi(args, { interactive: false });
+    if (result.code !== 0) throw Object.assign(new Error(`pulumi exited with ${result.code}`), { stderr: result.stderr || undefined });
+    printed = result.stdout;
+    return result.stdout;
+  };
+  let outputs;
+  try {
+    // deps.pulumi runs in the project root itself, so the cwd the loader passes along is not used.
+    outputs = await loadStackOutputs({ stack, cwd: ".", runPulumi });
+  } catch (error) {
+    const message = error instanceof Error ? error.message : String(error);
+    throw new CleanupError(`${message} ${printed === "" ? CHECK_PULUMI : "Nothing was changed."}`, 1);
+  }
+  const forceDestroy = (JSON.parse(printed) as Record<string, unknown>).archiveForceDestroy;
+  const missing = [
+    ...(outputs.bucketName ? [] : ["bucketName"]),
+    ...(forceDestroy === undefined || typeof forceDestroy === "boolean" ? [] : ["archiveForceDestroy (must be true or false)"]),
+  ];
+  if (outputs.bucketName === undefined || missing.length > 0) {
     throw new CleanupError(
-      `Could not read the outputs of stack "${stack}": ${result.stderr.trim() || `pulumi exited with ${result.code}`}. ` +
-        "Check that the Pulumi CLI is logged in to the right backend and that the stack exists (pulumi stack ls).",
+      `The outputs of stack "${stack}" lack ${missing.join(", ")}, so the archive bucket cannot be checked before destroying. Nothing was changed. ` +
+        `Run \`pulumi up --stack ${stack}\` so the stack exports them, or run \`pulumi destroy --stack ${stack}\` yourself.`,
       1,
     );
   }
-  return JSON.parse(result.stdout || "{}") as StackOutputs;
+  return { region: outputs.region, bucketName: outputs.bucketName, archiveForceDestroy: forceDestroy === true };
+}
+
+const NETWORK_ERROR_CODES = new Set(["ECONNREFUSED", "ECONNRESET", "ENOTFOUND", "EAI_AGAIN", "ETIMEDOUT", "EHOSTUNREACH", "ENETUNREACH"]);
+
+/** One line for a failed S3 call, saying what cleanup had done by then. */
+function s3Failure(error: unknown, bucket: string, region: string, done: string): CleanupError {
+  const { name, code, message } = (error ?? {}) as { name?: string; code?: string; message?: string };
+  let what: string;
+  if (name === "NoSuchBucket") {
+    what = `The archive bucket ${bucket} named in the stack's outputs does not exist in ${region} (NoSuchBucket); run \`pulumi refresh\` on the stack, then cleanup again.`;
+  } else if (name === "AccessDenied" || name === "AccessDeniedException") {
+    what = `Access denied to the archive bucket ${bucket}: cleanup needs s3:ListBucketVersions, s3:DeleteObject and s3:DeleteObjectVersion on it (--profile picks the credentials).`;
+  } else if (name === "CredentialsProviderError") {
+    what = "No AWS credentials found for emptying the archive: pass --profile <name>, set AWS_PROFILE, or export AWS_ACCESS_KEY_ID and AWS_SECRET_ACCESS_KEY.";
+  } else if (code !== undefined && NETWORK_ERROR_CODES.has(code)) {
+    what = `Could not reach S3 in ${region} for the archive bucket ${bucket} (${code}): check the network connection and proxy settings.`;
+  } else {
+    const label = name !== undefined && name !== "Error" ? `${name}: ` : "";
+    what = `S3 failed on the archive bucket ${bucket}: ${label}${(message ?? String(error)).split("\n")[0]}`;
+  }
+  return new CleanupError(`${what} ${done}`, 1);
+}
+
+/** Runs an S3 step; its failure becomes one line with what had been done. */
+async function onArchive<T>(outputs: ArchiveOutputs, done: string, step: () => Promise<T>): Promise<T> {
+  try {
+    return await step();
+  } catch (error) {
+    throw s3Failure(error, outputs.bucketName, outputs.region, done);
+  }
 }
 
 async function confirmPurge(deps: CleanupDeps, bucket: string, confirmation: string | undefined): Promise<void> {
@@ -72,29 +131,28 @@ export async function runCleanup(
 ): Promise<void> {
   const outputs = await readOutputs(deps, options.stack);
   const bucket = outputs.bucketName;
-  const s3 = bucket !== undefined && outputs.region !== undefined ? deps.s3For(outputs.region, options.profile) : undefined;
+  const s3 = deps.s3For(outputs.region, options.profile);
+  const purgeStopped = "The archive may be partly emptied; the stack was not destroyed.";
 
-  if (bucket !== undefined && s3 !== undefined) {
-    if (options.purgeArchive) {
-      await confirmPurge(deps, bucket, options.confirm);
-      await purge(deps, s3, bucket);
-    } else if (outputs.archiveForceDestroy !== true && (await holdsAnyVersion(s3, bucket))) {
-      throw new CleanupError(
-        `The archive bucket ${bucket} still holds invocation logs, so pulumi destroy would turn logging off and then fail on the bucket. Nothing was changed. ` +
-          "To delete the archive too, re-run with --purge-archive (every archived log and its old versions are lost); to keep it, copy the logs elsewhere first.",
-        1,
-      );
-    }
+  if (options.purgeArchive) {
+    await confirmPurge(deps, bucket, options.confirm);
+    await onArchive(outputs, purgeStopped, () => purge(deps, s3, bucket));
+  } else if (!outputs.archiveForceDestroy && (await onArchive(outputs, "Nothing was changed.", () => holdsAnyVersion(s3, bucket)))) {
+    throw new CleanupError(
+      `The archive bucket ${bucket} still holds invocation logs, so pulumi destroy would turn logging off and then fail on the bucket. Nothing was changed. ` +
+        "To delete the archive too, re-run with --purge-archive (every archived log and its old versions are lost); to keep it, copy the logs elsewhere first.",
+      1,
+    );
   }
 
   if (await destroy(deps, options.stack)) {
     deps.out(`Stack "${options.stack}" is destroyed: logging is off and its resources are gone.`);
     return;
   }
-  if (options.purgeArchive && bucket !== undefined && s3 !== undefined) {
+  if (options.purgeArchive) {
     // Bedrock may still flush logs that were in flight when logging was turned off; empty the bucket again and retry once.
     deps.err("pulumi destroy failed; emptying the archive again in case logs arrived during the destroy, then retrying.");
-    await purge(deps, s3, bucket);
+    await onArchive(outputs, "pulumi destroy had failed once; run cleanup again.", () => purge(deps, s3, bucket));
     if (await destroy(deps, options.stack)) {
       deps.out(`Stack "${options.stack}" is destroyed: logging is off and its resources are gone.`);
       return;
@@ -119,7 +177,7 @@ export function buildCleanupCli(deps: CleanupDeps) {
     .strict()
     .exitProcess(false)
     .fail((message, error) => {
-      throw error ?? new CleanupError(message, 2);
+      throw error ?? new CleanupError(`${message}. Usage: npm run cleanup -- --stack <name> [--purge-archive [--confirm <bucket>]]`, 2);
     })
     .command(
       "$0",

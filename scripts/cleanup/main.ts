@@ -29,19 +29,21 @@ async function ask(question: string): Promise<string | undefined> {
   }
 }
 
-buildCleanupCli({
+/** Every failure is one line and the exit code the README's "Clean up" section lists, never a stack trace. */
+function reportFailure(error: unknown): void {
+  const message = error instanceof Error ? error.message : String(error);
+  console.error(error instanceof CleanupError ? message : `Cleanup failed: ${message.split("\n")[0]}`);
+  process.exitCode = error instanceof CleanupError ? error.exitCode : 1;
+}
+
+const cli = buildCleanupCli({
   pulumi: runPulumi,
   s3For: (region, profile) => new S3Client({ region, ...(profile ? { profile } : {}) }),
   ask,
   out: (line) => console.log(line),
   err: (line) => console.error(line),
-})
-  .parseAsync(process.argv.slice(2))
-  .catch((error: unknown) => {
-    if (error instanceof CleanupError) {
-      console.error(error.message);
-      process.exitCode = error.exitCode;
-      return;
-    }
-    throw error;
-  });
+});
+// yargs reports a missing --stack by throwing before parseAsync returns a promise, so the call itself is guarded too.
+Promise.resolve()
+  .then(() => cli.parseAsync(process.argv.slice(2)))
+  .catch(reportFailure);

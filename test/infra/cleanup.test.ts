@@ -1,11 +1,29 @@
-import { DeleteObjectsCommand, ListObjectVersionsCommand, S3Client } from "@aws-sdk/client-s3";
+import { DeleteObjectsCommand, ListObjectVersionsCommand, NoSuchBucket, S3Client, S3ServiceException } from "@aws-sdk/client-s3";
 import { mockClient } from "aws-sdk-client-mock";
 import { expect } from "chai";
 import { buildCleanupCli, CleanupError, type CleanupDeps, type CommandResult } from "../../scripts/cleanup/cli";
 import { purgeArchive } from "../../scripts/cleanup/purge-archive";
 
 const BUCKET = "bedrock-invocation-logs-111122223333-us-east-1";
-const OUTPUTS = JSON.stringify({ region: "us-east-1", bucketName: BUCKET, logGroupName: "/aws/bedrock/modelinvocations" });
+/** What `pulumi stack output --json` prints for a deployed stack (a subset of infra/index.ts's exports). */
+const STACK_OUTPUTS = {
+  region: "us-east-1",
+  accountId: "111122223333",
+  logGroupName: "/aws/bedrock/modelinvocations",
+  bucketName: BUCKET,
+  archiveForceDestroy: false,
+};
+const OUTPUTS = JSON.stringify(STACK_OUTPUTS);
+
+function printed(stdout: string): CommandResult {
+  return { code: 0, stdout, stderr: "" };
+}
+
+function without(key: keyof typeof STACK_OUTPUTS): CommandResult {
+  const outputs: Record<string, unknown> = { ...STACK_OUTPUTS };
+  delete outputs[key];
+  return printed(JSON.stringify(outputs));
+}
 
 const s3 = new S3Client({ region: "us-east-1", credentials: { accessKeyId: "test", secretAccessKey: "test" } });
 const s3Mock = mockClient(s3);
@@ -155,8 +173,86 @@ describe("cleanup (Requirement 7.5)", () => {
     expect(error?.message).to.match(/no stack named 'prod' found.*pulumi stack ls/);
   });
 
-  it("rejects a missing --stack or an unknown option with exit 2", async () => {
-    expect((await cleanup(harness(), []))?.exitCode).to.equal(2);
-    expect((await cleanup(harness(), ["--stack", "dev", "--purge"]))?.exitCode).to.equal(2);
+  it("rejects a missing --stack or an unknown option with exit 2, naming it", async () => {
+    const noStack = await cleanup(harness(), []);
+    expect(noStack?.exitCode).to.equal(2);
+    expect(noStack?.message).to.match(/stack/);
+    const unknown = await cleanup(harness(), ["--stack", "dev", "--purge"]);
+    expect(unknown?.exitCode).to.equal(2);
+    expect(unknown?.message).to.match(/purge/);
+  });
+
+  describe("stops before destroying, with one line and exit 1,", () => {
+    const stopsUnchanged = (h: Harness, error: CleanupError | undefined) => {
+      expect(error?.exitCode).to.equal(1);
+      expect(error?.message).to.not.include("\n");
+      expect(destroyCalls(h)).to.deep.equal([]);
+      expect(s3Mock.commandCalls(DeleteObjectsCommand)).to.have.length(0);
+    };
+
+    it("when the outputs lack bucketName, instead of destroying unchecked", async () => {
+      const h = harness({ outputs: without("bucketName") });
+      const error = await cleanup(h, ["--stack", "dev", "--purge-archive", "--confirm", BUCKET]);
+      stopsUnchanged(h, error);
+      expect(error?.message).to.match(/^The outputs of stack "dev" lack bucketName, .*Nothing was changed\./);
+      expect(s3Mock.commandCalls(ListObjectVersionsCommand)).to.have.length(0);
+    });
+
+    it("when the outputs lack region", async () => {
+      const h = harness({ outputs: without("region") });
+      const error = await cleanup(h, ["--stack", "dev"]);
+      stopsUnchanged(h, error);
+      expect(error?.message).to.match(/missing or invalid: region \(required, a non-empty string\)\. Nothing was changed\./);
+    });
+
+    it("when the outputs are empty, as for a stack that was never deployed", async () => {
+      const h = harness({ outputs: printed("{}\n") });
+      const error = await cleanup(h, ["--stack", "dev"]);
+      stopsUnchanged(h, error);
+      expect(error?.message).to.match(/region .*accountId .*logGroupName/);
+    });
+
+    it("when pulumi prints something that is not JSON", async () => {
+      const h = harness({ outputs: printed("warning: A new version of Pulumi is available.\n{") });
+      const error = await cleanup(h, ["--stack", "dev"]);
+      stopsUnchanged(h, error);
+      expect(error?.message).to.match(/did not print JSON/);
+    });
+
+    it("when archiveForceDestroy is not a boolean", async () => {
+      const h = harness({ outputs: printed(JSON.stringify({ ...STACK_OUTPUTS, archiveForceDestroy: "yes" })) });
+      stopsUnchanged(h, await cleanup(h, ["--stack", "dev"]));
+    });
+
+    it("when the archive bucket no longer exists (NoSuchBucket)", async () => {
+      s3Mock
+        .on(ListObjectVersionsCommand)
+        .rejects(new NoSuchBucket({ message: "The specified bucket does not exist", $metadata: { httpStatusCode: 404 } }));
+      const h = harness();
+      const error = await cleanup(h, ["--stack", "dev"]);
+      stopsUnchanged(h, error);
+      expect(error?.message).to.equal(
+        `The archive bucket ${BUCKET} named in the stack's outputs does not exist in us-east-1 (NoSuchBucket); run \`pulumi refresh\` on the stack, then cleanup again. Nothing was changed.`,
+      );
+    });
+
+    it("when S3 cannot be reached", async () => {
+      s3Mock.on(ListObjectVersionsCommand).rejects(Object.assign(new Error("connect ECONNREFUSED 127.0.0.1:443"), { code: "ECONNREFUSED" }));
+      const h = harness();
+      const error = await cleanup(h, ["--stack", "dev"]);
+      stopsUnchanged(h, error);
+      expect(error?.message).to.match(/^Could not reach S3 in us-east-1 for the archive bucket .* \(ECONNREFUSED\)/);
+    });
+
+    it("when access to the bucket is denied during a purge, saying the archive may be partly emptied", async () => {
+      s3Mock.on(ListObjectVersionsCommand).resolves({ Versions: versions(2) });
+      const denied = new S3ServiceException({ name: "AccessDenied", $fault: "client", message: "Access Denied", $metadata: { httpStatusCode: 403 } });
+      s3Mock.on(DeleteObjectsCommand).rejects(denied);
+      const h = harness();
+      const error = await cleanup(h, ["--stack", "dev", "--purge-archive", "--confirm", BUCKET]);
+      expect(error?.exitCode).to.equal(1);
+      expect(error?.message).to.match(/^Access denied to the archive bucket .*s3:DeleteObjectVersion.* The archive may be partly emptied; the stack was not destroyed\.$/);
+      expect(destroyCalls(h)).to.deep.equal([]);
+    });
   });
 });
