@@ -64,7 +64,11 @@ function allModels(metric: string, periodSeconds: number): string {
  * each point, never their sum (see TOKEN_METRICS).
  */
 function cacheTokens(names: readonly string[], id: string, label: string, periodSeconds: number): MetricExpression[] {
-  const totals = names.map((name, index) => ({ id: `${id}_${index}`, expression: allModels(name, periodSeconds), visible: false }));
+  const totals = names.map((name, index) => ({
+    id: `${id}_${index}`,
+    expression: allModels(name, periodSeconds),
+    visible: false,
+  }));
   const filled = totals.map((total) => `FILL(${total.id}, 0)`).join(", ");
   return [...totals, { id, expression: `MAX([${filled}])`, label }];
 }

@@ -130,7 +130,9 @@ function thresholdOf(raw: RawConfig, key: string, fallback: number | undefined):
 
 /** Why S3 would refuse this bucket name, or undefined when it would not. */
 function bucketNameProblem(name: string): string | undefined {
-  if (!BUCKET_NAME.test(name)) return "an S3 bucket name is 3-63 characters of a-z, 0-9, '.', '-', starting and ending with a letter or digit.";
+  if (!BUCKET_NAME.test(name)) {
+    return "an S3 bucket name is 3-63 characters of a-z, 0-9, '.', '-', starting and ending with a letter or digit.";
+  }
   if (name.includes("..")) return "an S3 bucket name must not contain two adjacent periods.";
   if (IP_ADDRESS_LIKE.test(name)) return "an S3 bucket name must not be formatted as an IP address.";
   const prefix = RESERVED_BUCKET_PREFIXES.find((reserved) => name.startsWith(reserved));
@@ -146,12 +148,17 @@ function bucketNameProblem(name: string): string | undefined {
 
 /** Why this key prefix cannot be used, or undefined when it can. */
 function keyPrefixProblem(prefix: string): string | undefined {
-  if (!KEY_PREFIX.test(prefix)) return "expected empty or path segments of letters, digits and !_.*'()- separated by '/', without a leading '/'.";
+  if (!KEY_PREFIX.test(prefix)) {
+    return "expected empty or path segments of letters, digits and !_.*'()- separated by '/', without a leading '/'.";
+  }
   if (prefix.split("/").some((segment) => segment === "." || segment === "..")) {
     return "a path segment may not be '.' or '..': tools that read the archive resolve them as relative paths.";
   }
   if (Buffer.byteLength(prefix, "utf8") > MAX_KEY_PREFIX_BYTES) {
-    return `expected at most ${MAX_KEY_PREFIX_BYTES} bytes: an S3 key is at most 1,024 bytes and Bedrock appends its own path after the prefix.`;
+    return (
+      `expected at most ${MAX_KEY_PREFIX_BYTES} bytes: ` +
+      "an S3 key is at most 1,024 bytes and Bedrock appends its own path after the prefix."
+    );
   }
   return undefined;
 }
@@ -221,7 +228,8 @@ export function parseStackSettings(raw: RawConfig): StackSettings {
     throw new StackConfigError("logGroupName", logGroupName, "a log group name is 1-512 characters of a-z, A-Z, 0-9, '_', '-', '/', '.', '#'.");
   }
   if (logGroupName.startsWith(RESERVED_LOG_GROUP_PREFIX)) {
-    throw new StackConfigError("logGroupName", logGroupName, `a log group name must not start with "${RESERVED_LOG_GROUP_PREFIX}" (reserved by AWS); "/aws/..." is fine.`);
+    const allowed = `a log group name must not start with "${RESERVED_LOG_GROUP_PREFIX}" (reserved by AWS); "/aws/..." is fine.`;
+    throw new StackConfigError("logGroupName", logGroupName, allowed);
   }
 
   const logRetentionDays = integerOf(raw, "logRetentionDays", 30, "days");

@@ -81,7 +81,8 @@ describe("cost estimator for the daily budget alarm", () => {
     cloudwatchMock.on(GetMetricDataCommand).callsFake((input: { MetricDataQueries: typeof config.queries }) => ({
       MetricDataResults: input.MetricDataQueries.filter((q) => q.ReturnData).map((q) => {
         const points = [...(evaluate(q.Expression ?? "", { metrics, timeline: [hour], expressions }) as Map<number, number>)];
-        return { Id: q.Id, Label: q.Label, Timestamps: points.map(([t]) => new Date(t)), Values: points.map(([, v]) => v), StatusCode: "Complete" };
+        const [timestamps, values] = [points.map(([t]) => new Date(t)), points.map(([, v]) => v)];
+        return { Id: q.Id, Label: q.Label, Timestamps: timestamps, Values: values, StatusCode: "Complete" as const };
       }),
     }));
     cloudwatchMock.on(PutMetricDataCommand).resolves({});

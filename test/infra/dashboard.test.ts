@@ -49,7 +49,8 @@ const T0 = Date.UTC(2026, 10, 20, 9);
 
 /** A metric in AWS/Bedrock with one Sum per period, at T0, T0 + period, ... */
 function bedrockMetric(metricName: string, dimensions: Record<string, string>, sums: number[], periodMs = HOUR_MS): StoredMetric {
-  return { namespace: "AWS/Bedrock", metricName, dimensions, sums: Object.fromEntries(sums.map((sum, i) => [T0 + i * periodMs, sum])) };
+  const byPeriod = Object.fromEntries(sums.map((sum, i) => [T0 + i * periodMs, sum]));
+  return { namespace: "AWS/Bedrock", metricName, dimensions, sums: byPeriod };
 }
 
 /** Evaluates one line of a widget against the given metrics, over `periods` periods from T0. */
@@ -240,7 +241,8 @@ describe("dashboard body (Requirement 4)", () => {
         bedrockMetric("InputTokenCount", { ModelId: "anthropic.claude-sonnet-4-5-20250929-v1:0" }, [1_000_000]),
         bedrockMetric("CacheWriteInputTokens", { ModelId: "eu.anthropic.claude-sonnet-4-5-20250929-v1:0" }, [400_000]),
       ];
-      const expected = usd(2_000_000, global.input) + usd(100_000, global.output) + usd(1_000_000, regional.input) + usd(400_000, regional.cacheWrite);
+      const expected =
+        usd(2_000_000, global.input) + usd(100_000, global.output) + usd(1_000_000, regional.input) + usd(400_000, regional.cacheWrite);
       expect(sonnetCost(metrics)).to.be.closeTo(expected, 1e-9);
     });
 
@@ -279,7 +281,8 @@ describe("dashboard body (Requirement 4)", () => {
         expect(priced.has(`apac.${id}`), `apac.${id}`).to.equal(model.confirmed);
         expect(priced.has(systemProfileArn(scope, `us.${id}`)), `us. ARN of ${id}`).to.equal(model.confirmed);
         expect(priced.has(`global.${id}`), `global.${id}`).to.equal(model.confirmed && model.global !== null);
-        expect(priced.has(systemProfileArn(scope, `global.${id}`)), `global. ARN of ${id}`).to.equal(model.confirmed && model.global !== null);
+        const globalArn = systemProfileArn(scope, `global.${id}`);
+        expect(priced.has(globalArn), globalArn).to.equal(model.confirmed && model.global !== null);
       }
     });
 

@@ -61,7 +61,9 @@ class Parser {
 
   private take(expected?: string): string {
     const token = this.tokens[this.position++];
-    if (token === undefined || (expected !== undefined && token !== expected)) throw new Error(`expected ${expected ?? "a token"}, got ${token}`);
+    if (token === undefined || (expected !== undefined && token !== expected)) {
+      throw new Error(`expected ${expected ?? "a token"}, got ${token}`);
+    }
     return token;
   }
 
