@@ -48,7 +48,9 @@ async function readOutputs(deps: CleanupDeps, stack: string): Promise<ArchiveOut
   let printed = "";
   const runPulumi = async (args: string[]) => {
     const result = await deps.pulumi(args, { interactive: false });
-    if (result.code !== 0) throw Object.assign(new Error(`pulumi exited with ${result.code}`), { stderr: result.stderr || undefined });
+    if (result.code !== 0) {
+      throw Object.assign(new Error(`pulumi exited with ${result.code}`), { stderr: result.stderr || undefined });
+    }
     printed = result.stdout;
     return result.stdout;
   };
@@ -67,7 +69,8 @@ async function readOutputs(deps: CleanupDeps, stack: string): Promise<ArchiveOut
   ];
   if (outputs.bucketName === undefined || missing.length > 0) {
     throw new CleanupError(
-      `The outputs of stack "${stack}" lack ${missing.join(", ")}, so the archive bucket cannot be checked before destroying. Nothing was changed. ` +
+      `The outputs of stack "${stack}" lack ${missing.join(", ")}, ` +
+        "so the archive bucket cannot be checked before destroying. Nothing was changed. " +
         `Run \`pulumi up --stack ${stack}\` so the stack exports them, or run \`pulumi destroy --stack ${stack}\` yourself.`,
       1,
     );
@@ -75,20 +78,34 @@ async function readOutputs(deps: CleanupDeps, stack: string): Promise<ArchiveOut
   return { region: outputs.region, bucketName: outputs.bucketName, archiveForceDestroy: forceDestroy === true };
 }
 
-const NETWORK_ERROR_CODES = new Set(["ECONNREFUSED", "ECONNRESET", "ENOTFOUND", "EAI_AGAIN", "ETIMEDOUT", "EHOSTUNREACH", "ENETUNREACH"]);
+const NETWORK_ERROR_CODES = new Set([
+  "ECONNREFUSED",
+  "ECONNRESET",
+  "ENOTFOUND",
+  "EAI_AGAIN",
+  "ETIMEDOUT",
+  "EHOSTUNREACH",
+  "ENETUNREACH",
+]);
 
 /** One line for a failed S3 call, saying what cleanup had done by then. */
 function s3Failure(error: unknown, bucket: string, region: string, done: string): CleanupError {
   const { name, code, message } = (error ?? {}) as { name?: string; code?: string; message?: string };
   let what: string;
   if (name === "NoSuchBucket") {
-    what = `The archive bucket ${bucket} named in the stack's outputs does not exist in ${region} (NoSuchBucket); run \`pulumi refresh\` on the stack, then cleanup again.`;
+    what =
+      `The archive bucket ${bucket} named in the stack's outputs does not exist in ${region} (NoSuchBucket); ` +
+      "run `pulumi refresh` on the stack, then cleanup again.";
   } else if (name === "AccessDenied" || name === "AccessDeniedException") {
-    what = `Access denied to the archive bucket ${bucket}: cleanup needs s3:ListBucketVersions, s3:DeleteObject and s3:DeleteObjectVersion on it (--profile picks the credentials).`;
+    what =
+      `Access denied to the archive bucket ${bucket}: cleanup needs s3:ListBucketVersions, s3:DeleteObject ` +
+      "and s3:DeleteObjectVersion on it (--profile picks the credentials).";
   } else if (name === "CredentialsProviderError") {
-    what = "No AWS credentials found for emptying the archive: pass --profile <name>, set AWS_PROFILE, or export AWS_ACCESS_KEY_ID and AWS_SECRET_ACCESS_KEY.";
+    what =
+      "No AWS credentials found for emptying the archive: " +
+      "pass --profile <name>, set AWS_PROFILE, or export AWS_ACCESS_KEY_ID and AWS_SECRET_ACCESS_KEY.";
   } else if (code !== undefined && NETWORK_ERROR_CODES.has(code)) {
-    what = `Could not reach S3 in ${region} for the archive bucket ${bucket} (${code}): check the network connection and proxy settings.`;
+    what = `Could not reach S3 in ${region} for the archive bucket ${bucket} (${code}): check the network and proxy settings.`;
   } else {
     const label = name !== undefined && name !== "Error" ? `${name}: ` : "";
     what = `S3 failed on the archive bucket ${bucket}: ${label}${(message ?? String(error)).split("\n")[0]}`;
@@ -133,11 +150,12 @@ export async function runCleanup(
   const bucket = outputs.bucketName;
   const s3 = deps.s3For(outputs.region, options.profile);
   const purgeStopped = "The archive may be partly emptied; the stack was not destroyed.";
+  const unchanged = "Nothing was changed.";
 
   if (options.purgeArchive) {
     await confirmPurge(deps, bucket, options.confirm);
     await onArchive(outputs, purgeStopped, () => purge(deps, s3, bucket));
-  } else if (!outputs.archiveForceDestroy && (await onArchive(outputs, "Nothing was changed.", () => holdsAnyVersion(s3, bucket)))) {
+  } else if (!outputs.archiveForceDestroy && (await onArchive(outputs, unchanged, () => holdsAnyVersion(s3, bucket)))) {
     throw new CleanupError(
       `The archive bucket ${bucket} still holds invocation logs, so pulumi destroy would turn logging off and then fail on the bucket. Nothing was changed. ` +
         "To delete the archive too, re-run with --purge-archive (every archived log and its old versions are lost); to keep it, copy the logs elsewhere first.",
@@ -161,6 +179,8 @@ export async function runCleanup(
   throw new CleanupError(`pulumi destroy failed for stack "${options.stack}"; its output above says which resource and why.`, 1);
 }
 
+const USAGE = "npm run cleanup -- --stack <name> [--purge-archive [--confirm <bucket>]]";
+
 /** The `npm run cleanup` parser; tests call it with an argv array. */
 export function buildCleanupCli(deps: CleanupDeps) {
   return yargs()
@@ -177,13 +197,14 @@ export function buildCleanupCli(deps: CleanupDeps) {
     .strict()
     .exitProcess(false)
     .fail((message, error) => {
-      throw error ?? new CleanupError(`${message}. Usage: npm run cleanup -- --stack <name> [--purge-archive [--confirm <bucket>]]`, 2);
+      throw error ?? new CleanupError(`${message}. Usage: ${USAGE}`, 2);
     })
     .command(
       "$0",
       false,
       () => {},
       async (argv) => {
+        if ((argv.stack as string).trim() === "") throw new CleanupError(`--stack needs the name of a stack. Usage: ${USAGE}`, 2);
         await runCleanup(deps, {
           stack: argv.stack as string,
           purgeArchive: argv["purge-archive"] as boolean,

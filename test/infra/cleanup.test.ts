@@ -177,6 +177,11 @@ describe("cleanup (Requirement 7.5)", () => {
     const noStack = await cleanup(harness(), []);
     expect(noStack?.exitCode).to.equal(2);
     expect(noStack?.message).to.match(/stack/);
+    const emptyName = harness();
+    const empty = await cleanup(emptyName, ["--stack"]);
+    expect(empty?.exitCode).to.equal(2);
+    expect(empty?.message).to.match(/^--stack needs the name of a stack/);
+    expect(emptyName.pulumiCalls).to.deep.equal([]);
     const unknown = await cleanup(harness(), ["--stack", "dev", "--purge"]);
     expect(unknown?.exitCode).to.equal(2);
     expect(unknown?.message).to.match(/purge/);
@@ -232,12 +237,14 @@ describe("cleanup (Requirement 7.5)", () => {
       const error = await cleanup(h, ["--stack", "dev"]);
       stopsUnchanged(h, error);
       expect(error?.message).to.equal(
-        `The archive bucket ${BUCKET} named in the stack's outputs does not exist in us-east-1 (NoSuchBucket); run \`pulumi refresh\` on the stack, then cleanup again. Nothing was changed.`,
+        `The archive bucket ${BUCKET} named in the stack's outputs does not exist in us-east-1 (NoSuchBucket); ` +
+          "run `pulumi refresh` on the stack, then cleanup again. Nothing was changed.",
       );
     });
 
     it("when S3 cannot be reached", async () => {
-      s3Mock.on(ListObjectVersionsCommand).rejects(Object.assign(new Error("connect ECONNREFUSED 127.0.0.1:443"), { code: "ECONNREFUSED" }));
+      const refused = Object.assign(new Error("connect ECONNREFUSED 127.0.0.1:443"), { code: "ECONNREFUSED" });
+      s3Mock.on(ListObjectVersionsCommand).rejects(refused);
       const h = harness();
       const error = await cleanup(h, ["--stack", "dev"]);
       stopsUnchanged(h, error);
@@ -246,12 +253,18 @@ describe("cleanup (Requirement 7.5)", () => {
 
     it("when access to the bucket is denied during a purge, saying the archive may be partly emptied", async () => {
       s3Mock.on(ListObjectVersionsCommand).resolves({ Versions: versions(2) });
-      const denied = new S3ServiceException({ name: "AccessDenied", $fault: "client", message: "Access Denied", $metadata: { httpStatusCode: 403 } });
+      const denied = new S3ServiceException({
+        name: "AccessDenied",
+        $fault: "client",
+        message: "Access Denied",
+        $metadata: { httpStatusCode: 403 },
+      });
       s3Mock.on(DeleteObjectsCommand).rejects(denied);
       const h = harness();
       const error = await cleanup(h, ["--stack", "dev", "--purge-archive", "--confirm", BUCKET]);
       expect(error?.exitCode).to.equal(1);
-      expect(error?.message).to.match(/^Access denied to the archive bucket .*s3:DeleteObjectVersion.* The archive may be partly emptied; the stack was not destroyed\.$/);
+      expect(error?.message).to.match(/^Access denied to the archive bucket .*s3:DeleteObjectVersion/);
+      expect(error?.message).to.match(/ The archive may be partly emptied; the stack was not destroyed\.$/);
       expect(destroyCalls(h)).to.deep.equal([]);
     });
   });
