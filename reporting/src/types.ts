@@ -54,9 +54,13 @@ export interface LatencySummary {
 
 /** Errors that only CloudWatch metrics count reliably. */
 export interface MetricErrorCounts {
+  /** The `Invocations` metric: requests Bedrock accepted, failed ones included, throttled ones not. */
+  invocations: number;
   clientErrors: number;
   serverErrors: number;
   throttles: number;
+  /** (client + server errors) / invocations; null without invocations. */
+  errorRate: number | null;
 }
 
 /** What Logs Insights scanned, for the cost-of-the-report line. */

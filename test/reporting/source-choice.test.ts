@@ -28,7 +28,7 @@ const emptyResult = (source: SourceResult["source"], note: string): SourceResult
 });
 const metrics = {
   latency: { samples: 0, avg: null, p50: null, p90: null, p99: null, max: null, from: "metrics" as const },
-  metricErrors: { clientErrors: 0, serverErrors: 0, throttles: 0 },
+  metricErrors: { invocations: 0, clientErrors: 0, serverErrors: 0, throttles: 0, errorRate: null },
   notes: [],
 };
 

@@ -120,8 +120,13 @@ export function layoutReport(report: UsageReport): ReportLayout {
     textColumns: 0,
   });
   if (report.metricErrors) {
-    const { clientErrors, serverErrors, throttles } = report.metricErrors;
-    sections.push({ title: "Errors from CloudWatch metrics", head: ["Client errors", "Server errors", "Throttles"], rows: [[clientErrors, serverErrors, throttles].map(formatCount)], textColumns: 0 });
+    const { invocations, clientErrors, serverErrors, errorRate, throttles } = report.metricErrors;
+    sections.push({
+      title: "Errors from CloudWatch metrics",
+      head: ["Invocations", "Client errors", "Server errors", "Error rate", "Throttles"],
+      rows: [[formatCount(invocations), formatCount(clientErrors), formatCount(serverErrors), formatRate(errorRate), formatCount(throttles)]],
+      textColumns: 0,
+    });
   }
   sections.push({ title: "Daily (UTC)", head: ["Day", ...USAGE_HEAD], rows: report.daily.map((day) => [day.start.slice(0, 10), ...usageCells(day)]), textColumns: 1 });
   sections.push({ title: "Monthly projection", head: ["", ""], rows: projectionRows(report), textColumns: 2 });
