@@ -6,7 +6,7 @@
  */
 import type { CliDeps } from "../cli";
 import { OperationalError, UsageError } from "../errors";
-import { NO_PROGRESS, ProgressLine, type ProgressDisplay } from "../progress";
+import { describeInsightsProgress, NO_PROGRESS, ProgressLine, type ProgressDisplay } from "../progress";
 import type { GroupBy } from "../report";
 import type { ReadArchiveOptions } from "../sources/archive";
 import { isS3Url, parseS3Url, s3Url, type ArchiveLocation } from "../sources/s3-url";
@@ -58,13 +58,13 @@ function archiveOfStack(outputs: StackOutputs, why: string): ArchiveLocation {
   return { bucket: outputs.bucketName, prefix: outputs.archivePrefix ?? `AWSLogs/${outputs.accountId}/BedrockModelInvocationLogs/` };
 }
 
-function progressFor(args: ReportArgs, deps: CliDeps): ProgressDisplay {
+function progressFor(args: ReportArgs, deps: CliDeps, label: string): ProgressDisplay {
   if (args.quiet || !deps.stderrIsTTY) return NO_PROGRESS;
-  return new ProgressLine({ write: deps.stderr, now: () => deps.now().getTime(), label: "S3 archive" });
+  return new ProgressLine({ write: deps.stderr, now: () => deps.now().getTime(), label });
 }
 
 async function readArchiveWithProgress(s3: ReadArchiveOptions["s3"], locations: ArchiveLocation[], window: ReportWindow, args: ReportArgs, deps: CliDeps): Promise<SourceResult> {
-  const progress = progressFor(args, deps);
+  const progress = progressFor(args, deps, "S3 archive");
   try {
     return await deps.readArchive({ s3, locations, window, signal: deps.signal, onProgress: (done) => progress.update(done) });
   } finally {
@@ -114,9 +114,17 @@ async function readInsights(outputs: StackOutputs, args: ReportArgs, window: Rep
   const stop = () => controller.abort();
   deps.signal?.addEventListener("abort", stop, { once: true });
   status(args, deps, `Querying ${outputs.logGroupName} in ${clients.region} with Logs Insights and CloudWatch metrics...\n`);
+  const progress = progressFor(args, deps, "Logs Insights");
   try {
     const [usage, metrics] = await Promise.all([
-      deps.readUsageFromInsights({ logs: clients.logs, logGroupName: outputs.logGroupName, window, byCaller: groupBy === "caller", signal: controller.signal }),
+      deps.readUsageFromInsights({
+        logs: clients.logs,
+        logGroupName: outputs.logGroupName,
+        window,
+        byCaller: groupBy === "caller",
+        signal: controller.signal,
+        onProgress: (done) => progress.show((elapsedMs) => describeInsightsProgress(done, elapsedMs)),
+      }),
       deps.readMetrics({ cloudwatch: clients.cloudwatch, window, signal: controller.signal, now: deps.now() }),
     ]).catch((error: unknown) => {
       controller.abort();
@@ -124,6 +132,7 @@ async function readInsights(outputs: StackOutputs, args: ReportArgs, window: Rep
     });
     return { ...usage, latency: metrics.latency, metricErrors: metrics.metricErrors, notes: [...usage.notes, ...metrics.notes] };
   } finally {
+    progress.finish();
     deps.signal?.removeEventListener("abort", stop);
   }
 }
