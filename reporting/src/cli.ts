@@ -17,6 +17,7 @@ import type { readArchive } from "./sources/archive";
 import type { readUsageFromInsights, runSavedQuery } from "./sources/insights";
 import type { readLogFiles } from "./sources/logfiles";
 import type { readMetrics } from "./sources/metrics";
+import type { readTokenMetrics } from "./sources/token-metrics";
 import type { loadStackOutputs } from "./stack-outputs";
 
 export interface CliDeps {
@@ -39,6 +40,7 @@ export interface CliDeps {
   createAwsClients: typeof createAwsClients;
   readUsageFromInsights: typeof readUsageFromInsights;
   readMetrics: typeof readMetrics;
+  readTokenMetrics: typeof readTokenMetrics;
   runSavedQuery: typeof runSavedQuery;
   readLogFiles: typeof readLogFiles;
   readArchive: typeof readArchive;

@@ -21,6 +21,7 @@ function onFirstUse<T>(load: () => T): () => T {
 const awsClients = onFirstUse(() => require("./aws/clients") as typeof import("./aws/clients"));
 const insights = onFirstUse(() => require("./sources/insights") as typeof import("./sources/insights"));
 const metrics = onFirstUse(() => require("./sources/metrics") as typeof import("./sources/metrics"));
+const tokenMetrics = onFirstUse(() => require("./sources/token-metrics") as typeof import("./sources/token-metrics"));
 const archive = onFirstUse(() => require("./sources/archive") as typeof import("./sources/archive"));
 /* eslint-enable @typescript-eslint/no-require-imports */
 
@@ -51,6 +52,7 @@ const deps: CliDeps = {
   createAwsClients: (options) => awsClients().createAwsClients(options),
   readUsageFromInsights: (options) => insights().readUsageFromInsights(options),
   readMetrics: (options) => metrics().readMetrics(options),
+  readTokenMetrics: (options) => tokenMetrics().readTokenMetrics(options),
   runSavedQuery: (options) => insights().runSavedQuery(options),
   readLogFiles,
   readArchive: (options) => archive().readArchive(options),

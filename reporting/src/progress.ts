@@ -1,6 +1,7 @@
 /**
- * A one-line progress display for long reads (the S3 archive): objects and
- * bytes done, rate and ETA, redrawn in place a few times a second. The
+ * A one-line progress display for long reads (the S3 archive: objects and
+ * bytes done, rate and ETA; Logs Insights: queries done, records and bytes
+ * scanned, time elapsed), redrawn in place a few times a second. The
  * report turns it off when stderr is not a terminal or with --quiet, so
  * pipes and CI logs never fill with carriage returns.
  */
@@ -29,12 +30,22 @@ export interface ProgressLineOptions {
 
 export interface ProgressDisplay {
   update(progress: TransferProgress): void;
+  /** Shows any state: `describe` turns the time elapsed since the start into the text after the label. */
+  show(describe: (elapsedMs: number) => string): void;
   /** Draws the final state and ends the line; nothing when nothing was drawn. */
   finish(): void;
 }
 
 /** For when progress must not be shown. */
-export const NO_PROGRESS: ProgressDisplay = { update: () => undefined, finish: () => undefined };
+export const NO_PROGRESS: ProgressDisplay = { update: () => undefined, show: () => undefined, finish: () => undefined };
+
+/** What the Logs Insights queries of one report have done so far; records and bytes include running queries. */
+export interface InsightsProgress {
+  queriesStarted: number;
+  queriesCompleted: number;
+  recordsScanned: number;
+  bytesScanned: number;
+}
 
 const CLEAR_TO_END_OF_LINE = "\u001b[K";
 const DEFAULT_MIN_INTERVAL_MS = 200;
@@ -74,11 +85,21 @@ export function describeProgress(progress: TransferProgress, elapsedMs: number):
   return parts.join(", ");
 }
 
+/** Queries done, what they scanned so far and the time elapsed: a long query still shows it is alive. */
+export function describeInsightsProgress(progress: InsightsProgress, elapsedMs: number): string {
+  return (
+    `${progress.queriesCompleted}/${progress.queriesStarted} queries done, ` +
+    `${progress.recordsScanned.toLocaleString("en-US")} records (${formatBytes(progress.bytesScanned)}) scanned, ` +
+    `${formatDuration(elapsedMs / 1000)} elapsed`
+  );
+}
+
 /** Redraws one line in place with `\r`, throttled. */
 export class ProgressLine implements ProgressDisplay {
   private readonly startMs: number;
   private lastDrawMs = Number.NEGATIVE_INFINITY;
-  private latest: TransferProgress | null = null;
+  /** The text of the latest state, given the time elapsed since the start. */
+  private latest: ((elapsedMs: number) => string) | null = null;
   private drawnLatest = false;
   private drawnAny = false;
 
@@ -87,7 +108,11 @@ export class ProgressLine implements ProgressDisplay {
   }
 
   update(progress: TransferProgress): void {
-    this.latest = progress;
+    this.show((elapsedMs) => describeProgress(progress, elapsedMs));
+  }
+
+  show(describe: (elapsedMs: number) => string): void {
+    this.latest = describe;
     this.drawnLatest = false;
     const now = this.options.now();
     if (now - this.lastDrawMs >= (this.options.minIntervalMs ?? DEFAULT_MIN_INTERVAL_MS)) this.draw(now);
@@ -100,7 +125,7 @@ export class ProgressLine implements ProgressDisplay {
 
   private draw(now: number): void {
     if (this.latest === null) return;
-    this.options.write(`\r${this.options.label}: ${describeProgress(this.latest, now - this.startMs)}${CLEAR_TO_END_OF_LINE}`);
+    this.options.write(`\r${this.options.label}: ${this.latest(now - this.startMs)}${CLEAR_TO_END_OF_LINE}`);
     this.lastDrawMs = now;
     this.drawnLatest = true;
     this.drawnAny = true;

@@ -59,11 +59,15 @@ export const SYSTEM_FIELDS: readonly string[] = ["@timestamp", "@message", "@log
 export const COST_PROXY_WEIGHTS = { input: 1, output: 5, cacheWrite: 1.25, cacheRead: 0.1 } as const;
 
 /**
- * Regexes that read a value straight from the raw event. Logs Insights only
- * extracts a limited number of fields from one JSON event (200), and the token
- * counts come after the request/response bodies in the record, so a long
- * inline body can hide them; the queries fall back to these. Each capture
- * group name is the fallback field's name. The leftmost match wins, so a
+ * Regexes that read a value straight from the raw event. Logs Insights
+ * discovers only a limited number of fields in one JSON event
+ * (https://docs.aws.amazon.com/AmazonCloudWatch/latest/logs/CWL_AnalyzeLogData-discoverable-fields.html),
+ * and the token counts come after the request/response bodies in the record,
+ * so a long inline body can hide them; the queries fall back to these. The
+ * fallback is not complete either: `parse` only works on JSON events of at
+ * most 200 fields (https://docs.aws.amazon.com/AmazonCloudWatch/latest/logs/CWL_QuerySyntax-Parse.html),
+ * so the report cross-checks its token sums against CloudWatch's token
+ * metrics (reconciliation.ts). Each capture group name is the fallback field's name. The leftmost match wins, so a
  * pattern must not match look-alikes in a body: JSON inside text is escaped
  * (`\"inputTokenCount\"`), and the error code only takes AWS exception names,
  * since a tool call's input may well carry its own `"errorCode": "E42"`.

@@ -6,7 +6,7 @@
 import { summarizeUsage, type Breakdown, type CallerBreakdown, type FamilyBreakdown, type ModelBreakdown, type SeriesPoint } from "./aggregate";
 import { PRICE_CATALOG, type PricingOverrides, type UnpricedReason } from "./pricing";
 import { projectCost, type Projection } from "./stats";
-import type { LatencySummary, MetricErrorCounts, ReportWindow, SourceName, SourceResult } from "./types";
+import type { LatencySummary, MetricErrorCounts, Reconciliation, ReportWindow, SourceName, SourceResult } from "./types";
 
 export type GroupBy = "model" | "family" | "caller";
 
@@ -45,6 +45,8 @@ export interface UsageReport {
   latencyMs: LatencySummary;
   /** Client/server errors and throttles from CloudWatch metrics; null offline. */
   metricErrors: MetricErrorCounts | null;
+  /** Logs Insights' token sums per model against CloudWatch's token metrics; null offline or when it could not run. */
+  reconciliation: Reconciliation | null;
   projection: Projection;
   hourly: SeriesEntry[];
   daily: SeriesEntry[];
@@ -153,6 +155,7 @@ export function buildReport(source: SourceResult, options: BuildReportOptions): 
     byCaller: hasCallers ? summary.byCaller.map(roundMoney) : null,
     latencyMs: { ...latency, avg: latency.avg === null ? null : Math.round(latency.avg * 100) / 100 },
     metricErrors: source.metricErrors,
+    reconciliation: source.reconciliation ?? null,
     projection: {
       ...projection,
       linearMonthlyCostUsd: projection.linearMonthlyCostUsd === null ? null : roundUsd(projection.linearMonthlyCostUsd),

@@ -54,9 +54,13 @@ export interface LatencySummary {
 
 /** Errors that only CloudWatch metrics count reliably. */
 export interface MetricErrorCounts {
+  /** The `Invocations` metric: requests Bedrock accepted, failed ones included, throttled ones not. */
+  invocations: number;
   clientErrors: number;
   serverErrors: number;
   throttles: number;
+  /** (client + server errors) / invocations; null without invocations. */
+  errorRate: number | null;
 }
 
 /** What Logs Insights scanned, for the cost-of-the-report line. */
@@ -80,10 +84,46 @@ export interface SourceResult {
   complete: boolean;
   /** Human-readable remarks the report must show (why a source was chosen, what could not be read). */
   notes: string[];
+  /** Logs Insights' token sums checked against CloudWatch's token metrics; online reports only. */
+  reconciliation?: Reconciliation;
 }
 
 /** The half-open report window `[start, end)`. */
 export interface ReportWindow {
   start: Date;
   end: Date;
+}
+
+/** One token kind of one model: Logs Insights' sum against CloudWatch's metric over the same hours. */
+export interface TokenComparison {
+  insights: number;
+  /** Null when CloudWatch could not return the metric. */
+  metrics: number | null;
+  /** insights - metrics. */
+  difference: number | null;
+  /** difference / metrics x 100, to two decimals; null when the metric is 0 or missing. */
+  percent: number | null;
+}
+
+export interface ModelReconciliation {
+  /** The model ID, a system inference-profile or foundation-model ARN resolved to the ID it names. */
+  modelId: string;
+  /** The IDs as logged, and as CloudWatch's ModelId dimension holds them, that were summed under modelId. */
+  loggedModelIds: string[];
+  metricModelIds: string[];
+  inputTokens: TokenComparison;
+  outputTokens: TokenComparison;
+  /** Input or output tokens differ by more than the threshold (or the metric saw none of what was logged). */
+  overThreshold: boolean;
+}
+
+/** Logs Insights' token sums per model against CloudWatch's InputTokenCount and OutputTokenCount. */
+export interface Reconciliation {
+  /** The whole UTC hours compared: inside the window, and ended long enough ago for metrics and logs to be in. */
+  start: string;
+  end: string;
+  thresholdPercent: number;
+  models: ModelReconciliation[];
+  /** The modelId of every model over the threshold. */
+  modelsOverThreshold: string[];
 }

@@ -41,6 +41,8 @@ export function fakeDeps(overrides: Partial<CliDeps> = {}): CliDeps {
     createAwsClients: ({ region }) => ({ region, logs: {}, cloudwatch: {}, s3: {} }) as unknown as AwsClients,
     readUsageFromInsights: async () => unexpected("readUsageFromInsights"),
     readMetrics: async () => unexpected("readMetrics"),
+    // Online tests that do not look at the token cross-check get a CloudWatch that has no token metrics.
+    readTokenMetrics: async () => [],
     runSavedQuery: async () => unexpected("runSavedQuery"),
     readLogFiles,
     readArchive: async () => unexpected("readArchive"),

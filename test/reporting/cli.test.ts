@@ -191,7 +191,7 @@ describe("report CLI", () => {
       complete: true,
       notes: [],
     };
-    const metrics = { latency: { samples: 10, avg: 900, p50: 800, p90: 1500, p99: 2100, max: 2500, from: "metrics" as const }, metricErrors: { clientErrors: 1, serverErrors: 0, throttles: 2 }, notes: [] };
+    const metrics = { latency: { samples: 10, avg: 900, p50: 800, p90: 1500, p99: 2100, max: 2500, from: "metrics" as const }, metricErrors: { invocations: 10, clientErrors: 1, serverErrors: 0, throttles: 2, errorRate: 0.1 }, notes: [] };
 
     it("reads stack outputs, then Insights and metrics with the region given, into the same report", async () => {
       const calls: Record<string, unknown> = {};
@@ -208,7 +208,7 @@ describe("report CLI", () => {
       const report = JSON.parse(stdout);
       expect(report.source).to.equal("insights");
       expect(report.latencyMs).to.include({ p99: 2100, from: "metrics" });
-      expect(report.metricErrors).to.deep.equal({ clientErrors: 1, serverErrors: 0, throttles: 2 });
+      expect(report.metricErrors).to.deep.equal({ invocations: 10, clientErrors: 1, serverErrors: 0, throttles: 2, errorRate: 0.1 });
       expect(report.scan.costUsd).to.be.closeTo(0.01, 1e-9);
       expect(report.longContext.invocationsWithoutRequestDetail).to.equal(10);
       expect(report.notes.join(" ")).to.match(/Long-context rates could not be applied/);

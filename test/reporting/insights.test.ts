@@ -199,6 +199,57 @@ describe("readUsageFromInsights", () => {
     expect(logsMock.commandCalls(StopQueryCommand).map((call) => call.args[0].input)).to.deep.equal([{ queryId: "q-slow" }]);
   });
 
+  describe("a long query (Logs Insights now allows 60 minutes, not 15)", () => {
+    // Source: https://docs.aws.amazon.com/AmazonCloudWatchLogs/latest/APIReference/API_StartQuery.html
+    // ("Queries time out after 60 minutes of runtime"). Each poll moves a fake clock on by 10 minutes.
+    const MINUTE_MS = 60_000;
+    const slowQuery = (finishAtMinute: number) => {
+      const clock = { ms: 0 };
+      logsMock.on(StartQueryCommand).resolves({ queryId: "q-long" });
+      logsMock.on(StopQueryCommand).resolves({ success: true });
+      logsMock.on(GetQueryResultsCommand).callsFake(async () => {
+        clock.ms += 10 * MINUTE_MS;
+        return clock.ms < finishAtMinute * MINUTE_MS ? running : complete([scanRow({ hour: "2026-11-20 01:00:00.000", modelId: HAIKU })]);
+      });
+      return clock;
+    };
+
+    it("runs past 15 minutes to completion, reporting progress on every poll", async () => {
+      const clock = slowQuery(50);
+      const progress: number[] = [];
+
+      const result = await readUsageFromInsights(options({ timeoutMs: undefined, now: () => clock.ms, onProgress: () => progress.push(clock.ms) }));
+
+      expect(result.rows).to.have.length(1);
+      expect(logsMock.commandCalls(StopQueryCommand)).to.have.length(0);
+      expect(progress.filter((at) => at > 15 * MINUTE_MS)).to.have.length.of.at.least(3);
+    });
+
+    it("stops a query that Logs Insights never ends, soon after its 60-minute limit, and names it", async () => {
+      const clock = slowQuery(Number.POSITIVE_INFINITY);
+
+      const error = await rejection(readUsageFromInsights(options({ timeoutMs: undefined, now: () => clock.ms })));
+
+      expect(error.message).to.match(/\(query q-long\) did not finish within 65 min and was stopped/);
+      expect(clock.ms).to.be.within(60 * MINUTE_MS, 70 * MINUTE_MS);
+      expect(logsMock.commandCalls(StopQueryCommand).map((call) => call.args[0].input)).to.deep.equal([{ queryId: "q-long" }]);
+    });
+
+    it("stops a long query with StopQuery on Ctrl-C", async () => {
+      const clock = slowQuery(Number.POSITIVE_INFINITY);
+      const controller = new AbortController();
+
+      const error = await rejection(
+        readUsageFromInsights(
+          options({ timeoutMs: undefined, now: () => clock.ms, signal: controller.signal, onProgress: () => clock.ms >= 30 * MINUTE_MS && controller.abort() }),
+        ),
+      );
+
+      expect(error.message).to.match(/^Interrupted/);
+      expect(logsMock.commandCalls(StopQueryCommand).map((call) => call.args[0].input)).to.deep.equal([{ queryId: "q-long" }]);
+    });
+  });
+
   it("splits a sub-window whose result hits the 10,000-row cap and queries both halves again", async () => {
     const capped = Array.from({ length: INSIGHTS_ROW_CAP }, (_, i) =>
       scanRow({ hour: "2026-11-20 05:00:00.000", modelId: `model-${i}` }),

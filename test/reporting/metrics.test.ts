@@ -30,6 +30,7 @@ const FULL_WEEK = [
   result("latencyP99", [7_800]),
   result("latencyMax", [14_000]),
   result("latencySamples", [5_000]),
+  result("invocations", [5_000]),
   result("clientErrors", [12]),
   result("serverErrors", [3]),
   result("throttles", [40]),
@@ -51,7 +52,7 @@ describe("readMetrics", () => {
     expect(asked).to.have.members([
       "InvocationLatency Average", "InvocationLatency p50", "InvocationLatency p90", "InvocationLatency p99",
       "InvocationLatency Maximum", "InvocationLatency SampleCount",
-      "InvocationClientErrors Sum", "InvocationServerErrors Sum", "InvocationThrottles Sum",
+      "Invocations Sum", "InvocationClientErrors Sum", "InvocationServerErrors Sum", "InvocationThrottles Sum",
     ]);
     for (const query of input.MetricDataQueries!) {
       expect(query.MetricStat!.Metric).to.deep.equal({ Namespace: "AWS/Bedrock", MetricName: query.MetricStat!.Metric!.MetricName });
@@ -67,8 +68,20 @@ describe("readMetrics", () => {
     const metrics = await readMetrics({ cloudwatch, window: WEEK, now: NOW });
 
     expect(metrics.latency).to.deep.equal({ samples: 5_000, avg: 1_200, p50: 900, p90: 2_500, p99: 7_800, max: 14_000, from: "metrics" });
-    expect(metrics.metricErrors).to.deep.equal({ clientErrors: 12, serverErrors: 3, throttles: 40 });
+    expect(metrics.metricErrors).to.include({ clientErrors: 12, serverErrors: 3, throttles: 40 });
     expect(metrics.notes).to.deep.equal([]);
+  });
+
+  it("rates errors against Invocations alone, which already counts the failed requests", async () => {
+    cloudwatchMock.on(GetMetricDataCommand).resolves({ MetricDataResults: FULL_WEEK });
+
+    const { metricErrors } = await readMetrics({ cloudwatch, window: WEEK, now: NOW });
+
+    // Source: https://docs.aws.amazon.com/bedrock/latest/userguide/monitoring-runtime-metrics.html
+    // (Invocations: requests accepted for processing, including those that later failed; throttles in neither).
+    expect(metricErrors.invocations).to.equal(5_000);
+    expect(metricErrors.errorRate).to.equal((12 + 3) / 5_000);
+    expect(metricErrors.errorRate).to.not.equal((12 + 3) / (5_000 + 12 + 3));
   });
 
   it("follows NextToken pages and joins a series split across them", async () => {
@@ -91,7 +104,7 @@ describe("readMetrics", () => {
     const metrics = await readMetrics({ cloudwatch, window: WEEK, now: NOW });
 
     expect(metrics.latency).to.deep.equal({ samples: 0, avg: null, p50: null, p90: null, p99: null, max: null, from: "metrics" });
-    expect(metrics.metricErrors).to.deep.equal({ clientErrors: 0, serverErrors: 0, throttles: 0 });
+    expect(metrics.metricErrors).to.deep.equal({ invocations: 0, clientErrors: 0, serverErrors: 0, throttles: 0, errorRate: null });
   });
 
   it("with several periods, sums counts, weights the average and leaves percentiles out", async () => {

@@ -28,7 +28,7 @@ const emptyResult = (source: SourceResult["source"], note: string): SourceResult
 });
 const metrics = {
   latency: { samples: 0, avg: null, p50: null, p90: null, p99: null, max: null, from: "metrics" as const },
-  metricErrors: { clientErrors: 0, serverErrors: 0, throttles: 0 },
+  metricErrors: { invocations: 0, clientErrors: 0, serverErrors: 0, throttles: 0, errorRate: null },
   notes: [],
 };
 
@@ -157,6 +157,21 @@ describe("report source selection", () => {
     it("is silent when stderr is not a terminal", async () => {
       const { stderr } = await archiveRun({ stderrIsTTY: false });
       expect(stderr).to.equal("Reading the S3 archive s3://my-logs/...\n");
+    });
+
+    it("draws the Logs Insights queries done, records and bytes scanned and time elapsed on a terminal", async () => {
+      let clockMs = FAKE_NOW.getTime();
+      const { stderr } = await run(["--hours", "24", "--outputs", "o.json", "--format", "json"], {
+        ...online().deps,
+        stderrIsTTY: true,
+        now: () => new Date(clockMs),
+        readUsageFromInsights: async (options) => {
+          clockMs += 20 * 60_000;
+          options.onProgress?.({ queriesStarted: 2, queriesCompleted: 1, recordsScanned: 1_234_567, bytesScanned: 5_000_000 });
+          return emptyResult("insights", "Insights note.");
+        },
+      });
+      expect(stderr).to.match(/\rLogs Insights: 1\/2 queries done, 1,234,567 records \(5\.0 MB\) scanned, 20:00 elapsed/);
     });
 
     it("is silent with --quiet, status lines included; the report still goes to stdout", async () => {

@@ -79,6 +79,7 @@ export const REQUIRED_PERMISSIONS: readonly string[] = [
   "logs:GetQueryResults",
   "logs:StopQuery",
   "cloudwatch:GetMetricData",
+  "cloudwatch:ListMetrics",
 ];
 
 /** Failures to reach the endpoint at all: no AWS answer to explain, so the hint is about the network. */

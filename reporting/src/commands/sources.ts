@@ -4,14 +4,16 @@
  * decide: a window the log group still holds goes to Logs Insights, an older
  * or longer one to the S3 archive. The choice and its reason lead the notes.
  */
+import type { AwsClients } from "../aws/clients";
 import type { CliDeps } from "../cli";
 import { OperationalError, UsageError } from "../errors";
-import { NO_PROGRESS, ProgressLine, type ProgressDisplay } from "../progress";
+import { describeInsightsProgress, NO_PROGRESS, ProgressLine, type ProgressDisplay } from "../progress";
+import { comparisonRange, reconcileTokens, reconciliationNotes, SETTLE_MS } from "../reconciliation";
 import type { GroupBy } from "../report";
 import type { ReadArchiveOptions } from "../sources/archive";
 import { isS3Url, parseS3Url, s3Url, type ArchiveLocation } from "../sources/s3-url";
 import type { StackOutputs } from "../stack-outputs";
-import type { ReportWindow, SourceResult } from "../types";
+import type { Reconciliation, ReportWindow, SourceResult } from "../types";
 import type { ReportArgs } from "./report";
 import type { SourceChoice } from "./options";
 import { clientsFor, loadOutputs } from "./shared";
@@ -58,13 +60,13 @@ function archiveOfStack(outputs: StackOutputs, why: string): ArchiveLocation {
   return { bucket: outputs.bucketName, prefix: outputs.archivePrefix ?? `AWSLogs/${outputs.accountId}/BedrockModelInvocationLogs/` };
 }
 
-function progressFor(args: ReportArgs, deps: CliDeps): ProgressDisplay {
+function progressFor(args: ReportArgs, deps: CliDeps, label: string): ProgressDisplay {
   if (args.quiet || !deps.stderrIsTTY) return NO_PROGRESS;
-  return new ProgressLine({ write: deps.stderr, now: () => deps.now().getTime(), label: "S3 archive" });
+  return new ProgressLine({ write: deps.stderr, now: () => deps.now().getTime(), label });
 }
 
 async function readArchiveWithProgress(s3: ReadArchiveOptions["s3"], locations: ArchiveLocation[], window: ReportWindow, args: ReportArgs, deps: CliDeps): Promise<SourceResult> {
-  const progress = progressFor(args, deps);
+  const progress = progressFor(args, deps, "S3 archive");
   try {
     return await deps.readArchive({ s3, locations, window, signal: deps.signal, onProgress: (done) => progress.update(done) });
   } finally {
@@ -106,25 +108,83 @@ async function readGivenLogs(paths: string[], choice: SourceChoice, window: Repo
 /**
  * Online: usage from one Logs Insights scan, latency and error counts from
  * CloudWatch metrics, in parallel. If either fails the other is stopped:
- * a partial report is never presented as a full one.
+ * a partial report is never presented as a full one. Then the token sums are
+ * cross-checked against CloudWatch's token metrics.
  */
-async function readInsights(outputs: StackOutputs, args: ReportArgs, window: ReportWindow, groupBy: GroupBy, deps: CliDeps): Promise<SourceResult> {
+async function readInsights(
+  outputs: StackOutputs,
+  args: ReportArgs,
+  window: ReportWindow,
+  groupBy: GroupBy,
+  now: Date,
+  deps: CliDeps,
+): Promise<SourceResult> {
   const clients = clientsFor(args, outputs, deps);
   const controller = new AbortController();
   const stop = () => controller.abort();
   deps.signal?.addEventListener("abort", stop, { once: true });
   status(args, deps, `Querying ${outputs.logGroupName} in ${clients.region} with Logs Insights and CloudWatch metrics...\n`);
+  const progress = progressFor(args, deps, "Logs Insights");
   try {
     const [usage, metrics] = await Promise.all([
-      deps.readUsageFromInsights({ logs: clients.logs, logGroupName: outputs.logGroupName, window, byCaller: groupBy === "caller", signal: controller.signal }),
+      deps.readUsageFromInsights({
+        logs: clients.logs,
+        logGroupName: outputs.logGroupName,
+        window,
+        byCaller: groupBy === "caller",
+        signal: controller.signal,
+        onProgress: (done) => progress.show((elapsedMs) => describeInsightsProgress(done, elapsedMs)),
+      }),
       deps.readMetrics({ cloudwatch: clients.cloudwatch, window, signal: controller.signal, now: deps.now() }),
     ]).catch((error: unknown) => {
       controller.abort();
       throw error;
     });
-    return { ...usage, latency: metrics.latency, metricErrors: metrics.metricErrors, notes: [...usage.notes, ...metrics.notes] };
+    const crossCheck = await crossCheckTokens(usage, clients.cloudwatch, window, now, controller.signal, deps);
+    return {
+      ...usage,
+      latency: metrics.latency,
+      metricErrors: metrics.metricErrors,
+      ...(crossCheck.reconciliation && { reconciliation: crossCheck.reconciliation }),
+      notes: [...usage.notes, ...metrics.notes, ...crossCheck.notes],
+    };
   } finally {
+    progress.finish();
     deps.signal?.removeEventListener("abort", stop);
+  }
+}
+
+/**
+ * Logs Insights' token sums per model against CloudWatch's token metrics over
+ * the window's settled whole hours. A cross-check that cannot run (no such
+ * hour, or CloudWatch refused) leaves the usage figures standing and says why.
+ */
+async function crossCheckTokens(
+  usage: SourceResult,
+  cloudwatch: AwsClients["cloudwatch"],
+  window: ReportWindow,
+  now: Date,
+  signal: AbortSignal,
+  deps: CliDeps,
+): Promise<{ reconciliation: Reconciliation | null; notes: string[] }> {
+  const skipped = (why: string) => ({
+    reconciliation: null,
+    notes: [`No cross-check with CloudWatch's token metrics: ${why}`],
+  });
+  const range = comparisonRange(window, now);
+  if (range === null) {
+    const settle = `${SETTLE_MS / 60_000} minutes`;
+    return skipped(`the window holds no whole UTC hour that ended ${settle} or more before the report.`);
+  }
+  try {
+    const modelIds = [...new Set(usage.rows.map((row) => row.modelId))];
+    const metrics = await deps.readTokenMetrics({ cloudwatch, range, modelIds, signal });
+    const reconciliation = reconcileTokens(usage.rows, metrics, range);
+    return { reconciliation, notes: reconciliationNotes(reconciliation) };
+  } catch (error) {
+    if (signal.aborted) throw new OperationalError("Interrupted: no report was produced.");
+    if (!(error instanceof OperationalError)) throw error;
+    return skipped(error.hint ? `${error.message} ${error.hint}` : error.message);
   }
 }
 
@@ -136,7 +196,7 @@ export async function readReportSource(args: ReportArgs, choice: SourceChoice, w
   const now = deps.now();
   const plan = planOnlineSource(choice, window, now, outputs);
   if (plan.kind === "insights") {
-    const result = await readInsights(outputs, args, window, groupBy, deps);
+    const result = await readInsights(outputs, args, window, groupBy, now, deps);
     const tooOld = retentionNote("The log group", outputs.logRetentionDays ?? DEFAULT_LOG_RETENTION_DAYS, window, now, " --source archive reads them from S3.");
     return withLeadingNote(result, `Source: Logs Insights on ${outputs.logGroupName}, because ${plan.reason}.`, tooOld);
   }

@@ -4,6 +4,7 @@
  */
 import type { Breakdown } from "../aggregate";
 import type { UsageReport } from "../report";
+import type { Reconciliation, TokenComparison } from "../types";
 
 export interface Section {
   title: string;
@@ -88,6 +89,36 @@ function projectionRows(report: UsageReport): string[][] {
   return rows;
 }
 
+function formatDifference(comparison: TokenComparison): string {
+  if (comparison.difference === null) return "-";
+  const sign = comparison.difference > 0 ? "+" : "";
+  const percent = comparison.percent === null ? "" : ` (${sign}${comparison.percent.toFixed(2)}%)`;
+  return `${sign}${formatCount(comparison.difference)}${percent}`;
+}
+
+function reconciliationSection(reconciliation: Reconciliation): Section {
+  const metric = (value: number | null) => (value === null ? "unavailable" : formatCount(value));
+  return {
+    title: `Token cross-check: Logs Insights vs CloudWatch metrics, ${reconciliation.start} to ${reconciliation.end}`,
+    head: [
+      "Model ID", `Over ${reconciliation.thresholdPercent}%`,
+      "Input (Insights)", "Input (metrics)", "Difference",
+      "Output (Insights)", "Output (metrics)", "Difference",
+    ],
+    rows: reconciliation.models.map((model) => [
+      model.modelId,
+      model.overThreshold ? "YES" : "no",
+      formatCount(model.inputTokens.insights),
+      metric(model.inputTokens.metrics),
+      formatDifference(model.inputTokens),
+      formatCount(model.outputTokens.insights),
+      metric(model.outputTokens.metrics),
+      formatDifference(model.outputTokens),
+    ]),
+    textColumns: 2,
+  };
+}
+
 export function layoutReport(report: UsageReport): ReportLayout {
   const { totals, latencyMs } = report;
   const sections: Section[] = [
@@ -120,8 +151,16 @@ export function layoutReport(report: UsageReport): ReportLayout {
     textColumns: 0,
   });
   if (report.metricErrors) {
-    const { clientErrors, serverErrors, throttles } = report.metricErrors;
-    sections.push({ title: "Errors from CloudWatch metrics", head: ["Client errors", "Server errors", "Throttles"], rows: [[clientErrors, serverErrors, throttles].map(formatCount)], textColumns: 0 });
+    const { invocations, clientErrors, serverErrors, errorRate, throttles } = report.metricErrors;
+    sections.push({
+      title: "Errors from CloudWatch metrics",
+      head: ["Invocations", "Client errors", "Server errors", "Error rate", "Throttles"],
+      rows: [[formatCount(invocations), formatCount(clientErrors), formatCount(serverErrors), formatRate(errorRate), formatCount(throttles)]],
+      textColumns: 0,
+    });
+  }
+  if (report.reconciliation && report.reconciliation.models.length > 0) {
+    sections.push(reconciliationSection(report.reconciliation));
   }
   sections.push({ title: "Daily (UTC)", head: ["Day", ...USAGE_HEAD], rows: report.daily.map((day) => [day.start.slice(0, 10), ...usageCells(day)]), textColumns: 1 });
   sections.push({ title: "Monthly projection", head: ["", ""], rows: projectionRows(report), textColumns: 2 });

@@ -13,6 +13,7 @@ import {
   StopQueryCommand,
 } from "@aws-sdk/client-cloudwatch-logs";
 import { OperationalError } from "../errors";
+import type { InsightsProgress } from "../progress";
 import { abortableSleep, describeAwsFailure, retryThrottled } from "../aws/clients";
 import { buildScanQuery, SCAN_COLUMNS, type SavedQuery, withWindowFilter } from "../queries";
 import { callerFromArn, UNKNOWN_CALLER } from "../records";
@@ -31,15 +32,17 @@ const CALLERS_PER_HOUR = 10;
 /** Well below the account's 30 concurrent queries, which other people's queries share. */
 const DEFAULT_CONCURRENCY = 4;
 const DEFAULT_POLL_INTERVAL_MS = 1_000;
-const DEFAULT_TIMEOUT_MS = 15 * MINUTE_MS;
+/**
+ * Logs Insights ends a query after 60 minutes of runtime with status Timeout
+ * (StartQuery, https://docs.aws.amazon.com/AmazonCloudWatchLogs/latest/APIReference/API_StartQuery.html;
+ * it used to be 15). The report waits a little longer than that, so the
+ * service's own Timeout is what normally ends a query that runs too long, and
+ * stops a query itself only if that status never comes.
+ */
+const INSIGHTS_QUERY_LIMIT_MS = 60 * MINUTE_MS;
+const DEFAULT_TIMEOUT_MS = INSIGHTS_QUERY_LIMIT_MS + 5 * MINUTE_MS;
 const THROTTLE_RETRIES = 5;
 
-export interface InsightsProgress {
-  queriesStarted: number;
-  queriesCompleted: number;
-  recordsScanned: number;
-  bytesScanned: number;
-}
 
 export interface QueryRunOptions {
   logs: CloudWatchLogsClient;
@@ -51,6 +54,8 @@ export interface QueryRunOptions {
   pollIntervalMs?: number;
   /** How long one query may run before the report stops it and fails, naming it. */
   timeoutMs?: number;
+  /** The clock the timeout is measured on, epoch milliseconds. */
+  now?: () => number;
 }
 
 export interface InsightsReadOptions extends QueryRunOptions {
@@ -265,7 +270,8 @@ class QueryRunner {
     this.scan.queries += 1;
     this.running.set(queryId, {});
     this.reportProgress();
-    const deadline = Date.now() + (this.options.timeoutMs ?? DEFAULT_TIMEOUT_MS);
+    const now = this.options.now ?? Date.now;
+    const deadline = now() + (this.options.timeoutMs ?? DEFAULT_TIMEOUT_MS);
     try {
       for (let delay = this.pollIntervalMs; ; delay = Math.min(delay * 1.5, this.pollIntervalMs * 10)) {
         await abortableSleep(delay, signal);
@@ -280,7 +286,7 @@ class QueryRunner {
           return (response.results ?? []).map(toRecord);
         }
         if (status !== "Scheduled" && status !== "Running") throw this.statusFailure(label, queryId, status);
-        if (Date.now() >= deadline) {
+        if (now() >= deadline) {
           await this.stop(queryId);
           const minutes = Math.round(((this.options.timeoutMs ?? DEFAULT_TIMEOUT_MS) / MINUTE_MS) * 10) / 10;
           throw new OperationalError(

@@ -52,6 +52,7 @@ const QUERIES = {
   latencyP99: ["InvocationLatency", "p99"],
   latencyMax: ["InvocationLatency", "Maximum"],
   latencySamples: ["InvocationLatency", "SampleCount"],
+  invocations: ["Invocations", "Sum"],
   clientErrors: ["InvocationClientErrors", "Sum"],
   serverErrors: ["InvocationServerErrors", "Sum"],
   throttles: ["InvocationThrottles", "Sum"],
@@ -72,8 +73,9 @@ export function retainedResolutionSeconds(start: Date, now: Date): number {
 
 /**
  * Latency (avg, p50, p90, p99, max: real statistics of the `InvocationLatency`
- * metric) and client/server error and throttle counts for the window, from one
- * batched GetMetricData call (following NextToken pages).
+ * metric), invocations, client/server error and throttle counts and the error
+ * rate for the window, from one batched GetMetricData call (following
+ * NextToken pages).
  */
 export async function readMetrics(options: MetricsReadOptions): Promise<MetricsResult> {
   const now = options.now ?? new Date();
@@ -116,9 +118,22 @@ export async function readMetrics(options: MetricsReadOptions): Promise<MetricsR
       max: samples > 0 && series.latencyMax.length > 0 ? Math.max(...series.latencyMax.map((point) => point.value)) : null,
       from: "metrics",
     },
-    metricErrors: { clientErrors: sum("clientErrors"), serverErrors: sum("serverErrors"), throttles: sum("throttles") },
+    metricErrors: metricErrorCounts(sum("invocations"), sum("clientErrors"), sum("serverErrors"), sum("throttles")),
     notes,
   };
+}
+
+/**
+ * The error rate as (client + server errors) / Invocations. AWS's metrics page
+ * (https://docs.aws.amazon.com/bedrock/latest/userguide/monitoring-runtime-metrics.html)
+ * now says `Invocations` counts the requests Bedrock accepted for processing,
+ * including those that later failed with a client or server error (throttled
+ * requests are in neither), so adding the errors to it again would count each
+ * failure twice.
+ */
+function metricErrorCounts(invocations: number, clientErrors: number, serverErrors: number, throttles: number): MetricErrorCounts {
+  const errorRate = invocations > 0 ? (clientErrors + serverErrors) / invocations : null;
+  return { invocations, clientErrors, serverErrors, throttles, errorRate };
 }
 
 function toQueries(period: number): MetricDataQuery[] {
