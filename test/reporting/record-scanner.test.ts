@@ -4,7 +4,8 @@ import { createInterface } from "node:readline";
 import { Readable } from "node:stream";
 import { scanRecordLine } from "../../reporting/src/record-scanner";
 import { parseRecordLine } from "../../reporting/src/records";
-import { readRecordStream, RecordCollector } from "../../reporting/src/sources/record-collector";
+import { RecordCollector } from "../../reporting/src/sources/record-collector";
+import { MAX_LINE_BYTES, RecordLineReader } from "../../reporting/src/sources/record-lines";
 
 /** The scanner's contract: when it answers, it answers exactly what JSON.parse + factsFromRecord would. */
 function expectAgreement(line: string): boolean {
@@ -124,7 +125,9 @@ describe("fast record scanner", () => {
         const chunks = [0, ...boundaries].map((start, index, all) => data.subarray(start, all[index + 1] ?? data.length)).filter((chunk) => chunk.length > 0);
         const window = { start: new Date(0), end: new Date("2030-01-01T00:00:00Z") };
         const scanned = new RecordCollector(window);
-        await readRecordStream(Readable.from(chunks), false, scanned);
+        const reader = new RecordLineReader(scanned, { maxLineBytes: MAX_LINE_BYTES });
+        for (const chunk of chunks) reader.push(chunk);
+        reader.end();
         const reference = new RecordCollector(window);
         for await (const line of createInterface({ input: Readable.from(chunks), crlfDelay: Infinity })) reference.addLine(line);
         expect(scanned.result()).to.deep.equal(reference.result());
