@@ -23,11 +23,6 @@ function isObject(value: unknown): value is JsonObject {
   return typeof value === "object" && value !== null && !Array.isArray(value);
 }
 
-/** The record inside a log event's message (CloudWatch's `message`, Insights' `@message`), which is JSON text. */
-function messageRecord(message: string): ParsedRecord {
-  return parseRecordLine(message);
-}
-
 /** A row of `get-query-results`: a list of `{field, value}` pairs. */
 function isQueryResultRow(value: unknown[]): value is Array<{ field: unknown; value?: unknown }> {
   return value.length > 0 && value.every((cell) => isObject(cell) && typeof cell.field === "string");
@@ -47,7 +42,7 @@ export function recordsInValue(value: unknown, add: (parsed: ParsedRecord) => vo
   if (Array.isArray(value)) {
     if (isQueryResultRow(value)) {
       const message = value.find((cell) => cell.field === "@message")?.value;
-      add(typeof message === "string" ? messageRecord(message) : { ok: false, reason: "notARecord" });
+      add(typeof message === "string" ? parseRecordLine(message) : { ok: false, reason: "notARecord" });
       return;
     }
     for (const element of value) recordsInValue(element, add, depth + 1);
@@ -62,12 +57,13 @@ export function recordsInValue(value: unknown, add: (parsed: ParsedRecord) => vo
       for (const row of value.results) recordsInValue(row, add, depth + 1);
       return;
     }
+    // A log event's message (Insights' `@message`, CloudWatch's `message`) is the record as JSON text.
     if (typeof value["@message"] === "string") {
-      add(messageRecord(value["@message"]));
+      add(parseRecordLine(value["@message"]));
       return;
     }
     if (typeof value.message === "string" && value.schemaType === undefined && value.modelId === undefined) {
-      add(messageRecord(value.message));
+      add(parseRecordLine(value.message));
       return;
     }
   }
