@@ -7,6 +7,13 @@
  * `aws logs get-query-results` (`{"results": [[{"field": "@message",
  * "value": "<record>"}, ...]]}`).
  *
+ * Shapes: FilterLogEvents, GetLogEvents and GetQueryResults responses
+ * (https://docs.aws.amazon.com/AmazonCloudWatchLogs/latest/APIReference/API_FilterLogEvents.html,
+ * .../API_GetLogEvents.html, .../API_GetQueryResults.html; `events`, and
+ * `results` as a list of rows of `{field, value}`, in @aws-sdk/client-cloudwatch-logs'
+ * types too); the console export's rows as a public Bedrock export shows them
+ * (github.com/ZainZia0341/Lambda-Artillery-loadTest, bedrock-logs-last-hour.json).
+ *
  * Documents are split as they stream in, without parsing them whole: each
  * top-level value, each element of a top-level array, and each element of an
  * `events` or `results` array goes to the full parser on its own. So a

@@ -6,7 +6,9 @@
  *   fast path, also when the first line is cut off (a file copied from the
  *   middle of a stream) and the next one is whole;
  * - `<ISO time> <record>` lines: a CloudWatch Logs export to S3
- *   (`<prefix>/<task>/<stream>/000000.gz`);
+ *   (`<prefix>/<task>/<stream>/000000.gz`; the line and key shapes as users
+ *   of CreateExportTask show them, e.g. github.com/darold/pgbadger/issues/609
+ *   and /654);
  * - JSON documents: an array of records, pretty-printed records, a Logs
  *   Insights export or an `aws logs` command's output (RecordDocumentReader).
  *
