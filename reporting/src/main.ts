@@ -25,9 +25,12 @@ const tokenMetrics = onFirstUse(() => require("./sources/token-metrics") as type
 const archive = onFirstUse(() => require("./sources/archive") as typeof import("./sources/archive"));
 /* eslint-enable @typescript-eslint/no-require-imports */
 
+/** The exit code of a process stopped by SIGINT, as shells report it (128 + 2). */
+const INTERRUPTED_EXIT_CODE = 130;
+
 const controller = new AbortController();
 process.once("SIGINT", () => {
-  process.stderr.write("Interrupted: stopping running queries and downloads...\n");
+  process.stderr.write("Interrupted: stopping running queries, downloads and reads...\n");
   controller.abort();
 });
 
@@ -54,8 +57,11 @@ const deps: CliDeps = {
   readMetrics: (options) => metrics().readMetrics(options),
   readTokenMetrics: (options) => tokenMetrics().readTokenMetrics(options),
   runSavedQuery: (options) => insights().runSavedQuery(options),
-  readLogFiles,
+  // Ctrl-C stops a read of local files too: its workers end, and no report is written.
+  readLogFiles: (options) => readLogFiles({ ...options, signal: controller.signal }),
   readArchive: (options) => archive().readArchive(options),
 };
 
-void runCli(hideBin(process.argv), deps);
+void runCli(hideBin(process.argv), deps).then(() => {
+  if (controller.signal.aborted) process.exitCode = INTERRUPTED_EXIT_CODE;
+});

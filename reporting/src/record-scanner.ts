@@ -15,6 +15,7 @@
  * parseRecordLine gives. Rejections are rare, so they cost nothing here.
  */
 import { GIVE_UP, JsonBytesReader, type Span } from "./json-bytes";
+import { parseRecordTimestampBytes } from "./record-timestamps";
 import { callerFromArn, UNKNOWN_CALLER, type InvocationFacts } from "./records";
 
 
@@ -85,7 +86,7 @@ class LineScanner extends JsonBytesReader {
 
   private facts(): InvocationFacts | null {
     if (this.timestamp.start < 0 || this.modelId.start < 0 || this.modelId.start === this.modelId.end) return null;
-    const timestampMs = Date.parse(this.text(this.timestamp));
+    const timestampMs = parseRecordTimestampBytes(this.bytes, this.timestamp.start, this.timestamp.end);
     if (!Number.isFinite(timestampMs)) return null;
     return {
       timestampMs,
@@ -218,7 +219,7 @@ class LineScanner extends JsonBytesReader {
       return;
     }
     const value = this.isNumberStart() ? this.number() : (this.value(), -1);
-    this.latencyFound = Number.isFinite(value) && value >= 0 ? value : null;
+    this.latencyFound = value >= 0 && value <= Number.MAX_SAFE_INTEGER ? value : null;
   };
 
   /** tokenCount: absent or null is zero; a non-negative integer is itself; anything else is malformed (left to JSON.parse's path). */
@@ -229,7 +230,7 @@ class LineScanner extends JsonBytesReader {
     }
     if (!this.isNumberStart() || this.byteAt(this.pos) === 0x2d) throw GIVE_UP;
     const value = this.number();
-    if (!Number.isInteger(value)) throw GIVE_UP;
+    if (!Number.isSafeInteger(value)) throw GIVE_UP;
     return value;
   }
 

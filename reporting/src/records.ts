@@ -3,6 +3,7 @@
  * to the facts the report needs. Bad input is returned as a reason, never
  * thrown: one broken line must not stop a report.
  */
+import { parseRecordTimestamp } from "./record-timestamps";
 
 export interface InvocationFacts {
   timestampMs: number;
@@ -46,14 +47,19 @@ export function callerFromArn(arn: string): string {
   return match ? match[1] : arn;
 }
 
-/** A token count: absent means zero (failed requests log no output); anything but a non-negative integer is malformed. */
+/**
+ * A token count: absent means zero (failed requests log no output); anything
+ * but a non-negative integer is malformed, and so is one past 2^53 (`1e308`),
+ * which no request has and whose sums would overflow to Infinity.
+ */
 function tokenCount(value: unknown): number | undefined {
   if (value === undefined || value === null) return 0;
-  return typeof value === "number" && Number.isInteger(value) && value >= 0 ? value : undefined;
+  return typeof value === "number" && Number.isSafeInteger(value) && value >= 0 ? value : undefined;
 }
 
+/** A latency: a non-negative number no larger than 2^53 - 1 (a larger one would overflow the averages). */
 function nonNegativeNumber(value: unknown): number | null {
-  return typeof value === "number" && Number.isFinite(value) && value >= 0 ? value : null;
+  return typeof value === "number" && value >= 0 && value <= Number.MAX_SAFE_INTEGER ? value : null;
 }
 
 function latencyOfEvent(event: unknown): number | null {
@@ -78,7 +84,7 @@ export function latencyFromOutputBody(body: unknown): number | null {
 export function factsFromRecord(record: unknown): ParsedRecord {
   if (!isObject(record)) return { ok: false, reason: "malformed" };
   if (record.schemaType !== undefined && record.schemaType !== "ModelInvocationLog") return { ok: false, reason: "notARecord" };
-  const timestampMs = typeof record.timestamp === "string" ? Date.parse(record.timestamp) : NaN;
+  const timestampMs = typeof record.timestamp === "string" ? parseRecordTimestamp(record.timestamp) : NaN;
   const modelId = record.modelId;
   if (!Number.isFinite(timestampMs) || typeof modelId !== "string" || modelId === "") return { ok: false, reason: "malformed" };
   const input = record.input;

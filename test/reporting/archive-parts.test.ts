@@ -1,22 +1,10 @@
-/** The archive source's pure parts: S3 URLs, hour folders, the JSON-lines check. */
+/** The archive source's pure parts: S3 URLs, hour folders. */
 import { expect } from "chai";
-import { Readable } from "node:stream";
 import { UsageError } from "../../reporting/src/errors";
-import { archivePermissions, hourFolders, requireJsonLines } from "../../reporting/src/sources/archive";
+import { archivePermissions, hourFolders } from "../../reporting/src/sources/archive";
 import { parseS3Url } from "../../reporting/src/sources/s3-url";
 
 const REGION_FOLDER = "AWSLogs/123456789012/BedrockModelInvocationLogs/us-east-1/";
-
-/** What requireJsonLines lets through, and the error it ended with. */
-async function passThrough(chunks: string[]): Promise<{ text: string; error: Error | null }> {
-  let text = "";
-  try {
-    for await (const chunk of Readable.from(chunks.map((chunk) => Buffer.from(chunk))).pipe(requireJsonLines())) text += String(chunk);
-  } catch (error) {
-    return { text, error: error as Error };
-  }
-  return { text, error: null };
-}
 
 describe("archive source parts", () => {
   describe("parseS3Url", () => {
@@ -53,20 +41,6 @@ describe("archive source parts", () => {
       expect(folders[1]).to.equal(`${REGION_FOLDER}2027/01/01/00/`);
       expect(folders.at(-1)).to.equal(`${REGION_FOLDER}2027/01/02/00/`);
       expect(folders).to.have.length(26);
-    });
-  });
-
-  describe("requireJsonLines", () => {
-    it("passes JSON lines through unchanged, even when the first line arrives in pieces", async () => {
-      expect(await passThrough(["\n  {\"a\":", "1}\n{\"b\"", ":2}\nbroken line\n"])).to.deep.equal({ text: "\n  {\"a\":1}\n{\"b\":2}\nbroken line\n", error: null });
-      expect(await passThrough(['{"only": "line, no newline"}'])).to.deep.equal({ text: '{"only": "line, no newline"}', error: null });
-      expect(await passThrough([])).to.deep.equal({ text: "", error: null });
-    });
-
-    it("fails a stream whose first line is not JSON before passing any of it on", async () => {
-      const { text, error } = await passThrough(["timestamp,modelId\n", "2026-11-10,x\n"]);
-      expect(error?.message).to.equal('not JSON lines: the first line is not JSON ("timestamp,modelId"...)');
-      expect(text).to.equal("");
     });
   });
 });

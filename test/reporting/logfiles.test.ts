@@ -6,7 +6,10 @@ import { Readable } from "node:stream";
 import { gzipSync } from "node:zlib";
 import { generateLogArchive, writeLogArchive } from "../../scripts/gen-logs";
 import { UsageError } from "../../reporting/src/errors";
-import { datedFolderSpan, readLogFiles, readRecordStream, RecordCollector } from "../../reporting/src/sources/logfiles";
+import { datedFolderSpan } from "../../reporting/src/sources/log-tree";
+import { readLogFiles } from "../../reporting/src/sources/logfiles";
+import { RecordCollector } from "../../reporting/src/sources/record-collector";
+import { readRecordStream } from "../../reporting/src/sources/record-input";
 import type { ReportWindow, UsageRow } from "../../reporting/src/types";
 
 const END = new Date("2026-11-20T00:00:00Z");
@@ -116,7 +119,7 @@ describe("log-file source", () => {
     const window = { start: new Date("2026-11-19T00:00:00Z"), end: END };
     const collector = new RecordCollector(window);
     const line = JSON.stringify({ timestamp: "2026-11-19T01:00:00Z", modelId: "m", input: { inputTokenCount: 1 } });
-    await readRecordStream(Readable.from([gzipSync(`${line}\n${line}\n`)]), true, collector);
+    await readRecordStream(Readable.from([gzipSync(`${line}\n${line}\n`)]), collector);
     expect(sum(collector.result().rows, "invocations")).to.equal(2);
   });
 

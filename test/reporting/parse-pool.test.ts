@@ -8,7 +8,8 @@ import { generateLogArchive, writeLogArchive } from "../../scripts/gen-logs";
 import { readLogFiles } from "../../reporting/src/sources/logfiles";
 import { prestartParseWorkers, RecordParsePool } from "../../reporting/src/sources/parse-pool";
 import { logsArguments, readsLocalLogs } from "../../reporting/src/prestart";
-import { readRecordBytes, readRecordStream, RecordCollector } from "../../reporting/src/sources/record-collector";
+import { RecordCollector } from "../../reporting/src/sources/record-collector";
+import { readRecordBytes, readRecordStream } from "../../reporting/src/sources/record-input";
 
 const END = new Date("2026-11-20T00:00:00Z");
 const HOUR_MS = 3_600_000;
@@ -59,7 +60,7 @@ describe("parse pool (worker threads)", function () {
 
   it("reads object bodies handed over as bytes (the S3 archive's way), owned or views on a shared buffer, like readRecordStream", async () => {
     const reference = new RecordCollector(WINDOW);
-    for (const bytes of gzipped) await readRecordStream(Readable.from([bytes]), true, reference);
+    for (const bytes of gzipped) await readRecordStream(Readable.from([bytes]), reference);
 
     const pool = new RecordParsePool(WINDOW, 2);
     const shared = Buffer.concat(gzipped);
@@ -67,7 +68,7 @@ describe("parse pool (worker threads)", function () {
     const reads = gzipped.map((bytes, index) => {
       const view = shared.subarray(offset, offset + bytes.length);
       offset += bytes.length;
-      return pool.readBytes(index % 2 === 0 ? new Uint8Array(bytes) : view, true);
+      return pool.readBytes(index % 2 === 0 ? new Uint8Array(bytes) : view);
     });
     await Promise.all(reads);
     const collector = new RecordCollector(WINDOW);
@@ -77,11 +78,11 @@ describe("parse pool (worker threads)", function () {
 
   it("takes prestarted workers, which learn the report window from the pool, and reads the same as new ones", async () => {
     const reference = new RecordCollector(WINDOW);
-    for (const bytes of gzipped) await readRecordStream(Readable.from([bytes]), true, reference);
+    for (const bytes of gzipped) await readRecordStream(Readable.from([bytes]), reference);
     prestartParseWorkers(1);
     // One prestarted worker and one started by the pool.
     const pool = new RecordParsePool(WINDOW, 2);
-    await Promise.all(gzipped.map((bytes) => pool.readBytes(Buffer.from(bytes), true)));
+    await Promise.all(gzipped.map((bytes) => pool.readBytes(Buffer.from(bytes))));
     const collector = new RecordCollector(WINDOW);
     await pool.finish(collector);
     expect(collector.result()).to.deep.equal(reference.result());
@@ -91,11 +92,11 @@ describe("parse pool (worker threads)", function () {
     const last = gzipped[gzipped.length - 3];
     const damaged = last.subarray(0, Math.floor(last.length * 0.7));
     const streamed = new RecordCollector(WINDOW);
-    const streamError = await rejection(readRecordStream(Readable.from([damaged]), true, streamed));
+    const streamError = await rejection(readRecordStream(Readable.from([damaged]), streamed));
     const whole = new RecordCollector(WINDOW);
-    const wholeError = await rejection(readRecordBytes(damaged, true, whole));
+    const wholeError = await rejection(readRecordBytes(damaged, whole));
     const pool = new RecordParsePool(WINDOW, 1);
-    const poolError = await rejection(pool.readBytes(Buffer.from(damaged), true));
+    const poolError = await rejection(pool.readBytes(Buffer.from(damaged)));
     const pooled = new RecordCollector(WINDOW);
     await pool.finish(pooled);
 

@@ -4,7 +4,8 @@ import { createInterface } from "node:readline";
 import { Readable } from "node:stream";
 import { scanRecordLine } from "../../reporting/src/record-scanner";
 import { parseRecordLine } from "../../reporting/src/records";
-import { readRecordStream, RecordCollector } from "../../reporting/src/sources/record-collector";
+import { RecordCollector } from "../../reporting/src/sources/record-collector";
+import { MAX_LINE_BYTES, RecordLineReader } from "../../reporting/src/sources/record-lines";
 
 /** The scanner's contract: when it answers, it answers exactly what JSON.parse + factsFromRecord would. */
 function expectAgreement(line: string): boolean {
@@ -20,7 +21,7 @@ const text = fc.oneof(
 );
 const tokenValue = fc.oneof(
   { weight: 6, arbitrary: fc.nat({ max: 300_000 }) },
-  { weight: 1, arbitrary: fc.constantFrom<unknown>(null, -3, 1.5, "12", true, [], {}, 1e21, 2 ** 53 + 2, -0) },
+  { weight: 1, arbitrary: fc.constantFrom<unknown>(null, -3, 1.5, "12", true, [], {}, 1e21, 2 ** 53 + 2, 2 ** 53 - 1, 1e308, -0) },
 );
 const latencyValue = fc.oneof(fc.nat({ max: 60_000 }), fc.double({ noNaN: true }), fc.constantFrom<unknown>("12", null, -1, {}));
 const event = fc.record(
@@ -39,7 +40,10 @@ const record = fc.record(
     schemaVersion: fc.constant("1.0"),
     timestamp: fc.oneof(
       { weight: 8, arbitrary: fc.date({ min: new Date("2020-01-01T00:00:00Z"), max: new Date("2030-01-01T00:00:00Z"), noInvalidDate: true }).map((date) => date.toISOString().replace(/\.\d{3}Z$/, "Z")) },
-      { weight: 1, arbitrary: fc.constantFrom<unknown>("yesterday", "", 1_700_000_000, null, "2026-11-20") },
+      {
+        weight: 1,
+        arbitrary: fc.constantFrom<unknown>("yesterday", "", 1_700_000_000, null, "2026-11-20", "2026-11-20T10:31:02", "2026-02-30T00:00:00Z", "2026-11-20T10:31:02.5+01:00", "2026-11-2OT10:31:02Z", "2026-11-20T10:31:02z"),
+      },
     ),
     modelId: fc.oneof({ weight: 8, arbitrary: fc.constantFrom("us.anthropic.claude-sonnet-4-5-20250929-v1:0", "anthropic.claude-3-haiku-20240307-v1:0", "modèle/ü") }, { weight: 1, arbitrary: fc.constantFrom<unknown>("", null, 7, 'a"b') }),
     identity: fc.oneof(fc.record({ arn: fc.oneof(fc.constantFrom("arn:aws:sts::123456789012:assumed-role/Role/session-1", "arn:aws:iam::1:user/bob", ""), text, fc.constant(null)) }, { requiredKeys: [] }), fc.constant(null)),
@@ -121,7 +125,9 @@ describe("fast record scanner", () => {
         const chunks = [0, ...boundaries].map((start, index, all) => data.subarray(start, all[index + 1] ?? data.length)).filter((chunk) => chunk.length > 0);
         const window = { start: new Date(0), end: new Date("2030-01-01T00:00:00Z") };
         const scanned = new RecordCollector(window);
-        await readRecordStream(Readable.from(chunks), false, scanned);
+        const reader = new RecordLineReader(scanned, { maxLineBytes: MAX_LINE_BYTES });
+        for (const chunk of chunks) reader.push(chunk);
+        reader.end();
         const reference = new RecordCollector(window);
         for await (const line of createInterface({ input: Readable.from(chunks), crlfDelay: Infinity })) reference.addLine(line);
         expect(scanned.result()).to.deep.equal(reference.result());

@@ -1,4 +1,6 @@
 import { expect } from "chai";
+import { scanRecordLine } from "../../reporting/src/record-scanner";
+import { parseRecordTimestamp } from "../../reporting/src/record-timestamps";
 import { callerFromArn, parseRecordLine, UNKNOWN_CALLER, type InvocationFacts } from "../../reporting/src/records";
 
 function converseRecord(overrides: Record<string, unknown> = {}): Record<string, unknown> {
@@ -80,12 +82,59 @@ describe("invocation log records", () => {
     ["a record with an unparseable timestamp", JSON.stringify(converseRecord({ timestamp: "yesterday" }))],
     ["a record with a token count as text", JSON.stringify(converseRecord({ input: { inputTokenCount: "12" } }))],
     ["a record with a negative token count", JSON.stringify(converseRecord({ output: { outputTokenCount: -3 } }))],
+    ["a record with a token count that overflows (1e308)", JSON.stringify(converseRecord({ input: { inputTokenCount: 1e308 } }))],
+    ["a record with a token count past 2^53", JSON.stringify(converseRecord({ input: { inputTokenCount: 2 ** 53 + 2, cacheReadInputTokenCount: 0 } }))],
+    ["a record with an impossible date (February 30th)", JSON.stringify(converseRecord({ timestamp: "2026-02-30T10:31:02Z" }))],
+    ["a record with hour 24", JSON.stringify(converseRecord({ timestamp: "2026-11-20T24:00:00Z" }))],
+    ["a record with a date that is not ISO-8601", JSON.stringify(converseRecord({ timestamp: "Nov 20 2026 10:31:02" }))],
   ];
   for (const [what, line] of malformed) {
     it(`returns malformed, without throwing, for ${what}`, () => {
       expect(parseRecordLine(line)).to.deep.equal({ ok: false, reason: "malformed" });
     });
   }
+
+  it("has no latency, rather than an overflowing one, for a latency past 2^53", () => {
+    const record = converseRecord({ output: { outputTokenCount: 5, outputBodyJson: { metrics: { latencyMs: 1e308 } } } });
+    expect(facts(record).latencyMs).to.equal(null);
+  });
+
+  describe("timestamps", () => {
+    let savedZone: string | undefined;
+    beforeEach(() => {
+      savedZone = process.env.TZ;
+      // Node applies a change of TZ at once; a zone far from UTC, with a half-hour offset.
+      process.env.TZ = "Asia/Kolkata";
+    });
+    afterEach(() => {
+      if (savedZone === undefined) delete process.env.TZ;
+      else process.env.TZ = savedZone;
+    });
+
+    it("reads a time without a zone as UTC, never local time, in the full parser and the fast scanner alike", () => {
+      expect(new Date(2026, 10, 20).getTimezoneOffset(), "the test runs in another zone than UTC").to.equal(-330);
+      const line = JSON.stringify(converseRecord({ timestamp: "2026-11-20T10:31:02" }));
+      const expected = Date.UTC(2026, 10, 20, 10, 31, 2);
+      expect(facts(converseRecord({ timestamp: "2026-11-20T10:31:02" })).timestampMs).to.equal(expected);
+      expect(scanRecordLine(Buffer.from(line), 0, Buffer.byteLength(line))?.timestampMs).to.equal(expected);
+      expect(parseRecordTimestamp("2026-11-20 10:31:02.250")).to.equal(expected + 250);
+      expect(parseRecordTimestamp("2026-11-20")).to.equal(Date.UTC(2026, 10, 20));
+    });
+
+    it("applies a zone or offset when there is one, and reads Bedrock's own form exactly", () => {
+      expect(parseRecordTimestamp("2026-11-20T10:31:02Z")).to.equal(Date.UTC(2026, 10, 20, 10, 31, 2));
+      expect(parseRecordTimestamp("2026-11-20T16:01:02+05:30")).to.equal(Date.UTC(2026, 10, 20, 10, 31, 2));
+      expect(parseRecordTimestamp("2026-11-20T05:31:02-0500")).to.equal(Date.UTC(2026, 10, 20, 10, 31, 2));
+      expect(parseRecordTimestamp("2028-02-29T00:00:00Z")).to.equal(Date.UTC(2028, 1, 29));
+      expect(parseRecordTimestamp("1969-12-31T23:59:59.999Z")).to.equal(-1);
+    });
+
+    it("refuses impossible dates and times instead of rolling them over", () => {
+      for (const text of ["2026-02-29T00:00:00Z", "2026-04-31T00:00:00Z", "2026-13-01T00:00:00Z", "2026-11-20T23:60:00Z", "2026-11-20T10:31:60Z", "2026-11-20T10:31:02+24:00", "20261120T103102Z", "yesterday", ""]) {
+        expect(Number.isNaN(parseRecordTimestamp(text)), text).to.equal(true);
+      }
+    });
+  });
 
   it("returns notARecord for JSON of another schema", () => {
     expect(parseRecordLine(JSON.stringify({ schemaType: "Other", timestamp: "2026-11-20T10:31:02Z" }))).to.deep.equal({ ok: false, reason: "notARecord" });

@@ -8,13 +8,14 @@
  */
 import { GetObjectCommand, ListObjectsV2Command, type ListObjectsV2CommandOutput, type S3Client } from "@aws-sdk/client-s3";
 import { setMaxListeners } from "node:events";
-import { pipeline, type Readable, Transform } from "node:stream";
-import { createGunzip } from "node:zlib";
+import type { Readable } from "node:stream";
 import { describeAwsFailure, type AwsCallContext } from "../aws/clients";
 import { OperationalError } from "../errors";
 import type { TransferProgress } from "../progress";
 import type { ReportWindow, SourceResult } from "../types";
-import { folderOutsideWindow, readRecordStream, RecordCollector } from "./logfiles";
+import { folderOutsideWindow } from "./log-tree";
+import { RecordCollector } from "./record-collector";
+import { OVERSIZED_LINES, readRecordStream } from "./record-input";
 import { s3Url, type ArchiveLocation } from "./s3-url";
 
 export interface ReadArchiveOptions {
@@ -25,6 +26,8 @@ export interface ReadArchiveOptions {
   concurrency?: number;
   /** Ctrl-C: downloads stop and the report fails instead of showing part of the window. */
   signal?: AbortSignal;
+  /** Lines longer than this are cut off and counted (default MAX_LINE_BYTES); tests set less. */
+  maxLineBytes?: number;
   onProgress?: (progress: TransferProgress) => void;
 }
 
@@ -37,8 +40,6 @@ const LOGS_FOLDER = "BedrockModelInvocationLogs/";
 /** Large request and response bodies sit in `.../HH/data/`: bodies, not log records. */
 const BODY_FOLDER = "data/";
 const RECORD_OBJECT = /\.jsonl?(\.gz)?$/;
-/** A first line longer than this is no invocation record (bodies over 100 KB go to `data/`). */
-const MAX_FIRST_LINE_BYTES = 16 * 1024 * 1024;
 
 /** The IAM permissions reading this location needs, for the access-denied hint. */
 export function archivePermissions({ bucket, prefix }: ArchiveLocation): string[] {
@@ -71,8 +72,8 @@ interface ArchiveObject {
 
 /** Lists and reads one location; every S3 failure that is not about a single object stops the report. */
 class ArchiveReader {
-  /** Objects that could not be read, noted in key order once all are done, so a report reads the same on every run. */
-  private readonly unreadable: Array<{ key: string; reason: string }> = [];
+  /** Objects that could not be read (in full), noted in key order once all are done, so a report reads the same on every run. */
+  private readonly unreadable: Array<{ key: string; reason: string; partly: boolean }> = [];
 
   constructor(
     private readonly options: ReadArchiveOptions,
@@ -133,88 +134,44 @@ class ArchiveReader {
   /** One object, streamed into the collector. A broken object is counted and noted; access failures reject. */
   async read(object: ArchiveObject): Promise<void> {
     try {
-      await readArchiveObject(this.options.s3, this.location.bucket, object.key, this.collector, this.signal);
+      await readArchiveObject(this.options.s3, this.location.bucket, object.key, this.collector, this.signal, this.options.maxLineBytes);
     } catch (error) {
       if (this.signal.aborted) throw this.signal.reason;
       const described = describeAwsFailure(error, this.context("s3:GetObject", `arn:aws:s3:::${this.location.bucket}/${object.key}`));
       if (described instanceof OperationalError) throw described;
-      this.unreadable.push({ key: object.key, reason: objectFailure(error) });
+      this.unreadable.push({ key: object.key, reason: objectFailure(error), partly: (error as { code?: unknown }).code === OVERSIZED_LINES });
     }
   }
 
   noteUnreadable(): void {
     this.unreadable.sort((a, b) => (a.key < b.key ? -1 : 1));
-    for (const { key, reason } of this.unreadable) {
+    for (const { key, reason, partly } of this.unreadable) {
+      const url = `s3://${this.location.bucket}/${key}`;
+      if (partly) {
+        this.collector.markIncomplete(`Could not read all of ${url} (${reason}); records on those lines are missing from this report.`);
+        continue;
+      }
       this.collector.skip("unreadableObject");
-      this.collector.markIncomplete(`Could not read s3://${this.location.bucket}/${key} (${reason}); some or all of its records are missing from this report.`);
+      this.collector.markIncomplete(`Could not read ${url} (${reason}); some or all of its records are missing from this report.`);
     }
   }
 }
 
 /**
  * Streams one object's records into the collector: the one place an object's
- * bytes are decoded. Rejects when the download or the gunzip fails, or when
- * the object is not JSON lines at all.
+ * bytes are decoded, as the local reader decodes a file (gzip and the shape
+ * of its text told by content, lines past the limit cut off). Rejects when the
+ * download or the gunzip fails, or when the object holds no log records.
  */
-async function readArchiveObject(s3: S3Client, bucket: string, key: string, collector: RecordCollector, signal: AbortSignal): Promise<void> {
+async function readArchiveObject(s3: S3Client, bucket: string, key: string, collector: RecordCollector, signal: AbortSignal, maxLineBytes?: number): Promise<void> {
   const response = await s3.send(new GetObjectCommand({ Bucket: bucket, Key: key }), { abortSignal: signal });
-  const body = response.Body as Readable;
-  const ignore = () => undefined;
-  // pipeline destroys the last stream with the first error of any stage, so readRecordStream sees it.
-  const decoded = key.endsWith(".gz") ? pipeline(body, createGunzip(), requireJsonLines(), ignore) : pipeline(body, requireJsonLines(), ignore);
-  await readRecordStream(decoded, false, collector);
+  await readRecordStream(response.Body as Readable, collector, { maxLineBytes, signal });
 }
 
 function objectFailure(error: unknown): string {
   const { code, message } = error as { code?: unknown; message?: unknown };
   if (typeof code === "string" && code.startsWith("Z_")) return `not valid gzip: ${String(message)}`;
   return error instanceof Error ? error.message : String(error);
-}
-
-/**
- * Holds back the start of a stream until its first non-empty line parses as
- * JSON, then passes everything through; fails otherwise. An object that is no
- * JSON lines at all (a CSV, a pretty-printed document) is then one unreadable
- * object, not thousands of malformed lines.
- */
-export function requireJsonLines(): Transform {
-  let head: Buffer[] | null = [];
-  let headBytes = 0;
-  const verdict = (final: boolean): "pass" | "wait" | Error => {
-    const text = Buffer.concat(head ?? []).toString("utf8").trimStart();
-    const newline = text.indexOf("\n");
-    if (newline < 0 && !final) return headBytes > MAX_FIRST_LINE_BYTES ? new Error(`not JSON lines: no line break in the first ${MAX_FIRST_LINE_BYTES} bytes`) : "wait";
-    const firstLine = newline < 0 ? text : text.slice(0, newline);
-    if (firstLine.trim() === "") return "pass";
-    try {
-      JSON.parse(firstLine);
-      return "pass";
-    } catch {
-      return new Error(`not JSON lines: the first line is not JSON (${JSON.stringify(firstLine.slice(0, 40))}...)`);
-    }
-  };
-  const release = (stream: Transform, final: boolean): Error | null => {
-    const result = verdict(final);
-    if (result === "wait") return null;
-    if (result instanceof Error) return result;
-    stream.push(Buffer.concat(head ?? []));
-    head = null;
-    return null;
-  };
-  return new Transform({
-    transform(chunk: Buffer, _encoding, done) {
-      if (head === null) {
-        done(null, chunk);
-        return;
-      }
-      head.push(chunk);
-      headBytes += chunk.length;
-      done(chunk.includes(10) || headBytes > MAX_FIRST_LINE_BYTES ? release(this, false) : null);
-    },
-    flush(done) {
-      done(head === null ? null : release(this, true));
-    },
-  });
 }
 
 /** Counts for the progress display; totals are extrapolated from the hour folders listed so far until every folder is listed. */

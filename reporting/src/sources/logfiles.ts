@@ -1,66 +1,31 @@
 /**
  * The offline source (`--logs <path>`): invocation log records from local
  * files or folders, e.g. a copy of the S3 archive
- * (`AWSLogs/<acct>/BedrockModelInvocationLogs/<region>/YYYY/MM/DD/HH/*.json.gz`).
- * Large reads go to worker threads (RecordParsePool); RecordCollector and
- * readRecordStream take any stream, so other sources can feed them too.
+ * (`AWSLogs/<acct>/BedrockModelInvocationLogs/<region>/YYYY/MM/DD/HH/*.json.gz`),
+ * a CloudWatch Logs export, or records saved from the console or the CLI.
+ * Every file is read by its content, whatever its name (record-formats.ts);
+ * LogTree says which files. Large reads go to worker threads (RecordParsePool).
  */
-import { createReadStream, readdirSync, statSync } from "node:fs";
-import { readFile, stat } from "node:fs/promises";
-import { join, relative, sep } from "node:path";
-import { createInterface } from "node:readline";
-import { UsageError } from "../errors";
-import { factsFromRecord } from "../records";
+import { statSync } from "node:fs";
+import { OperationalError } from "../errors";
 import type { ReportWindow, SourceResult } from "../types";
+import { LogTree, type LogFile } from "./log-tree";
 import { PoolForLargeReads, type PoolForLargeReadsOptions, type RecordParsePool } from "./parse-pool";
-import { RecordCollector, readRecordFile } from "./record-collector";
+import { RecordCollector } from "./record-collector";
+import { NO_LOG_RECORDS, OVERSIZED_LINES, readRecordFile, type ReadRecordOptions } from "./record-input";
 
-export { RecordCollector, readRecordStream } from "./record-collector";
+/**
+ * Names under which a file that holds no log records is reported as
+ * unreadable (the report is then incomplete): whoever put it there meant it
+ * as logs. Any other file without records (a README, `.DS_Store`) is only
+ * counted as `unsupportedFile`.
+ */
+const LOG_FILE_NAME = /\.(jsonl?|ndjson|log|gz)$/i;
 
-/** Why a file was not read as records; the counts land in `skipped`. */
-export type FileSkipReason = "bodyObject" | "unsupportedFile";
+/** The main thread yields to the event loop at least this often, so Ctrl-C is heard while it reads files itself. */
+const MAX_BUSY_MS = 50;
 
-/** Folder holding large request/response bodies next to the records; never log records. */
-const BODY_FOLDER = "data";
-
-/** A plain `.json` file may hold one pretty-printed record or an array of them instead of one record per line. */
-async function readJsonDocument(path: string, collector: RecordCollector): Promise<void> {
-  let document: unknown;
-  try {
-    document = JSON.parse(await readFile(path, "utf8"));
-  } catch {
-    collector.skip("malformed");
-    return;
-  }
-  for (const record of Array.isArray(document) ? document : [document]) collector.add(factsFromRecord(record));
-}
-
-async function firstLineParses(path: string): Promise<boolean> {
-  const lines = createInterface({ input: createReadStream(path), crlfDelay: Infinity });
-  try {
-    for await (const line of lines) {
-      if (line.trim() === "") continue;
-      try {
-        JSON.parse(line);
-        return true;
-      } catch {
-        return false;
-      }
-    }
-    return true;
-  } finally {
-    lines.close();
-  }
-}
-
-function kindOf(path: string): "gzip" | "lines" | "json" | null {
-  if (path.endsWith(".json.gz") || path.endsWith(".jsonl.gz")) return "gzip";
-  if (path.endsWith(".jsonl")) return "lines";
-  if (path.endsWith(".json")) return "json";
-  return null;
-}
-
-/** Reads the files readLogFiles finds, first in this thread, then on worker threads and this one; failures are noted in file order. */
+/** Reads the files LogTree finds, first in this thread, then on worker threads and this one; failures are noted in file order. */
 class LogFileReader {
   private readonly parsing: PoolForLargeReads;
   /** Files handed to the pool and not settled yet. */
@@ -72,13 +37,15 @@ class LogFileReader {
    * garbage in the thread that feeds the workers.
    */
   private settled: (() => void) | null = null;
-  private readonly failures: Array<{ index: number; note: string }> = [];
+  private readonly failures: Array<{ index: number; file: LogFile; error: NodeJS.ErrnoException; root: boolean }> = [];
   private files = 0;
+  private lastYieldMs = performance.now();
 
   constructor(
     private readonly collector: RecordCollector,
     window: ReportWindow,
     options: PoolForLargeReadsOptions,
+    private readonly readOptions: ReadRecordOptions,
   ) {
     this.parsing = new PoolForLargeReads(window, options);
   }
@@ -87,34 +54,32 @@ class LogFileReader {
     return this.files;
   }
 
-  /** `shown`: how the report names the file if it cannot be read. */
-  async read(path: string, shown: string): Promise<void> {
+  /** `root`: the file was given as a `--logs` path itself. */
+  async read(file: LogFile, root: boolean): Promise<void> {
     const index = this.files++;
-    const fail = (error: unknown) => {
-      this.failures.push({ index, note: `Could not read ${shown} (${(error as Error).message}); its records are missing from this report.` });
+    const fail = (error: NodeJS.ErrnoException) => {
+      this.failures.push({ index, file, error, root });
     };
-    const kind = kindOf(path);
     let pool: RecordParsePool | null;
     try {
-      if (kind === "json" && !(await firstLineParses(path))) {
-        await readJsonDocument(path, this.collector);
-        return;
-      }
-      pool = this.parsing.poolFor(() => statSync(path).size);
+      pool = this.parsing.poolFor(() => statSync(file.path).size);
       // Every worker has work queued: reading this file here beats waiting for one to finish.
       if (pool === null || this.inFlight >= this.parsing.capacity) {
-        await readRecordFile(path, kind === "gzip", this.collector);
-        // The walk yields files without a turn of the event loop; the workers' replies must get in, or their queues run dry.
-        if (pool !== null) await new Promise(setImmediate);
+        await readRecordFile(file.path, this.collector, this.readOptions).catch(fail);
+        // The walk yields files without a turn of the event loop; the workers' replies, and Ctrl-C, must get in.
+        if (pool !== null || performance.now() - this.lastYieldMs > MAX_BUSY_MS) {
+          await new Promise(setImmediate);
+          this.lastYieldMs = performance.now();
+        }
         return;
       }
     } catch (error) {
-      fail(error);
+      fail(error as NodeJS.ErrnoException);
       return;
     }
     this.inFlight += 1;
     void pool
-      .readFile(path, kind === "gzip")
+      .readFile(file.path)
       .catch(fail)
       .finally(() => {
         this.inFlight -= 1;
@@ -128,97 +93,36 @@ class LogFileReader {
     return new Promise((resolve) => (this.settled = resolve));
   }
 
-  /** Waits for the workers, merges what they read and notes the files that could not be read. */
+  /** Waits for the workers, merges what they read and notes the files that could not be read (in full). */
   async finish(): Promise<void> {
     while (this.inFlight > 0) await this.nextSettled();
     await this.parsing.finish(this.collector);
     this.failures.sort((a, b) => a.index - b.index);
-    for (const { note } of this.failures) {
-      this.collector.skip("unreadableFile");
-      this.collector.markIncomplete(note);
-    }
+    for (const failure of this.failures) this.noteFailure(failure);
   }
 
-  /** Stops the workers after a failure that ends the report. */
+  private noteFailure({ file, error, root }: { file: LogFile; error: NodeJS.ErrnoException; root: boolean }): void {
+    if (error.code === OVERSIZED_LINES) {
+      this.collector.markIncomplete(`Could not read all of ${file.shown} (${error.message}); records on those lines are missing from this report.`);
+      return;
+    }
+    if (error.code === NO_LOG_RECORDS && !root && !LOG_FILE_NAME.test(file.path)) {
+      this.collector.skip("unsupportedFile");
+      return;
+    }
+    this.collector.skip("unreadableFile");
+    this.collector.markIncomplete(`Could not read ${file.shown} (${error.message}); its records are missing from this report.`);
+  }
+
+  /** Stops the workers after a failure that ends the report, or Ctrl-C. */
   async close(): Promise<void> {
     await this.parsing.close();
+    // Files in flight on the stopped workers fail now; nobody waits for them any more.
+    this.settled?.();
   }
 }
 
-/** `.../BedrockModelInvocationLogs/<region>/YYYY[/MM[/DD[/HH]]]`: a folder of the S3 layout that covers a known span of time. */
-const DATED_FOLDER = /BedrockModelInvocationLogs[/\\][^/\\]+[/\\](\d{4})(?:[/\\](\d{2})(?:[/\\](\d{2})(?:[/\\](\d{2}))?)?)?$/;
-/** Bedrock delivers records minutes after the request; a day is a wide margin for a record landing in a later folder. */
-const DELIVERY_DELAY_MARGIN_MS = 24 * 3_600_000;
-
-/** The UTC span `[start, end)` a dated archive folder was delivered in, or null for any other folder. */
-export function datedFolderSpan(path: string): { startMs: number; endMs: number } | null {
-  const match = DATED_FOLDER.exec(path);
-  if (!match) return null;
-  const [year, month, day, hour] = match.slice(1).map((part) => (part === undefined ? undefined : Number(part)));
-  const start = Date.UTC(year as number, (month ?? 1) - 1, day ?? 1, hour ?? 0);
-  const end =
-    hour !== undefined ? start + 3_600_000
-    : day !== undefined ? Date.UTC(year as number, (month as number) - 1, day + 1)
-    : month !== undefined ? Date.UTC(year as number, month, 1)
-    : Date.UTC((year as number) + 1, 0, 1);
-  return { startMs: start, endMs: end };
-}
-
-/**
- * A folder delivered before the window starts holds only earlier records, so
- * it is not read (its objects are counted). One delivered well after the end
- * is skipped too; the margin covers delayed delivery.
- */
-export function folderOutsideWindow(path: string, window: ReportWindow): boolean {
-  const span = datedFolderSpan(path);
-  return span !== null && (span.endMs <= window.start.getTime() || span.startMs >= window.end.getTime() + DELIVERY_DELAY_MARGIN_MS);
-}
-
-/** Files under `root` in a stable order, with the ones that are not records set aside. */
-async function* walk(root: string, collector: RecordCollector, window: ReportWindow): AsyncGenerator<string> {
-  // readdirSync: a third of async readdir's CPU time, a tenth of an opendir iteration's (~17, ~50, ~180 ms for
-  // the benchmark archive's 730 folders), and this thread parses files too; a folder listing blocks it only briefly.
-  const entries = readdirSync(root, { withFileTypes: true });
-  entries.sort((a, b) => a.name.localeCompare(b.name));
-  for (const entry of entries) {
-    const path = join(root, entry.name);
-    if (entry.isDirectory()) {
-      if (entry.name === BODY_FOLDER) {
-        collector.skip("bodyObject", await countFiles(path));
-        continue;
-      }
-      if (folderOutsideWindow(path, window)) {
-        collector.skip("objectOutsideWindow", await countFiles(path));
-        continue;
-      }
-      yield* walk(path, collector, window);
-    } else if (entry.isFile()) {
-      if (kindOf(path) === null) collector.skip("unsupportedFile");
-      else yield path;
-    }
-  }
-}
-
-async function countFiles(root: string): Promise<number> {
-  let count = 0;
-  for (const entry of readdirSync(root, { withFileTypes: true })) {
-    count += entry.isDirectory() ? await countFiles(join(root, entry.name)) : 1;
-  }
-  return count;
-}
-
-async function describePath(path: string): Promise<"file" | "directory"> {
-  try {
-    const info = await stat(path);
-    if (info.isDirectory()) return "directory";
-    if (info.isFile()) return "file";
-  } catch (error) {
-    throw new UsageError(`--logs ${path}: cannot be read (${(error as NodeJS.ErrnoException).code ?? (error as Error).message}); give a readable file or folder of .json, .jsonl or .json.gz log records`);
-  }
-  throw new UsageError(`--logs ${path}: is neither a file nor a folder; give a readable file or folder of .json, .jsonl or .json.gz log records`);
-}
-
-export interface ReadLogFilesOptions {
+export interface ReadLogFilesOptions extends ReadRecordOptions {
   paths: string[];
   window: ReportWindow;
   /** Bytes of files read in this thread before worker threads start (default 1 MiB; 0: workers from the first file). */
@@ -227,33 +131,42 @@ export interface ReadLogFilesOptions {
   queuePerWorker?: number;
 }
 
-/** Reads every record under the given paths; records outside the window, bodies and broken lines are counted, not fatal. */
+function interrupted(): OperationalError {
+  return new OperationalError("Interrupted: reading the log files stopped and no report was produced.");
+}
+
+/**
+ * Reads every record under the given paths; records outside the window,
+ * bodies, broken lines and files that cannot be read are counted, not fatal.
+ * A root that cannot be read rejects with a UsageError; the signal (Ctrl-C)
+ * stops the read, its workers too, and rejects: no partial report.
+ */
 export async function readLogFiles(options: ReadLogFilesOptions): Promise<SourceResult> {
+  const { signal } = options;
   const collector = new RecordCollector(options.window);
-  const reader = new LogFileReader(collector, options.window, { inlineBytes: options.inlineBytes, queuePerWorker: options.queuePerWorker });
+  const readOptions = { maxLineBytes: options.maxLineBytes, signal };
+  const poolOptions = { inlineBytes: options.inlineBytes, queuePerWorker: options.queuePerWorker, maxLineBytes: options.maxLineBytes };
+  const reader = new LogFileReader(collector, options.window, poolOptions, readOptions);
+  const tree = new LogTree(collector, options.window);
+  const stop = () => void reader.close();
+  signal?.addEventListener("abort", stop, { once: true });
   try {
     for (const root of options.paths) {
-      const kind = await describePath(root);
-      if (kind === "file" && kindOf(root) === null) {
-        throw new UsageError(`--logs ${root}: unsupported file type; allowed: .json, .jsonl, .json.gz (or a folder of them)`);
-      }
-      const paths = kind === "file" ? single(root) : walk(root, collector, options.window);
-      for await (const path of paths) {
-        if (kind === "file" && path.split(sep).includes(BODY_FOLDER)) {
-          collector.skip("bodyObject");
-          continue;
-        }
-        await reader.read(path, kind === "directory" ? relative(root, path) || path : path);
+      for (const file of tree.files(root)) {
+        if (signal?.aborted) throw interrupted();
+        await reader.read(file, file.path === root);
       }
     }
     await reader.finish();
+    if (signal?.aborted) throw interrupted();
+  } catch (error) {
+    // Stopped workers fail their files and their share of the totals: after Ctrl-C that is no failure to report.
+    throw signal?.aborted ? interrupted() : error;
   } finally {
+    signal?.removeEventListener("abort", stop);
     await reader.close();
   }
+  tree.finish();
   collector.note(`Read ${collector.recordsUsed} records in the window from ${reader.fileCount} file(s) under ${options.paths.join(", ")}.`);
   return collector.result();
-}
-
-async function* single(path: string): AsyncGenerator<string> {
-  yield path;
 }

@@ -21,9 +21,9 @@ import type { PartialAggregate, RecordCollector } from "./record-collector";
 
 /** Work for one worker, answered by a ParseReply with the same id (or, for `finish`, a partial aggregate). */
 export type ParseTask =
-  | { type: "start"; window: ReportWindow }
-  | { type: "file"; id: number; path: string; gzipped: boolean }
-  | { type: "bytes"; id: number; bytes: Uint8Array; gzipped: boolean }
+  | { type: "start"; window: ReportWindow; maxLineBytes?: number }
+  | { type: "file"; id: number; path: string }
+  | { type: "bytes"; id: number; bytes: Uint8Array }
   | { type: "finish" };
 
 /** Tasks finished since the last reply (one message for many small objects), or, after `finish`, everything the worker collected. */
@@ -105,13 +105,17 @@ export class RecordParsePool {
   private readonly pending = new Map<number, Pending>();
   private nextId = 0;
 
-  constructor(window: ReportWindow, readonly threads = availableParallelism()) {
-    this.workers = Array.from({ length: threads }, () => this.spawn(window));
+  constructor(
+    window: ReportWindow,
+    readonly threads = availableParallelism(),
+    maxLineBytes?: number,
+  ) {
+    this.workers = Array.from({ length: threads }, () => this.spawn(window, maxLineBytes));
   }
 
-  /** Reads a file of JSON lines (gzipped or not) into the pool's records; rejects, like readRecordStream, if it cannot be read. */
-  readFile(path: string, gzipped: boolean): Promise<void> {
-    return this.submit((id) => ({ type: "file", id, path, gzipped }));
+  /** Reads a file of log records (gzipped or not) into the pool's records; rejects, like readRecordFile, if it cannot be read. */
+  readFile(path: string): Promise<void> {
+    return this.submit((id) => ({ type: "file", id, path }));
   }
 
   /**
@@ -119,9 +123,9 @@ export class RecordParsePool {
    * failure carries the stream's message and code. Bytes that own their whole
    * buffer are moved to the worker, not copied: do not use them afterwards.
    */
-  readBytes(bytes: Uint8Array, gzipped: boolean): Promise<void> {
+  readBytes(bytes: Uint8Array): Promise<void> {
     const owned = bytes.byteOffset === 0 && bytes.byteLength === bytes.buffer.byteLength && bytes.buffer instanceof ArrayBuffer;
-    return this.submit((id) => ({ type: "bytes", id, bytes, gzipped }), owned ? [bytes.buffer as ArrayBuffer] : []);
+    return this.submit((id) => ({ type: "bytes", id, bytes }), owned ? [bytes.buffer as ArrayBuffer] : []);
   }
 
   /** Waits for every submitted object, adds what the workers collected to `collector`, and stops them. */
@@ -151,9 +155,9 @@ export class RecordParsePool {
     });
   }
 
-  private spawn(window: ReportWindow): PoolWorker {
+  private spawn(window: ReportWindow, maxLineBytes: number | undefined): PoolWorker {
     const worker = takeWorker();
-    worker.postMessage({ type: "start", window } satisfies ParseTask);
+    worker.postMessage({ type: "start", window, maxLineBytes } satisfies ParseTask);
     const inFlight = new Set<number>();
     const partial = new Promise<PartialAggregate>((resolve, reject) => {
       worker.on("message", (reply: ParseReply) => {
@@ -207,6 +211,8 @@ export interface PoolForLargeReadsOptions {
   inlineBytes?: number;
   /** Objects queued per worker before the caller reads the next one itself (default 16). */
   queuePerWorker?: number;
+  /** The workers' line limit (default MAX_LINE_BYTES). */
+  maxLineBytes?: number;
 }
 
 /**
@@ -222,6 +228,7 @@ export class PoolForLargeReads {
   private inlineBytesLeft: number;
   private readonly inlineBytes: number;
   private readonly queuePerWorker: number;
+  private readonly maxLineBytes: number | undefined;
   private readonly workers = availableParallelism() - 1;
 
   constructor(
@@ -230,6 +237,7 @@ export class PoolForLargeReads {
   ) {
     this.inlineBytes = options.inlineBytes ?? INLINE_READ_BYTES;
     this.queuePerWorker = options.queuePerWorker ?? QUEUE_PER_WORKER;
+    this.maxLineBytes = options.maxLineBytes;
     this.inlineBytesLeft = this.inlineBytes;
   }
 
@@ -244,7 +252,7 @@ export class PoolForLargeReads {
     // Workers already started (prestartParseWorkers) cost nothing more to use: they take files from the first.
     if (this.pool === null && spareWorkers.length > 0) this.inlineBytesLeft = 0;
     this.inlineBytesLeft -= sizeOf();
-    if (this.pool === null && this.inlineBytesLeft < this.inlineBytes / 2) this.pool = new RecordParsePool(this.window, this.workers);
+    if (this.pool === null && this.inlineBytesLeft < this.inlineBytes / 2) this.pool = new RecordParsePool(this.window, this.workers, this.maxLineBytes);
     return this.inlineBytesLeft < 0 ? this.pool : null;
   }
 

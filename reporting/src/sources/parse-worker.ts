@@ -1,13 +1,15 @@
 /** One thread of RecordParsePool: reads the objects it is sent, in order, into its own collector. */
 import { parentPort } from "node:worker_threads";
 import type { ParseReply, ParseTask, TaskOutcome } from "./parse-pool";
-import { RecordCollector, readRecordBytes, readRecordFile } from "./record-collector";
+import { RecordCollector } from "./record-collector";
+import { readRecordBytes, readRecordFile, type ReadRecordOptions } from "./record-input";
 
 const port = parentPort;
 if (port === null) throw new Error("parse-worker runs only as a worker thread of RecordParsePool");
 
 /** Made by the pool's first message, which carries the report window: a worker may start before the window is known (prestartParseWorkers). */
 let collector: RecordCollector | null = null;
+let readOptions: ReadRecordOptions = {};
 
 function started(): RecordCollector {
   if (collector === null) throw new Error("parse-worker: a task arrived before the report window");
@@ -29,8 +31,8 @@ const REPLY_BATCH = 4;
 
 async function run(task: Extract<ParseTask, { type: "file" | "bytes" }>): Promise<void> {
   try {
-    if (task.type === "file") await readRecordFile(task.path, task.gzipped, started());
-    else await readRecordBytes(task.bytes, task.gzipped, started());
+    if (task.type === "file") await readRecordFile(task.path, started(), readOptions);
+    else await readRecordBytes(task.bytes, started(), readOptions);
     finished.push({ id: task.id });
   } catch (error) {
     const { message, code } = error as NodeJS.ErrnoException;
@@ -49,6 +51,7 @@ function reply(): void {
 port.on("message", (task: ParseTask) => {
   if (task.type === "start") {
     collector = new RecordCollector(task.window);
+    readOptions = { maxLineBytes: task.maxLineBytes };
     return;
   }
   if (task.type !== "finish") queued += 1;

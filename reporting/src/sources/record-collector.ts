@@ -1,16 +1,14 @@
 /**
- * From bytes of JSON lines to one SourceResult, for every source that reads
- * log records (local files, the S3 archive), in the main thread or in the
- * parse pool's workers: RecordCollector accumulates, the readers below feed it.
+ * One SourceResult from any number of log records, for every source that
+ * reads them (local files, the S3 archive), in the main thread or in the
+ * parse pool's workers: RecordCollector accumulates, the readers of
+ * record-input.ts feed it.
  */
-import { closeSync, createReadStream, fstatSync, openSync, readSync } from "node:fs";
-import { Readable } from "node:stream";
-import { createGunzip, gunzipSync } from "node:zlib";
 import { UsageRowBuilder } from "../aggregate";
-import { parseRecordLine, type ParsedRecord } from "../records";
+import type { ParsedRecord } from "../records";
 import { LatencyCounts, type LatencyTally } from "../stats";
 import type { ReportWindow, SourceResult, UsageRow } from "../types";
-import { RecordLineReader } from "./record-lines";
+import { recordsInValue } from "./record-documents";
 
 /** What one collector gathered, to be merged into another (a worker's share of the records). */
 export interface PartialAggregate {
@@ -100,10 +98,20 @@ export class RecordCollector {
     if (facts.latencyMs !== null) this.latencies.add(facts.latencyMs);
   }
 
+  /** A line or JSON value of text: a record, or a log event, Insights row or list holding records. */
   addLine(line: string): void {
     if (line.trim() === "") return;
-    this.add(parseRecordLine(line));
+    let value: unknown;
+    try {
+      value = JSON.parse(line);
+    } catch {
+      this.skip("malformed");
+      return;
+    }
+    recordsInValue(value, this.addParsed);
   }
+
+  private readonly addParsed = (parsed: ParsedRecord) => this.add(parsed);
 
   /** Everything counted so far except notes, compact enough to post between threads. */
   partial(): PartialAggregate {
@@ -128,86 +136,5 @@ export class RecordCollector {
       complete: this.complete,
       notes: [...this.notes],
     };
-  }
-}
-
-/** Output chunks of gunzip: larger than zlib's 16 KB default, so a multi-KB record rarely straddles two. */
-const GUNZIP_CHUNK_BYTES = 256 * 1024;
-
-/**
- * Feeds every line of a (possibly gzipped) stream to the collector. Rejects
- * when the stream or the gunzip fails, so the caller can say which file broke;
- * lines read before the failure stay counted.
- */
-export async function readRecordStream(input: Readable, gzipped: boolean, collector: RecordCollector): Promise<void> {
-  const source = gzipped ? input.pipe(createGunzip({ chunkSize: GUNZIP_CHUNK_BYTES })) : input;
-  // pipe() does not pass the input's errors on; a failed read must end the loop below.
-  if (source !== input) input.once("error", (error) => source.destroy(error));
-  const lines = new RecordLineReader(collector);
-  for await (const chunk of source) lines.push(typeof chunk === "string" ? Buffer.from(chunk) : (chunk as Buffer));
-  lines.end();
-}
-
-/**
- * Objects up to this size are read and gunzipped in one synchronous call,
- * much faster than a stream for the small objects of the S3 layout (most are
- * well under 1 MB); larger ones are streamed so memory stays flat.
- */
-export const WHOLE_READ_LIMIT_BYTES = 4 * 1024 * 1024;
-
-/** Output buffers larger than this are not worth allocating up front; zlib then grows the output in pieces. */
-const MAX_WHOLE_OUTPUT_BYTES = 64 * 1024 * 1024;
-
-/**
- * gunzipSync into one buffer: a gzip object ends with its uncompressed size
- * (mod 4 GiB), and an output chunk that large spares zlib the copy that
- * joins its default 16 KB pieces (a tenth of the gunzip time, measured).
- */
-function gunzipWhole(gzipped: Buffer): Buffer {
-  const size = gzipped.length >= 18 ? gzipped.readUInt32LE(gzipped.length - 4) : 0;
-  return gunzipSync(gzipped, { chunkSize: Math.min(Math.max(size + 1, 64 * 1024), MAX_WHOLE_OUTPUT_BYTES) });
-}
-
-/**
- * Feeds the lines of an object already in memory (e.g. an S3 object body) to
- * the collector; same results, and same errors, as readRecordStream.
- */
-export async function readRecordBytes(bytes: Uint8Array, gzipped: boolean, collector: RecordCollector): Promise<void> {
-  const buffer = Buffer.from(bytes.buffer, bytes.byteOffset, bytes.byteLength);
-  if (buffer.length > WHOLE_READ_LIMIT_BYTES) return readRecordStream(Readable.from([buffer]), gzipped, collector);
-  let text: Buffer;
-  try {
-    text = gzipped ? gunzipWhole(buffer) : buffer;
-  } catch {
-    // A broken gzip object: the stream reads what precedes the damage, and fails as it always has.
-    return readRecordStream(Readable.from([buffer]), gzipped, collector);
-  }
-  const lines = new RecordLineReader(collector);
-  lines.push(text);
-  lines.end();
-}
-
-/** Feeds the lines of a (possibly gzipped) file to the collector, whole or streamed by its size. */
-export async function readRecordFile(path: string, gzipped: boolean, collector: RecordCollector): Promise<void> {
-  const fd = openSync(path, "r");
-  let size: number;
-  try {
-    size = fstatSync(fd).size;
-  } catch (error) {
-    closeSync(fd);
-    throw error;
-  }
-  // The stream closes the descriptor when it ends or fails.
-  if (size > WHOLE_READ_LIMIT_BYTES) return readRecordStream(createReadStream(path, { fd }), gzipped, collector);
-  try {
-    const bytes = Buffer.allocUnsafe(size);
-    for (let read = 0; read < size; ) {
-      const got = readSync(fd, bytes, read, size - read, null);
-      if (got === 0) return readRecordBytes(bytes.subarray(0, read), gzipped, collector);
-      read += got;
-    }
-    return readRecordBytes(bytes, gzipped, collector);
-  } finally {
-    closeSync(fd);
   }
 }
