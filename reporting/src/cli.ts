@@ -60,8 +60,8 @@ export interface CommonArgs {
 function windowOptions<T>(cli: Argv<T>) {
   return cli
     .option("hours", { type: "string", describe: `Window length in hours, ending at --end (default ${DEFAULT_HOURS})` })
-    .option("start", { type: "string", describe: "Window start, ISO-8601 (instead of --hours)" })
-    .option("end", { type: "string", describe: "Window end, ISO-8601, exclusive (default: now)" });
+    .option("start", { type: "string", describe: "Window start, ISO-8601; without a zone, UTC (instead of --hours)" })
+    .option("end", { type: "string", describe: "Window end, ISO-8601; without a zone, UTC; exclusive (default: now)" });
 }
 
 function stackOptions<T>(cli: Argv<T>) {

@@ -221,7 +221,7 @@ class LineScanner extends JsonBytesReader {
     this.latencyFound = Number.isFinite(value) && value >= 0 ? value : null;
   };
 
-  /** tokenCount: absent or null is zero; a non-negative integer is itself; anything else is malformed (left to JSON.parse's path). */
+  /** tokenCount: absent or null is zero; a non-negative integer up to 2^53 is itself; anything else is malformed (left to JSON.parse's path). */
   private tokenCount(): number {
     if (this.byteAt(this.pos) === 0x6e) {
       this.literal("null");
@@ -229,7 +229,7 @@ class LineScanner extends JsonBytesReader {
     }
     if (!this.isNumberStart() || this.byteAt(this.pos) === 0x2d) throw GIVE_UP;
     const value = this.number();
-    if (!Number.isInteger(value)) throw GIVE_UP;
+    if (!Number.isSafeInteger(value)) throw GIVE_UP;
     return value;
   }
 

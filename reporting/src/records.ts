@@ -46,10 +46,14 @@ export function callerFromArn(arn: string): string {
   return match ? match[1] : arn;
 }
 
-/** A token count: absent means zero (failed requests log no output); anything but a non-negative integer is malformed. */
+/**
+ * A token count: absent means zero (failed requests log no output); anything
+ * but a non-negative integer is malformed, and so is one past 2^53 (1e308
+ * tokens would make every sum and cost Infinity).
+ */
 function tokenCount(value: unknown): number | undefined {
   if (value === undefined || value === null) return 0;
-  return typeof value === "number" && Number.isInteger(value) && value >= 0 ? value : undefined;
+  return typeof value === "number" && Number.isSafeInteger(value) && value >= 0 ? value : undefined;
 }
 
 function nonNegativeNumber(value: unknown): number | null {

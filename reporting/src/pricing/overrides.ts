@@ -15,6 +15,7 @@
  * }
  */
 import { UsageError } from "../errors";
+import { NOT_A_DATE, parseIsoDate } from "../iso-time";
 import { LONG_CONTEXT_THRESHOLD_TOKENS, PRICE_CATALOG, type LongContextRates, type ModelFamily, type TokenRates } from "./catalog";
 import { isApplicationProfileArn, type ModelOverride, type PricingOverrides } from "./index";
 
@@ -23,6 +24,11 @@ const TOP_LEVEL_KEYS = ["asOf", "discountPercent", "models", "applicationProfile
 const MODEL_KEYS = ["name", "family", "regional", "global", "longContext", "discountPercent"];
 const RATE_KEYS = ["input", "output", "cacheWrite", "cacheRead"];
 const LONG_CONTEXT_KEYS = ["thresholdTokens", "regional", "global"];
+/**
+ * The dearest Claude rate is 75 USD per 1M tokens; a rate far above any real
+ * one is a typo, and one near the largest double would make costs Infinity.
+ */
+const MAX_RATE_USD_PER_MILLION = 1_000_000;
 
 type JsonObject = Record<string, unknown>;
 
@@ -42,8 +48,8 @@ function expectObject(value: unknown, where: string, allowedKeys?: string[]): Js
 }
 
 function expectRate(value: unknown, where: string): number {
-  if (typeof value !== "number" || !Number.isFinite(value) || value < 0) {
-    throw new PricingFileError(`${where} must be a non-negative number (USD per 1M tokens)`);
+  if (typeof value !== "number" || !(value >= 0 && value <= MAX_RATE_USD_PER_MILLION)) {
+    throw new PricingFileError(`${where} must be a non-negative number of at most ${MAX_RATE_USD_PER_MILLION.toLocaleString("en-US")} (USD per 1M tokens)`);
   }
   return value;
 }
@@ -68,7 +74,7 @@ function parseLongContext(value: unknown, where: string): LongContextRates | nul
   if (value === null) return null;
   const object = expectObject(value, where, LONG_CONTEXT_KEYS);
   const threshold = object.thresholdTokens ?? LONG_CONTEXT_THRESHOLD_TOKENS;
-  if (typeof threshold !== "number" || !Number.isInteger(threshold) || threshold <= 0) {
+  if (typeof threshold !== "number" || !Number.isSafeInteger(threshold) || threshold <= 0) {
     throw new PricingFileError(`${where}.thresholdTokens must be a positive whole number of tokens`);
   }
   return {
@@ -120,8 +126,9 @@ function parseDocument(document: unknown, label: string): PricingOverrides {
   const object = expectObject(document, "the top level", TOP_LEVEL_KEYS);
   const overrides: PricingOverrides = { label, models: {}, applicationProfiles: {} };
   if (object.asOf !== undefined) {
-    if (typeof object.asOf !== "string" || !/^\d{4}-\d{2}-\d{2}$/.test(object.asOf)) throw new PricingFileError(`asOf must be a date "YYYY-MM-DD"`);
-    overrides.asOf = object.asOf;
+    const asOf = typeof object.asOf === "string" ? parseIsoDate(object.asOf) : NOT_A_DATE;
+    if (!asOf.ok) throw new PricingFileError(`asOf ${JSON.stringify(object.asOf)}: ${asOf.problem}`);
+    overrides.asOf = object.asOf as string;
   }
   if (object.discountPercent !== undefined) overrides.discountPercent = expectDiscount(object.discountPercent, "discountPercent");
   if (object.models !== undefined) {
