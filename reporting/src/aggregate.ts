@@ -2,7 +2,17 @@
  * UsageRows in, priced breakdowns out. Counts add up across any split of the
  * input, so rows from several files, queries or sub-windows can be merged.
  */
-import { costOf, isLongContextRequest, priceFor, ratesForContext, type ModelFamily, type PriceQuote, type PricingOverrides, type UnpricedReason } from "./pricing";
+import {
+  canonicalModelId,
+  costOf,
+  isLongContextRequest,
+  priceFor,
+  ratesForContext,
+  type ModelFamily,
+  type PriceQuote,
+  type PricingOverrides,
+  type UnpricedReason,
+} from "./pricing";
 import type { InvocationFacts } from "./records";
 import type { ReportWindow, UsageCounts, UsageRow } from "./types";
 
@@ -112,7 +122,10 @@ export interface ModelBreakdown extends Omit<Breakdown, "costUsd"> {
   family: ModelFamily;
   priced: boolean;
   /** Null when the model is unpriced: never 0. */
+  /** The ID the model is grouped under: a system profile ARN's profile ID, otherwise the ID as logged. */
   costUsd: number | null;
+  /** Every ID the log wrote for it (the profile ID itself, its ARNs), sorted. */
+  loggedModelIds: string[];
   name: string | null;
   baseModelId: string | null;
   route: "global" | "geo" | "in-region" | null;
@@ -185,16 +198,19 @@ export function summarizeUsage(rows: UsageRow[], window: ReportWindow, overrides
   const hours = new Map<number, CostedCounts>();
   const days = new Map<number, CostedCounts>();
   let longContextUnknownInvocations = 0;
+  const loggedIds = new Map<string, Set<string>>();
   let longContextBilledInvocations = 0;
 
   for (const row of rows) {
-    const quote = getOrCreate(quotes, row.modelId, () => priceFor(row.modelId, overrides));
+    const modelId = canonicalModelId(row.modelId);
+    getOrCreate(loggedIds, modelId, () => new Set<string>()).add(row.modelId);
+    const quote = getOrCreate(quotes, modelId, () => priceFor(modelId, overrides));
     const costUsd = quote.priced ? costOf(row, ratesForContext(quote, row.context)) : null;
     if (quote.priced && quote.longContext && row.context === "unknown") longContextUnknownInvocations += row.invocations;
     if (quote.priced && quote.longContext && row.context === "long") longContextBilledInvocations += row.invocations;
     addCosted(totals, row, costUsd);
     addCosted(getOrCreate(families, quote.family, emptyCosted), row, costUsd);
-    addCosted(getOrCreate(models, row.modelId, emptyCosted), row, costUsd);
+    addCosted(getOrCreate(models, modelId, emptyCosted), row, costUsd);
     if (row.caller !== null) addCosted(getOrCreate(callers, row.caller, emptyCosted), row, costUsd);
     addCosted(getOrCreate(hours, row.hourStartMs, emptyCosted), row, costUsd);
     addCosted(getOrCreate(days, Math.floor(row.hourStartMs / DAY_MS) * DAY_MS, emptyCosted), row, costUsd);
@@ -209,6 +225,7 @@ export function summarizeUsage(rows: UsageRow[], window: ReportWindow, overrides
       priced: quote.priced,
       costUsd: quote.priced ? counts.costUsd : null,
       name: quote.priced ? quote.name : null,
+      loggedModelIds: [...(loggedIds.get(modelId) as Set<string>)].sort(),
       baseModelId: quote.priced ? quote.baseModelId : null,
       route: quote.priced ? quote.route : null,
       priceConfirmed: quote.priced ? quote.confirmed : null,

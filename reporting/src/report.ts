@@ -102,6 +102,13 @@ function pricingNotes(byModel: ModelBreakdown[], overrides: PricingOverrides | u
   return notes;
 }
 
+/** Where a model ID in the report stands for other IDs the log wrote (a system profile's ARN). */
+function groupingNotes(byModel: ModelBreakdown[]): string[] {
+  return byModel
+    .filter((model) => model.loggedModelIds.some((id) => id !== model.modelId))
+    .map((model) => `Grouped under ${model.modelId}: requests logged as ${model.loggedModelIds.filter((id) => id !== model.modelId).join(", ")}.`);
+}
+
 export function buildReport(source: SourceResult, options: BuildReportOptions): UsageReport {
   const { window, overrides } = options;
   const hours = (window.end.getTime() - window.start.getTime()) / HOUR_MS;
@@ -115,6 +122,7 @@ export function buildReport(source: SourceResult, options: BuildReportOptions): 
   const appliedPerRequest = source.rows.every((row) => row.context !== "unknown");
   const notes = [...source.notes];
   if (!source.complete) notes.unshift("INCOMPLETE: part of the window could not be read; every figure below is a lower bound.");
+  notes.push(...groupingNotes(summary.byModel));
   notes.push(...pricingNotes(summary.byModel, overrides));
   if (summary.longContextUnknownInvocations > 0) {
     notes.push(

@@ -31,7 +31,7 @@ export type ContextClass = "standard" | "long" | "unknown";
 export interface UsageRow extends UsageCounts {
   /** Start of the UTC hour, epoch milliseconds. */
   hourStartMs: number;
-  /** The model ID exactly as logged: base ID, `us.`/`global.` profile, or an application inference profile ARN. */
+  /** The model ID exactly as logged: base ID, `us.`/`global.` profile, the ARN of either, or an application inference profile ARN. */
   modelId: string;
   /** IAM role or user from `identity.arn` with the session name stripped; null when the source did not group by caller. */
   caller: string | null;

@@ -18,5 +18,9 @@ export function renderCsv(report: UsageReport): string {
   if (report.groupBy === "family") {
     return stringify(report.byFamily.map((entry) => ({ ...window, ...entry })), { header: true, cast: CAST, columns: [...Object.keys(window), "family", ...USAGE_COLUMNS] });
   }
-  return stringify(report.byModel.map((entry) => ({ ...window, ...entry })), { header: true, cast: CAST, columns: [...Object.keys(window), "modelId", "family", "priced", ...USAGE_COLUMNS] });
+  return stringify(report.byModel.map((entry) => ({ ...window, ...entry, loggedModelIds: entry.loggedModelIds.join(" ") })), {
+    header: true,
+    cast: CAST,
+    columns: [...Object.keys(window), "modelId", "family", "priced", ...USAGE_COLUMNS, "loggedModelIds"],
+  });
 }
