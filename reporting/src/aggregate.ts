@@ -25,7 +25,7 @@ export function hourStartOf(timestampMs: number): number {
 }
 
 export function emptyCounts(): UsageCounts {
-  return { invocations: 0, errors: 0, inputTokens: 0, outputTokens: 0, cacheReadInputTokens: 0, cacheWriteInputTokens: 0 };
+  return { invocations: 0, errors: 0, inputTokens: 0, outputTokens: 0, cacheReadInputTokens: 0, cacheWriteInputTokens: 0, guardrailInterventions: 0 };
 }
 
 export function addCounts(target: UsageCounts, source: UsageCounts): void {
@@ -35,6 +35,9 @@ export function addCounts(target: UsageCounts, source: UsageCounts): void {
   target.outputTokens += source.outputTokens;
   target.cacheReadInputTokens += source.cacheReadInputTokens;
   target.cacheWriteInputTokens += source.cacheWriteInputTokens;
+  // Unknown stays unknown: a sum over rows of which some could not count interventions is no count.
+  const guardrails = source.guardrailInterventions;
+  target.guardrailInterventions = target.guardrailInterventions === undefined || guardrails === undefined ? undefined : target.guardrailInterventions + guardrails;
 }
 
 function rowKey(row: Pick<UsageRow, "hourStartMs" | "modelId" | "caller" | "context">): string {
@@ -77,6 +80,7 @@ export class UsageRowBuilder {
     row.outputTokens += facts.outputTokens;
     row.cacheReadInputTokens += facts.cacheReadInputTokens;
     row.cacheWriteInputTokens += facts.cacheWriteInputTokens;
+    if (facts.guardrailIntervened) row.guardrailInterventions = (row.guardrailInterventions ?? 0) + 1;
   }
 
   /** Adds a row's counts to the row with the same hour, model, caller and context, as mergeRows does. */
@@ -118,14 +122,14 @@ export interface FamilyBreakdown extends Breakdown {
 }
 
 export interface ModelBreakdown extends Omit<Breakdown, "costUsd"> {
+  /** The ID the model is grouped under: a system profile ARN's profile ID, otherwise the ID as logged. */
   modelId: string;
+  /** Every ID the log wrote for it (the profile ID itself, its ARNs), sorted. */
+  loggedModelIds: string[];
   family: ModelFamily;
   priced: boolean;
   /** Null when the model is unpriced: never 0. */
-  /** The ID the model is grouped under: a system profile ARN's profile ID, otherwise the ID as logged. */
   costUsd: number | null;
-  /** Every ID the log wrote for it (the profile ID itself, its ARNs), sorted. */
-  loggedModelIds: string[];
   name: string | null;
   baseModelId: string | null;
   route: "global" | "geo" | "in-region" | null;
@@ -194,11 +198,11 @@ export function summarizeUsage(rows: UsageRow[], window: ReportWindow, overrides
   const totals = emptyCosted();
   const families = new Map<ModelFamily, CostedCounts>();
   const models = new Map<string, CostedCounts>();
+  const loggedIds = new Map<string, Set<string>>();
   const callers = new Map<string, CostedCounts>();
   const hours = new Map<number, CostedCounts>();
   const days = new Map<number, CostedCounts>();
   let longContextUnknownInvocations = 0;
-  const loggedIds = new Map<string, Set<string>>();
   let longContextBilledInvocations = 0;
 
   for (const row of rows) {
@@ -221,11 +225,11 @@ export function summarizeUsage(rows: UsageRow[], window: ReportWindow, overrides
     return {
       ...withErrorRate(counts),
       modelId,
+      loggedModelIds: [...(loggedIds.get(modelId) as Set<string>)].sort(),
       family: quote.family,
       priced: quote.priced,
       costUsd: quote.priced ? counts.costUsd : null,
       name: quote.priced ? quote.name : null,
-      loggedModelIds: [...(loggedIds.get(modelId) as Set<string>)].sort(),
       baseModelId: quote.priced ? quote.baseModelId : null,
       route: quote.priced ? quote.route : null,
       priceConfirmed: quote.priced ? quote.confirmed : null,

@@ -16,6 +16,13 @@ export interface UsageCounts {
   outputTokens: number;
   cacheReadInputTokens: number;
   cacheWriteInputTokens: number;
+  /**
+   * Requests a guardrail blocked: successes (not errors) whose response body
+   * says `stopReason: "guardrail_intervened"` or `amazon-bedrock-guardrailAction: "INTERVENED"`.
+   * Absent when the source does not read response bodies (Logs Insights'
+   * usage query): unknown, which is not the same as none.
+   */
+  guardrailInterventions?: number;
 }
 
 /**

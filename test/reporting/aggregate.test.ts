@@ -20,6 +20,7 @@ function request(partial: Partial<InvocationFacts>): InvocationFacts {
     cacheWriteInputTokens: 0,
     errorCode: null,
     latencyMs: null,
+    guardrailIntervened: false,
     ...partial,
   };
 }
@@ -97,6 +98,7 @@ const requestArbitrary = fc.record({
   cacheWriteInputTokens: fc.integer({ min: 0, max: 100_000 }),
   errorCode: fc.option(fc.constantFrom("ThrottlingException", "ValidationException"), { nil: null }),
   latencyMs: fc.constant(null),
+  guardrailIntervened: fc.boolean(),
 });
 
 describe("aggregation properties", () => {

@@ -1,6 +1,7 @@
 /**
  * CSV for spreadsheets: one row per group (model, family or caller) with raw
- * numbers. An unpriced model has an empty cost, never 0.
+ * numbers. An unpriced model has an empty cost, never 0; so has a guardrail
+ * count the source could not make.
  */
 import { stringify } from "csv-stringify/sync";
 import type { UsageReport } from "../report";
@@ -8,7 +9,19 @@ import type { UsageReport } from "../report";
 /** csv-stringify writes booleans as "1" and ""; spreadsheets read true/false unambiguously. */
 const CAST = { boolean: (value: boolean) => String(value) };
 
-const USAGE_COLUMNS = ["invocations", "errors", "errorRate", "inputTokens", "outputTokens", "cacheReadInputTokens", "cacheWriteInputTokens", "costUsd", "unpricedInvocations"];
+/** New columns go last, so a spreadsheet that reads columns by position keeps working. */
+const USAGE_COLUMNS = [
+  "invocations",
+  "errors",
+  "errorRate",
+  "inputTokens",
+  "outputTokens",
+  "cacheReadInputTokens",
+  "cacheWriteInputTokens",
+  "costUsd",
+  "unpricedInvocations",
+  "guardrailInterventions",
+];
 
 export function renderCsv(report: UsageReport): string {
   const window = { windowStart: report.window.start, windowEnd: report.window.end, pricingAsOf: report.pricing.asOf, complete: report.complete };
