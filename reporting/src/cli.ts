@@ -34,6 +34,7 @@ export interface CliDeps {
   /** Aborted on Ctrl-C: running queries are stopped. */
   signal?: AbortSignal;
   readTextFile(path: string): Promise<string>;
+  /** Writes the whole file or, on failure, leaves the path as it was (see output-file.ts). */
   writeTextFile(path: string, text: string): Promise<void>;
   loadStackOutputs: typeof loadStackOutputs;
   createAwsClients: typeof createAwsClients;
@@ -75,7 +76,7 @@ function stackOptions<T>(cli: Argv<T>) {
 function outputOptions<T>(cli: Argv<T>) {
   return cli
     .option("format", { type: "string", describe: `Output format: ${OUTPUT_FORMATS.join(" | ")} (default table)` })
-    .option("out", { type: "string", describe: "Write to this file instead of stdout" });
+    .option("out", { type: "string", describe: "Write to this file instead of stdout: whole or not at all, never over an input" });
 }
 
 /** Expected failures print one line (two for operational ones: what happened, what to do) and set the exit code; never a stack trace. */

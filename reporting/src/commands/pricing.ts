@@ -3,7 +3,7 @@ import type { CliDeps, CommonArgs } from "../cli";
 import { parseModelId, PRICE_CATALOG, priceFor, type PricingOverrides, type TokenRates } from "../pricing";
 import { renderRows, type FieldRow } from "../render/rows";
 import { parseFormat } from "./options";
-import { emit, loadPricingFile, useColor } from "./shared";
+import { emit, loadPricingFile, refuseOutputOverInputs, useColor } from "./shared";
 
 export interface PricingArgs extends CommonArgs {
   pricing?: string;
@@ -73,6 +73,7 @@ function readableRows(overrides?: PricingOverrides): FieldRow[] {
 
 export async function runPricingCommand(args: PricingArgs, deps: CliDeps): Promise<number> {
   const format = parseFormat(args.format);
+  await refuseOutputOverInputs(args, args.pricing === undefined ? [] : [{ option: "--pricing", path: args.pricing }]);
   const overrides = args.pricing === undefined ? undefined : await loadPricingFile(args.pricing, deps);
   const asOf = PRICE_CATALOG.asOf;
   if (format === "json") {
