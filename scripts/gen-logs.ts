@@ -13,6 +13,7 @@ import { dirname, join } from "node:path";
 import { gzipSync } from "node:zlib";
 import yargs from "yargs";
 import { hideBin } from "yargs/helpers";
+import { parseEnd, requireFitsInMemory, requireReportableHours } from "./gen-logs-checks";
 import { reportScriptFailure, requirePositive, ScriptUsageError } from "./option-checks";
 
 export const SAMPLE_ACCOUNT = "123456789012";
@@ -346,7 +347,7 @@ export function parseGenLogsArgs(argv: string[]) {
     .scriptName("gen:logs")
     .usage("$0 --out <dir> [--end <ISO>] [--hours n] [--rate n] [--seed n] [--body-bytes n] [--records-per-object n] [--no-malformed]")
     .option("out", { type: "string", demandOption: true, describe: "Folder to write the archive into" })
-    .option("end", { type: "string", default: "2026-11-20T00:00:00Z", describe: "Exclusive end of the period (ISO-8601)" })
+    .option("end", { type: "string", default: "2026-11-20T00:00:00Z", describe: "Exclusive end of the period (ISO-8601; without a zone, UTC)" })
     .option("hours", { type: "number", default: 168, describe: "Hours of traffic before --end" })
     .option("rate", { type: "number", default: 12, describe: "Average requests per hour" })
     .option("seed", { type: "number", default: 42, describe: "Seed: the same seed gives the same archive" })
@@ -363,8 +364,9 @@ export function parseGenLogsArgs(argv: string[]) {
       ]),
     )
     .check((args) => {
-      if (Number.isNaN(new Date(args.end).getTime())) throw new ScriptUsageError(`--end ${args.end}: is not an ISO-8601 date, e.g. 2026-11-20T00:00:00Z`);
-      return true;
+      parseEnd(args.end);
+      requireReportableHours(args.hours);
+      return requireFitsInMemory({ rate: args.rate, bodyBytes: args["body-bytes"], recordsPerObject: args["records-per-object"] });
     })
     .version(false)
     .strict()
@@ -375,15 +377,20 @@ export function parseGenLogsArgs(argv: string[]) {
     .parseAsync();
 }
 
+/** What the parsed command line asks the generator for. */
+export function generateOptions(args: Awaited<ReturnType<typeof parseGenLogsArgs>>): GenerateOptions {
+  const { seed, hours, rate, bodyBytes, recordsPerObject, malformed } = args;
+  return { seed, end: parseEnd(args.end), hours, requestsPerHour: rate, bodyBytes, recordsPerObject, malformedLines: malformed };
+}
+
 async function main(): Promise<void> {
   const args = await parseGenLogsArgs(hideBin(process.argv));
   // yargs has printed the help; without exitProcess it would go on and run.
   if (args.help === true) return;
-  const end = new Date(args.end);
-  const options = { seed: args.seed, end, hours: args.hours, requestsPerHour: args.rate, bodyBytes: args.bodyBytes, recordsPerObject: args.recordsPerObject, malformedLines: args.malformed };
+  const options = generateOptions(args);
   const written = await writeGeneratedArchive(options, args.out);
   process.stderr.write(
-    `Wrote ${written.records} records (+${written.malformedLines} malformed lines, ${written.bodyObjects} body objects) in ${written.objects} objects to ${args.out}; period ends ${end.toISOString()}\n`,
+    `Wrote ${written.records} records (+${written.malformedLines} malformed lines, ${written.bodyObjects} body objects) in ${written.objects} objects to ${args.out}; period ends ${options.end.toISOString()}\n`,
   );
 }
 

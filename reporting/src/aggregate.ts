@@ -2,7 +2,17 @@
  * UsageRows in, priced breakdowns out. Counts add up across any split of the
  * input, so rows from several files, queries or sub-windows can be merged.
  */
-import { costOf, isLongContextRequest, priceFor, ratesForContext, type ModelFamily, type PriceQuote, type PricingOverrides, type UnpricedReason } from "./pricing";
+import {
+  canonicalModelId,
+  costOf,
+  isLongContextRequest,
+  priceFor,
+  ratesForContext,
+  type ModelFamily,
+  type PriceQuote,
+  type PricingOverrides,
+  type UnpricedReason,
+} from "./pricing";
 import type { InvocationFacts } from "./records";
 import type { ReportWindow, UsageCounts, UsageRow } from "./types";
 
@@ -15,7 +25,7 @@ export function hourStartOf(timestampMs: number): number {
 }
 
 export function emptyCounts(): UsageCounts {
-  return { invocations: 0, errors: 0, inputTokens: 0, outputTokens: 0, cacheReadInputTokens: 0, cacheWriteInputTokens: 0 };
+  return { invocations: 0, errors: 0, inputTokens: 0, outputTokens: 0, cacheReadInputTokens: 0, cacheWriteInputTokens: 0, guardrailInterventions: 0 };
 }
 
 export function addCounts(target: UsageCounts, source: UsageCounts): void {
@@ -25,6 +35,9 @@ export function addCounts(target: UsageCounts, source: UsageCounts): void {
   target.outputTokens += source.outputTokens;
   target.cacheReadInputTokens += source.cacheReadInputTokens;
   target.cacheWriteInputTokens += source.cacheWriteInputTokens;
+  // Unknown stays unknown: a sum over rows of which some could not count interventions is no count.
+  const guardrails = source.guardrailInterventions;
+  target.guardrailInterventions = target.guardrailInterventions === undefined || guardrails === undefined ? undefined : target.guardrailInterventions + guardrails;
 }
 
 function rowKey(row: Pick<UsageRow, "hourStartMs" | "modelId" | "caller" | "context">): string {
@@ -67,6 +80,7 @@ export class UsageRowBuilder {
     row.outputTokens += facts.outputTokens;
     row.cacheReadInputTokens += facts.cacheReadInputTokens;
     row.cacheWriteInputTokens += facts.cacheWriteInputTokens;
+    if (facts.guardrailIntervened) row.guardrailInterventions = (row.guardrailInterventions ?? 0) + 1;
   }
 
   /** Adds a row's counts to the row with the same hour, model, caller and context, as mergeRows does. */
@@ -108,7 +122,10 @@ export interface FamilyBreakdown extends Breakdown {
 }
 
 export interface ModelBreakdown extends Omit<Breakdown, "costUsd"> {
+  /** The ID the model is grouped under: a system profile ARN's profile ID, otherwise the ID as logged. */
   modelId: string;
+  /** Every ID the log wrote for it (the profile ID itself, its ARNs), sorted. */
+  loggedModelIds: string[];
   family: ModelFamily;
   priced: boolean;
   /** Null when the model is unpriced: never 0. */
@@ -181,6 +198,7 @@ export function summarizeUsage(rows: UsageRow[], window: ReportWindow, overrides
   const totals = emptyCosted();
   const families = new Map<ModelFamily, CostedCounts>();
   const models = new Map<string, CostedCounts>();
+  const loggedIds = new Map<string, Set<string>>();
   const callers = new Map<string, CostedCounts>();
   const hours = new Map<number, CostedCounts>();
   const days = new Map<number, CostedCounts>();
@@ -188,13 +206,15 @@ export function summarizeUsage(rows: UsageRow[], window: ReportWindow, overrides
   let longContextBilledInvocations = 0;
 
   for (const row of rows) {
-    const quote = getOrCreate(quotes, row.modelId, () => priceFor(row.modelId, overrides));
+    const modelId = canonicalModelId(row.modelId);
+    getOrCreate(loggedIds, modelId, () => new Set<string>()).add(row.modelId);
+    const quote = getOrCreate(quotes, modelId, () => priceFor(modelId, overrides));
     const costUsd = quote.priced ? costOf(row, ratesForContext(quote, row.context)) : null;
     if (quote.priced && quote.longContext && row.context === "unknown") longContextUnknownInvocations += row.invocations;
     if (quote.priced && quote.longContext && row.context === "long") longContextBilledInvocations += row.invocations;
     addCosted(totals, row, costUsd);
     addCosted(getOrCreate(families, quote.family, emptyCosted), row, costUsd);
-    addCosted(getOrCreate(models, row.modelId, emptyCosted), row, costUsd);
+    addCosted(getOrCreate(models, modelId, emptyCosted), row, costUsd);
     if (row.caller !== null) addCosted(getOrCreate(callers, row.caller, emptyCosted), row, costUsd);
     addCosted(getOrCreate(hours, row.hourStartMs, emptyCosted), row, costUsd);
     addCosted(getOrCreate(days, Math.floor(row.hourStartMs / DAY_MS) * DAY_MS, emptyCosted), row, costUsd);
@@ -205,6 +225,7 @@ export function summarizeUsage(rows: UsageRow[], window: ReportWindow, overrides
     return {
       ...withErrorRate(counts),
       modelId,
+      loggedModelIds: [...(loggedIds.get(modelId) as Set<string>)].sort(),
       family: quote.family,
       priced: quote.priced,
       costUsd: quote.priced ? counts.costUsd : null,

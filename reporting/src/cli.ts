@@ -35,6 +35,7 @@ export interface CliDeps {
   /** Aborted on Ctrl-C: running queries are stopped. */
   signal?: AbortSignal;
   readTextFile(path: string): Promise<string>;
+  /** Writes the whole file or, on failure, leaves the path as it was (see output-file.ts). */
   writeTextFile(path: string, text: string): Promise<void>;
   loadStackOutputs: typeof loadStackOutputs;
   createAwsClients: typeof createAwsClients;
@@ -62,8 +63,8 @@ export interface CommonArgs {
 function windowOptions<T>(cli: Argv<T>) {
   return cli
     .option("hours", { type: "string", describe: `Window length in hours, ending at --end (default ${DEFAULT_HOURS})` })
-    .option("start", { type: "string", describe: "Window start, ISO-8601 (instead of --hours)" })
-    .option("end", { type: "string", describe: "Window end, ISO-8601, exclusive (default: now)" });
+    .option("start", { type: "string", describe: "Window start, ISO-8601; without a zone, UTC (instead of --hours)" })
+    .option("end", { type: "string", describe: "Window end, ISO-8601; without a zone, UTC; exclusive (default: now)" });
 }
 
 function stackOptions<T>(cli: Argv<T>) {
@@ -77,7 +78,7 @@ function stackOptions<T>(cli: Argv<T>) {
 function outputOptions<T>(cli: Argv<T>) {
   return cli
     .option("format", { type: "string", describe: `Output format: ${OUTPUT_FORMATS.join(" | ")} (default table)` })
-    .option("out", { type: "string", describe: "Write to this file instead of stdout" });
+    .option("out", { type: "string", describe: "Write to this file instead of stdout: whole or not at all, never over an input" });
 }
 
 /** Expected failures print one line (two for operational ones: what happened, what to do) and set the exit code; never a stack trace. */

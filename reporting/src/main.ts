@@ -1,10 +1,11 @@
 /** Entry point of `npm run report`: the real world plugged into the CLI. */
 // First, before the CLI's modules load: a report over local files starts its parse workers now (see prestartParseWorkers).
 import "./prestart";
-import { readFile, writeFile } from "node:fs/promises";
+import { readFile } from "node:fs/promises";
 import { resolve } from "node:path";
 import { hideBin } from "yargs/helpers";
 import { runCli, type CliDeps } from "./cli";
+import { writeFileWhole } from "./output-file";
 import { readLogFiles } from "./sources/logfiles";
 import { loadStackOutputs } from "./stack-outputs";
 
@@ -50,7 +51,7 @@ const deps: CliDeps = {
   cwd: resolve(__dirname, "..", ".."),
   signal: controller.signal,
   readTextFile: (path) => readFile(path, "utf8"),
-  writeTextFile: (path, text) => writeFile(path, text, "utf8"),
+  writeTextFile: writeFileWhole,
   loadStackOutputs,
   createAwsClients: (options) => awsClients().createAwsClients(options),
   readUsageFromInsights: (options) => insights().readUsageFromInsights(options),

@@ -38,15 +38,19 @@ const KEYS = {
   latencyMs: key("latencyMs"),
   invocationMetrics: key("amazon-bedrock-invocationMetrics"),
   invocationLatency: key("invocationLatency"),
+  stopReason: key("stopReason"),
+  guardrailAction: key("amazon-bedrock-guardrailAction"),
 };
 const MODEL_INVOCATION_LOG = key("ModelInvocationLog");
+const GUARDRAIL_INTERVENED = key("guardrail_intervened");
+const INTERVENED = key("INTERVENED");
 
 /** The keys the report reads, object by object. */
 const RECORD_FIELDS = [KEYS.schemaType, KEYS.timestamp, KEYS.modelId, KEYS.errorCode, KEYS.identity, KEYS.input, KEYS.output] as const;
 const IDENTITY_FIELDS = [KEYS.arn] as const;
 const INPUT_FIELDS = [KEYS.inputTokenCount, KEYS.cacheReadInputTokenCount, KEYS.cacheWriteInputTokenCount] as const;
 const OUTPUT_FIELDS = [KEYS.outputTokenCount, KEYS.outputBodyJson] as const;
-const EVENT_FIELDS = [KEYS.metrics, KEYS.invocationMetrics] as const;
+const EVENT_FIELDS = [KEYS.metrics, KEYS.invocationMetrics, KEYS.stopReason, KEYS.guardrailAction] as const;
 const METRICS_FIELDS = [KEYS.latencyMs] as const;
 const INVOCATION_METRICS_FIELDS = [KEYS.invocationLatency] as const;
 
@@ -62,6 +66,7 @@ class LineScanner extends JsonBytesReader {
   private cacheWriteInputTokens = 0;
   private outputTokens = 0;
   private latencyMs: number | null = null;
+  private guardrailIntervened = false;
 
   scan(bytes: Buffer, start: number, end: number): InvocationFacts | null {
     if (bytes !== this.bytes) this.view(bytes);
@@ -98,6 +103,7 @@ class LineScanner extends JsonBytesReader {
       cacheWriteInputTokens: this.cacheWriteInputTokens,
       errorCode: this.errorCode.start < 0 || this.errorCode.start === this.errorCode.end ? null : this.text(this.errorCode),
       latencyMs: this.latencyMs,
+      guardrailIntervened: this.guardrailIntervened,
     };
   }
 
@@ -112,6 +118,7 @@ class LineScanner extends JsonBytesReader {
   private resetOutput(): void {
     this.outputTokens = 0;
     this.latencyMs = null;
+    this.guardrailIntervened = false;
   }
 
   // --- the record's own shape -------------------------------------------
@@ -163,11 +170,17 @@ class LineScanner extends JsonBytesReader {
 
   private readonly outputMember = (name: Buffer | null): void => {
     if (name === KEYS.outputTokenCount) this.outputTokens = this.tokenCount();
-    else if (name === KEYS.outputBodyJson) this.latencyMs = this.bodyLatency();
+    else if (name === KEYS.outputBodyJson) {
+      this.guardrailIntervened = false;
+      this.latencyMs = this.bodyLatency();
+    }
     else this.value();
   };
 
-  /** latencyFromOutputBody: one event object, or a list of events of which the last one with a latency counts. */
+  /**
+   * latencyFromOutputBody: one event object, or a list of events of which the
+   * last one with a latency counts; on the way, guardrailIntervenedIn: any event that says so.
+   */
   private bodyLatency(): number | null {
     const first = this.byteAt(this.pos);
     if (first === 0x7b) return this.event();
@@ -191,18 +204,31 @@ class LineScanner extends JsonBytesReader {
   private event(): number | null {
     this.metricsLatency = null;
     this.invocationLatency = null;
+    this.stoppedByGuardrail = false;
+    this.guardrailActed = false;
     this.members(this.eventMember, EVENT_FIELDS);
+    if (this.stoppedByGuardrail || this.guardrailActed) this.guardrailIntervened = true;
     return this.metricsLatency ?? this.invocationLatency;
   }
 
   private metricsLatency: number | null = null;
   private invocationLatency: number | null = null;
+  /** The event's last `stopReason` is "guardrail_intervened" / its last `amazon-bedrock-guardrailAction` is "INTERVENED". */
+  private stoppedByGuardrail = false;
+  private guardrailActed = false;
 
   private readonly eventMember = (name: Buffer | null): void => {
     if (name === KEYS.metrics) this.metricsLatency = this.latencyIn(METRICS_FIELDS);
     else if (name === KEYS.invocationMetrics) this.invocationLatency = this.latencyIn(INVOCATION_METRICS_FIELDS);
+    else if (name === KEYS.stopReason) this.stoppedByGuardrail = this.stringIs(GUARDRAIL_INTERVENED);
+    else if (name === KEYS.guardrailAction) this.guardrailActed = this.stringIs(INTERVENED);
     else this.value();
   };
+
+  /** Whether the value at pos is the string `expected` (any other value is skipped). */
+  private stringIs(expected: Buffer): boolean {
+    return this.stringValue(this.scratch) && this.spells(this.scratch.start, this.scratch.end, expected);
+  }
 
   /** The non-negative number under the one field named if the value is an object holding one; null otherwise. */
   private latencyIn(field: readonly Buffer[]): number | null {
@@ -222,7 +248,7 @@ class LineScanner extends JsonBytesReader {
     this.latencyFound = value >= 0 && value <= Number.MAX_SAFE_INTEGER ? value : null;
   };
 
-  /** tokenCount: absent or null is zero; a non-negative integer is itself; anything else is malformed (left to JSON.parse's path). */
+  /** tokenCount: absent or null is zero; a non-negative integer up to 2^53 is itself; anything else is malformed (left to JSON.parse's path). */
   private tokenCount(): number {
     if (this.byteAt(this.pos) === 0x6e) {
       this.literal("null");

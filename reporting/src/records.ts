@@ -17,6 +17,8 @@ export interface InvocationFacts {
   errorCode: string | null;
   /** From the inline response body; null for plain InvokeModel or bodies stored in S3. */
   latencyMs: number | null;
+  /** A guardrail blocked the request or response (a success, not an error); see guardrailIntervenedIn. */
+  guardrailIntervened: boolean;
 }
 
 /** `malformed`: not JSON, or a record without a usable timestamp, model ID or token count. `notARecord`: JSON of another kind. */
@@ -49,8 +51,8 @@ export function callerFromArn(arn: string): string {
 
 /**
  * A token count: absent means zero (failed requests log no output); anything
- * but a non-negative integer is malformed, and so is one past 2^53 (`1e308`),
- * which no request has and whose sums would overflow to Infinity.
+ * but a non-negative integer is malformed, and so is one past 2^53 (1e308
+ * tokens would make every sum and cost Infinity).
  */
 function tokenCount(value: unknown): number | undefined {
   if (value === undefined || value === null) return 0;
@@ -79,6 +81,22 @@ export function latencyFromOutputBody(body: unknown): number | null {
     return null;
   }
   return latencyOfEvent(body);
+}
+
+function intervenedIn(event: unknown): boolean {
+  return child(event, "stopReason") === "guardrail_intervened" || child(event, "amazon-bedrock-guardrailAction") === "INTERVENED";
+}
+
+/**
+ * Whether a guardrail intervened, from the inline response body: Converse
+ * bodies say `stopReason: "guardrail_intervened"` (a value of the Converse
+ * stop reason: https://docs.aws.amazon.com/bedrock/latest/APIReference/API_runtime_MessageStopEvent.html);
+ * InvokeModel bodies carry `"amazon-bedrock-guardrailAction": "INTERVENED"`
+ * (the InvokeModel guardrail example: https://docs.aws.amazon.com/bedrock/latest/APIReference/API_runtime_InvokeModel.html),
+ * on any event of a streamed body.
+ */
+export function guardrailIntervenedIn(body: unknown): boolean {
+  return Array.isArray(body) ? body.some(intervenedIn) : intervenedIn(body);
 }
 
 export function factsFromRecord(record: unknown): ParsedRecord {
@@ -110,6 +128,7 @@ export function factsFromRecord(record: unknown): ParsedRecord {
       cacheWriteInputTokens,
       errorCode: typeof errorCode === "string" && errorCode !== "" ? errorCode : null,
       latencyMs: latencyFromOutputBody(child(output, "outputBodyJson")),
+      guardrailIntervened: guardrailIntervenedIn(child(output, "outputBodyJson")),
     },
   };
 }

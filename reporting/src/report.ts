@@ -6,7 +6,15 @@
 import { summarizeUsage, type Breakdown, type CallerBreakdown, type FamilyBreakdown, type ModelBreakdown, type SeriesPoint } from "./aggregate";
 import { PRICE_CATALOG, type PricingOverrides, type UnpricedReason } from "./pricing";
 import { projectCost, type Projection } from "./stats";
-import type { LatencySummary, MetricErrorCounts, Reconciliation, ReportWindow, SourceName, SourceResult } from "./types";
+import type {
+  LatencySummary,
+  MetricErrorCounts,
+  Reconciliation,
+  ReportWindow,
+  SourceName,
+  SourceResult,
+  UsageCounts,
+} from "./types";
 
 export type GroupBy = "model" | "family" | "caller";
 
@@ -15,11 +23,17 @@ export const INSIGHTS_USD_PER_GB_SCANNED = 0.005;
 const BYTES_PER_GB = 1024 ** 3;
 const HOUR_MS = 3_600_000;
 
-/** A cost of null means nothing in the group could be priced: shown as unpriced, never as $0. */
-export type ReportBreakdown<T extends Breakdown> = Omit<T, "costUsd"> & { costUsd: number | null };
-
-export interface SeriesEntry extends Omit<SeriesPoint, "startMs" | "costUsd"> {
+/**
+ * A cost of null means nothing in the group could be priced: shown as
+ * unpriced, never as $0. Guardrail interventions of null: the source cannot
+ * count them (unknown, not none).
+ */
+export type ReportBreakdown<T extends UsageCounts> = Omit<T, "costUsd" | "guardrailInterventions"> & {
   costUsd: number | null;
+  guardrailInterventions: number | null;
+};
+
+export interface SeriesEntry extends ReportBreakdown<Omit<SeriesPoint, "startMs">> {
   errorRate: number | null;
 }
 
@@ -39,7 +53,7 @@ export interface UsageReport {
   };
   totals: ReportBreakdown<Breakdown>;
   byFamily: Array<ReportBreakdown<FamilyBreakdown>>;
-  byModel: ModelBreakdown[];
+  byModel: Array<ReportBreakdown<ModelBreakdown>>;
   /** Present when the source saw callers (always for --logs; Insights only with --group-by caller). */
   byCaller: Array<ReportBreakdown<CallerBreakdown>> | null;
   latencyMs: LatencySummary;
@@ -69,14 +83,17 @@ export function roundUsd(value: number): number {
   return Math.round(value * 1e6) / 1e6;
 }
 
-function roundMoney<T extends { costUsd: number | null; invocations: number; unpricedInvocations: number }>(entry: T): Omit<T, "costUsd"> & { costUsd: number | null } {
+/** Money rounded (null when nothing was priced) and an unknown intervention count as null, for the JSON contract. */
+function forReport<T extends { costUsd: number | null; invocations: number; unpricedInvocations: number; guardrailInterventions?: number }>(
+  entry: T,
+): Omit<T, "costUsd" | "guardrailInterventions"> & { costUsd: number | null; guardrailInterventions: number | null } {
   const nothingPriced = entry.invocations > 0 && entry.unpricedInvocations === entry.invocations;
-  return { ...entry, costUsd: entry.costUsd === null || nothingPriced ? null : roundUsd(entry.costUsd) };
+  return { ...entry, costUsd: entry.costUsd === null || nothingPriced ? null : roundUsd(entry.costUsd), guardrailInterventions: entry.guardrailInterventions ?? null };
 }
 
 function toSeries(points: SeriesPoint[]): SeriesEntry[] {
   return points.map(({ startMs: _startMs, ...point }) => ({
-    ...roundMoney(point),
+    ...forReport(point),
     errorRate: point.invocations === 0 ? null : point.errors / point.invocations,
   }));
 }
@@ -104,6 +121,26 @@ function pricingNotes(byModel: ModelBreakdown[], overrides: PricingOverrides | u
   return notes;
 }
 
+/** Where a model ID in the report stands for other IDs the log wrote (a system profile's ARN). */
+function groupingNotes(byModel: ModelBreakdown[]): string[] {
+  return byModel
+    .filter((model) => model.loggedModelIds.some((id) => id !== model.modelId))
+    .map((model) => `Grouped under ${model.modelId}: requests logged as ${model.loggedModelIds.filter((id) => id !== model.modelId).join(", ")}.`);
+}
+
+function guardrailNotes(totals: Breakdown, source: SourceName): string[] {
+  if (totals.invocations === 0) return [];
+  if (totals.guardrailInterventions === undefined) {
+    return [
+      `Guardrail interventions are unknown: the ${source} source does not read response bodies, where Bedrock records them. The log files or the S3 archive (--source archive) count them.`,
+    ];
+  }
+  if (totals.guardrailInterventions === 0) return [];
+  return [
+    `Guardrail: ${totals.guardrailInterventions} invocations were blocked by a guardrail. They count as invocations, not errors; their logged tokens are priced, guardrail policy charges are not.`,
+  ];
+}
+
 export function buildReport(source: SourceResult, options: BuildReportOptions): UsageReport {
   const { window, overrides } = options;
   const hours = (window.end.getTime() - window.start.getTime()) / HOUR_MS;
@@ -117,7 +154,9 @@ export function buildReport(source: SourceResult, options: BuildReportOptions): 
   const appliedPerRequest = source.rows.every((row) => row.context !== "unknown");
   const notes = [...source.notes];
   if (!source.complete) notes.unshift("INCOMPLETE: part of the window could not be read; every figure below is a lower bound.");
+  notes.push(...groupingNotes(summary.byModel));
   notes.push(...pricingNotes(summary.byModel, overrides));
+  notes.push(...guardrailNotes(summary.totals, source.source));
   if (summary.longContextUnknownInvocations > 0) {
     notes.push(
       `Long-context rates could not be applied to ${summary.longContextUnknownInvocations} Sonnet 4 / 4.5 invocations: the source gave only aggregates, so they are priced at standard rates (a lower bound).`,
@@ -149,10 +188,10 @@ export function buildReport(source: SourceResult, options: BuildReportOptions): 
       assumptions: PRICE_CATALOG.assumptions,
       overrides: overrides ? { file: overrides.label, asOf: overrides.asOf ?? null, discountPercent: overrides.discountPercent ?? null } : null,
     },
-    totals: roundMoney(summary.totals),
-    byFamily: summary.byFamily.map(roundMoney),
-    byModel: summary.byModel.map((model) => ({ ...model, costUsd: model.costUsd === null ? null : roundUsd(model.costUsd) })),
-    byCaller: hasCallers ? summary.byCaller.map(roundMoney) : null,
+    totals: forReport(summary.totals),
+    byFamily: summary.byFamily.map(forReport),
+    byModel: summary.byModel.map(forReport),
+    byCaller: hasCallers ? summary.byCaller.map(forReport) : null,
     latencyMs: { ...latency, avg: latency.avg === null ? null : Math.round(latency.avg * 100) / 100 },
     metricErrors: source.metricErrors,
     reconciliation: source.reconciliation ?? null,

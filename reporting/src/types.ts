@@ -16,6 +16,13 @@ export interface UsageCounts {
   outputTokens: number;
   cacheReadInputTokens: number;
   cacheWriteInputTokens: number;
+  /**
+   * Requests a guardrail blocked: successes (not errors) whose response body
+   * says `stopReason: "guardrail_intervened"` or `amazon-bedrock-guardrailAction: "INTERVENED"`.
+   * Absent when the source does not read response bodies (Logs Insights'
+   * usage query): unknown, which is not the same as none.
+   */
+  guardrailInterventions?: number;
 }
 
 /**
@@ -31,7 +38,7 @@ export type ContextClass = "standard" | "long" | "unknown";
 export interface UsageRow extends UsageCounts {
   /** Start of the UTC hour, epoch milliseconds. */
   hourStartMs: number;
-  /** The model ID exactly as logged: base ID, `us.`/`global.` profile, or an application inference profile ARN. */
+  /** The model ID exactly as logged: base ID, `us.`/`global.` profile, the ARN of either, or an application inference profile ARN. */
   modelId: string;
   /** IAM role or user from `identity.arn` with the session name stripped; null when the source did not group by caller. */
   caller: string | null;

@@ -20,6 +20,7 @@ function request(partial: Partial<InvocationFacts>): InvocationFacts {
     cacheWriteInputTokens: 0,
     errorCode: null,
     latencyMs: null,
+    guardrailIntervened: false,
     ...partial,
   };
 }
@@ -89,7 +90,7 @@ describe("aggregation", () => {
 
 const requestArbitrary = fc.record({
   timestampMs: fc.integer({ min: WINDOW.start.getTime(), max: WINDOW.end.getTime() - 1 }),
-  modelId: fc.constantFrom(SONNET_45_US, HAIKU_45_GLOBAL, UNKNOWN_MODEL, "anthropic.claude-3-haiku-20240307-v1:0"),
+  modelId: fc.constantFrom(SONNET_45_US, HAIKU_45_GLOBAL, UNKNOWN_MODEL, "anthropic.claude-3-haiku-20240307-v1:0", `arn:aws:bedrock:us-east-1:111122223333:inference-profile/${SONNET_45_US}`),
   caller: fc.constantFrom("arn:aws:sts::1:assumed-role/A", "arn:aws:iam::1:user/b"),
   inputTokens: fc.integer({ min: 0, max: 300_000 }),
   outputTokens: fc.integer({ min: 0, max: 10_000 }),
@@ -97,6 +98,7 @@ const requestArbitrary = fc.record({
   cacheWriteInputTokens: fc.integer({ min: 0, max: 100_000 }),
   errorCode: fc.option(fc.constantFrom("ThrottlingException", "ValidationException"), { nil: null }),
   latencyMs: fc.constant(null),
+  guardrailIntervened: fc.boolean(),
 });
 
 describe("aggregation properties", () => {

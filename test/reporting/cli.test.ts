@@ -154,7 +154,9 @@ describe("report CLI", () => {
       ["an unknown grouping", ["--group-by", "team"], /--group-by team: unknown grouping; allowed: model, family, caller/],
       ["--hours with --start", ["--hours", "3", "--start", "2026-11-01"], /--hours and --start cannot be combined/],
       ["end before start", ["--start", "2026-11-10", "--end", "2026-11-01"], /is not after --start/],
-      ["a time without a zone", ["--end", "2026-11-10T10:00"], /--end 2026-11-10T10:00: not an ISO-8601 time/],
+      ["an impossible date", ["--end", "2026-02-30"], /--end 2026-02-30: February 2026 has no day 30/],
+      ["a time that is not ISO-8601", ["--end", "Nov 10 2026"], /--end Nov 10 2026: not an ISO-8601 date or time/],
+      ["--hours beyond any window", ["--hours", "99999999999"], /--hours 99999999999: at most 87,672 hours/],
       ["an unknown option", ["--bogus"], /Unknown argument: bogus/],
     ];
     for (const [what, argv, message] of cases) {

@@ -43,7 +43,7 @@ describe("--pricing file validation", () => {
     ["an added model without rates", `{"models": {"anthropic.claude-new-v1:0": {"family": "Sonnet"}}}`, /not in the catalog, so it needs "regional" rates/],
     ["a profile key that is not an ARN", `{"applicationProfiles": {"my-profile": "anthropic.claude-v2"}}`, /must be an application inference profile ARN/],
     ["a profile mapped to nothing", `{"applicationProfiles": {"${PROFILE_ARN}": ""}}`, /must be the model ID the profile routes to/],
-    ["a bad as-of date", `{"asOf": "October"}`, /asOf must be a date/],
+    ["a bad as-of date", `{"asOf": "October"}`, /asOf "October": not a date "YYYY-MM-DD"/],
   ];
   for (const [what, text, message] of badFiles) {
     it(`rejects ${what} with one line naming the file and the field`, () => {

@@ -30,6 +30,8 @@ const event = fc.record(
     "amazon-bedrock-invocationMetrics": fc.record({ invocationLatency: latencyValue, firstByteLatency: fc.nat() }, { requiredKeys: [] }),
     type: text,
     delta: fc.record({ text }),
+    stopReason: fc.oneof(fc.constantFrom<unknown>("guardrail_intervened", "end_turn", null, 1), text),
+    "amazon-bedrock-guardrailAction": fc.oneof(fc.constantFrom<unknown>("INTERVENED", "NONE", "intervened", []), text),
   },
   { requiredKeys: [] },
 );

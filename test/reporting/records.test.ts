@@ -42,6 +42,7 @@ describe("invocation log records", () => {
       cacheWriteInputTokens: 500,
       errorCode: null,
       latencyMs: 1834,
+      guardrailIntervened: false,
     });
   });
 

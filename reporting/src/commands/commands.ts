@@ -3,10 +3,11 @@ import type { CliDeps, CommonArgs } from "../cli";
 import { OperationalError } from "../errors";
 import { renderRows } from "../render/rows";
 import { parseFormat } from "./options";
-import { emit, loadOutputs, useColor } from "./shared";
+import { emit, loadOutputs, refuseOutputOverInputs, stackInputs, useColor } from "./shared";
 
 export async function runCommandsCommand(args: CommonArgs, deps: CliDeps): Promise<number> {
   const format = parseFormat(args.format);
+  await refuseOutputOverInputs(args, stackInputs(args));
   const outputs = await loadOutputs(args, deps);
   const commands = outputs.cliCommands;
   if (!commands || Object.keys(commands).length === 0) {

@@ -3,6 +3,7 @@
  * naming what was wrong and what is allowed (exit 2).
  */
 import { UsageError } from "../errors";
+import { parseIsoTime } from "../iso-time";
 import { OUTPUT_FORMATS, type OutputFormat } from "../render";
 import type { GroupBy } from "../report";
 import type { ReportWindow } from "../types";
@@ -13,8 +14,15 @@ export const GROUP_BY_CHOICES: readonly GroupBy[] = ["model", "family", "caller"
 export const SOURCE_CHOICES = ["auto", "insights", "archive", "logs"] as const;
 export type SourceChoice = (typeof SOURCE_CHOICES)[number];
 const HOUR_MS = 3_600_000;
-/** Date only (UTC midnight), or date and time with Z or an offset: a time without a zone would depend on the machine. */
-const ISO_TIME = /^\d{4}-\d{2}-\d{2}(T\d{2}:\d{2}(:\d{2}(\.\d{1,3})?)?(Z|[+-]\d{2}:?\d{2}))?$/;
+/**
+ * The longest window a report covers: 3,653 days, the longest retention
+ * CloudWatch Logs offers (the list in infra/settings.ts). The report keeps a
+ * point per hour of the window, and the sources split it by hour or day, so a
+ * window of millions of hours would exhaust memory before reading a record.
+ */
+export const MAX_WINDOW_HOURS = 3653 * 24;
+const MAX_WINDOW_TEXT = `${MAX_WINDOW_HOURS.toLocaleString("en-US")} hours (3,653 days)`;
+const TIME_EXAMPLE = "use a date or time such as 2026-11-20 or 2026-11-20T09:00:00Z (without a zone, UTC)";
 
 export interface WindowOptions {
   hours?: string;
@@ -23,16 +31,15 @@ export interface WindowOptions {
 }
 
 function parseTime(option: "--start" | "--end", text: string): Date {
-  const time = ISO_TIME.test(text) ? new Date(text) : new Date(NaN);
-  if (Number.isNaN(time.getTime())) {
-    throw new UsageError(`${option} ${text}: not an ISO-8601 time; use a UTC date or time such as 2026-11-20 or 2026-11-20T09:00:00Z`);
-  }
-  return time;
+  const parsed = parseIsoTime(text);
+  if (!parsed.ok) throw new UsageError(`${option} ${text}: ${parsed.problem}; ${TIME_EXAMPLE}`);
+  return parsed.time;
 }
 
 function parseHours(text: string): number {
   const hours = /^\s*\d+(\.\d+)?\s*$/.test(text) ? Number(text) : NaN;
   if (!(hours > 0)) throw new UsageError(`--hours ${text}: must be a positive number of hours, e.g. 24 or 168`);
+  if (hours > MAX_WINDOW_HOURS) throw new UsageError(`--hours ${text}: at most ${MAX_WINDOW_TEXT}`);
   return hours;
 }
 
@@ -45,6 +52,12 @@ export function resolveWindow(options: WindowOptions, now: Date): ReportWindow {
   const start = options.start !== undefined ? parseTime("--start", options.start) : new Date(end.getTime() - parseHours(options.hours ?? String(DEFAULT_HOURS)) * HOUR_MS);
   if (end.getTime() <= start.getTime()) {
     throw new UsageError(`--end ${end.toISOString()} is not after --start ${start.toISOString()}: the window [start, end) must not be empty`);
+  }
+  const hours = (end.getTime() - start.getTime()) / HOUR_MS;
+  if (hours > MAX_WINDOW_HOURS) {
+    throw new UsageError(
+      `--start ${start.toISOString()} to --end ${end.toISOString()} is ${Math.ceil(hours).toLocaleString("en-US")} hours: at most ${MAX_WINDOW_TEXT}; report on a shorter window`,
+    );
   }
   return { start, end };
 }

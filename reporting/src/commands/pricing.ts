@@ -1,9 +1,9 @@
 /** `report pricing`: the catalog (or the effective prices with --pricing), its as-of date and sources. */
 import type { CliDeps, CommonArgs } from "../cli";
-import { PRICE_CATALOG, priceFor, type PricingOverrides, type TokenRates } from "../pricing";
+import { parseModelId, PRICE_CATALOG, priceFor, type PricingOverrides, type TokenRates } from "../pricing";
 import { renderRows, type FieldRow } from "../render/rows";
 import { parseFormat } from "./options";
-import { emit, loadPricingFile, useColor } from "./shared";
+import { emit, loadPricingFile, refuseOutputOverInputs, useColor } from "./shared";
 
 export interface PricingArgs extends CommonArgs {
   pricing?: string;
@@ -11,7 +11,8 @@ export interface PricingArgs extends CommonArgs {
 
 const ROUTES = [
   { route: "global", example: (id: string) => `global.${id}` },
-  { route: "geo / in-region", example: (id: string) => `us.${id}` },
+  // The bare ID: an entry for one geographic profile (`us.`...) gets a row of its own.
+  { route: "geo / in-region", example: (id: string) => id },
 ];
 
 function rateCells(prefix: string, rates: TokenRates | null): FieldRow {
@@ -23,23 +24,26 @@ function rateCells(prefix: string, rates: TokenRates | null): FieldRow {
   };
 }
 
-/** One row per model and route, with the rates a report would apply (overrides included). */
+/** One row per model and route, and one per geographic profile the overrides price apart, with the rates a report would apply. */
 export function priceRows(overrides?: PricingOverrides): FieldRow[] {
-  const ids = [...new Set([...PRICE_CATALOG.models.map((model) => model.baseModelId), ...Object.keys(overrides?.models ?? {})])];
+  const overridden = Object.keys(overrides?.models ?? {});
+  const baseIds = [...new Set([...PRICE_CATALOG.models.map((model) => model.baseModelId), ...overridden.map((id) => parseModelId(id).baseModelId)])];
+  const priced = baseIds.flatMap((baseModelId) => ROUTES.map(({ route, example }) => ({ baseModelId, route, modelId: example(baseModelId) })));
+  const geoProfiles = overridden
+    .filter((id) => parseModelId(id).route === "geo")
+    .map((id) => ({ baseModelId: parseModelId(id).baseModelId, route: `${id.slice(0, id.indexOf("."))}. profile`, modelId: id }));
   const rows: FieldRow[] = [];
-  for (const baseModelId of ids) {
-    for (const { route, example } of ROUTES) {
-      const quote = priceFor(example(baseModelId), overrides);
-      if (!quote.priced) continue;
-      rows.push({
-        baseModelId,
-        family: quote.family,
-        route,
-        ...rateCells("", quote.rates),
-        ...rateCells("longContext.", quote.longContext?.rates ?? null),
-        note: [quote.confirmed ? "" : "UNCONFIRMED", quote.overridden ? "overridden" : "", quote.note ?? ""].filter(Boolean).join("; "),
-      });
-    }
+  for (const { baseModelId, route, modelId } of [...priced, ...geoProfiles]) {
+    const quote = priceFor(modelId, overrides);
+    if (!quote.priced) continue;
+    rows.push({
+      baseModelId,
+      family: quote.family,
+      route,
+      ...rateCells("", quote.rates),
+      ...rateCells("longContext.", quote.longContext?.rates ?? null),
+      note: [quote.confirmed ? "" : "UNCONFIRMED", quote.overridden ? "overridden" : "", quote.note ?? ""].filter(Boolean).join("; "),
+    });
   }
   return rows;
 }
@@ -69,6 +73,7 @@ function readableRows(overrides?: PricingOverrides): FieldRow[] {
 
 export async function runPricingCommand(args: PricingArgs, deps: CliDeps): Promise<number> {
   const format = parseFormat(args.format);
+  await refuseOutputOverInputs(args, args.pricing === undefined ? [] : [{ option: "--pricing", path: args.pricing }]);
   const overrides = args.pricing === undefined ? undefined : await loadPricingFile(args.pricing, deps);
   const asOf = PRICE_CATALOG.asOf;
   if (format === "json") {

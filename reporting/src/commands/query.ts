@@ -4,7 +4,7 @@ import { UsageError } from "../errors";
 import { findSavedQuery, SAVED_QUERIES } from "../queries";
 import { renderRows } from "../render/rows";
 import { parseFormat, resolveWindow } from "./options";
-import { clientsFor, emit, loadOutputs, useColor } from "./shared";
+import { clientsFor, emit, loadOutputs, refuseOutputOverInputs, stackInputs, useColor } from "./shared";
 
 export interface QueryArgs extends CommonArgs {
   name: string;
@@ -15,6 +15,7 @@ export async function runQueryCommand(args: QueryArgs, deps: CliDeps): Promise<n
   if (!query) throw new UsageError(`query ${args.name}: no such saved query; allowed: ${SAVED_QUERIES.map((saved) => saved.name).join(", ")}`);
   const window = resolveWindow(args, deps.now());
   const format = parseFormat(args.format);
+  await refuseOutputOverInputs(args, stackInputs(args));
   const outputs = await loadOutputs(args, deps);
   const clients = clientsFor(args, outputs, deps);
   deps.stderr(`Running "${query.displayName}" on ${outputs.logGroupName} in ${clients.region}...\n`);

@@ -3,7 +3,8 @@ import type { CliDeps, CommonArgs } from "../cli";
 import { buildReport } from "../report";
 import { renderReport } from "../render";
 import { parseFormat, parseGroupBy, parseSource, resolveWindow } from "./options";
-import { emit, loadPricingFile, useColor } from "./shared";
+import { isS3Url } from "../sources/s3-url";
+import { emit, loadPricingFile, refuseOutputOverInputs, stackInputs, useColor, type NamedInput } from "./shared";
 import { readReportSource } from "./sources";
 
 export interface ReportArgs extends CommonArgs {
@@ -15,11 +16,18 @@ export interface ReportArgs extends CommonArgs {
   quiet?: boolean;
 }
 
+/** Local files the report reads: --logs paths (not s3:// URLs), --pricing, --outputs. */
+function reportInputs(args: ReportArgs): NamedInput[] {
+  const logs = (args.logs ?? []).filter((path) => !isS3Url(path)).map((path) => ({ option: "--logs", path }));
+  return [...logs, ...(args.pricing === undefined ? [] : [{ option: "--pricing", path: args.pricing }]), ...stackInputs(args)];
+}
+
 export async function runReportCommand(args: ReportArgs, deps: CliDeps): Promise<number> {
   const window = resolveWindow(args, deps.now());
   const format = parseFormat(args.format);
   const groupBy = parseGroupBy(args.groupBy);
   const choice = parseSource(args.source);
+  await refuseOutputOverInputs(args, reportInputs(args));
   const overrides = args.pricing === undefined ? undefined : await loadPricingFile(args.pricing, deps);
 
   const source = await readReportSource(args, choice, window, groupBy, deps);

@@ -1,6 +1,7 @@
 /** Loading steps shared by the commands: files, stack outputs, AWS clients, where output goes. */
 import type { CliDeps, CommonArgs } from "../cli";
 import { UsageError } from "../errors";
+import { inputOverwrittenBy } from "../output-file";
 import type { PricingOverrides } from "../pricing";
 import { parsePricingOverrides } from "../pricing/overrides";
 import type { StackOutputs } from "../stack-outputs";
@@ -26,6 +27,29 @@ export async function loadOutputs(args: CommonArgs, deps: CliDeps): Promise<Stac
 /** The AWS clients for the region the user asked for, else the stack's. */
 export function clientsFor(args: CommonArgs, outputs: StackOutputs, deps: CliDeps) {
   return deps.createAwsClients({ region: args.region ?? outputs.region, profile: args.profile });
+}
+
+/** A file or folder the command reads, by the option that named it. */
+export interface NamedInput {
+  option: string;
+  path: string;
+}
+
+/**
+ * Refuses an --out that would overwrite what the command reads (the same file
+ * by any name, or a file inside a --logs folder), before anything is read.
+ */
+export async function refuseOutputOverInputs(args: CommonArgs, inputs: NamedInput[]): Promise<void> {
+  if (args.out === undefined) return;
+  const hit = await inputOverwrittenBy(args.out, inputs.map((input) => input.path));
+  const input = inputs.find((candidate) => candidate.path === hit);
+  if (input === undefined) return;
+  throw new UsageError(`--out ${args.out}: is, or is inside, the input ${input.option} ${input.path}; write the output outside what the command reads`);
+}
+
+/** The inputs every window command may name: the saved stack outputs. */
+export function stackInputs(args: CommonArgs): NamedInput[] {
+  return args.outputs === undefined ? [] : [{ option: "--outputs", path: args.outputs }];
 }
 
 /** Writes the rendered output to --out or stdout. */

@@ -3,14 +3,12 @@
  * No I/O here: infra imports this module for the dashboard's cost widget.
  */
 import { LONG_CONTEXT_THRESHOLD_TOKENS, PRICE_CATALOG, type CatalogModel, type LongContextRates, type ModelFamily, type TokenRates } from "./catalog";
+import { canonicalModelId, isApplicationProfileArn, parseModelId, type PriceRoute } from "./model-ids";
 
 export { LONG_CONTEXT_THRESHOLD_TOKENS, PRICE_CATALOG } from "./catalog";
 export type { CatalogModel, LongContextRates, ModelFamily, PriceCatalog, TokenRates } from "./catalog";
-
-/** Geographic cross-region inference profile prefixes; they share the in-region rate. */
-export const GEO_PROFILE_PREFIXES = ["us", "eu", "apac", "jp", "au"] as const;
-
-export type PriceRoute = "global" | "geo" | "in-region";
+export { canonicalModelId, GEO_PROFILE_PREFIXES, isApplicationProfileArn, parseModelId } from "./model-ids";
+export type { PriceRoute } from "./model-ids";
 
 export interface ModelOverride {
   name?: string;
@@ -29,6 +27,10 @@ export interface PricingOverrides {
   asOf?: string;
   /** Negotiated discount applied to every rate unless a model sets its own. */
   discountPercent?: number;
+  /**
+   * By model ID as overridden: a base model ID (every route of the model) or
+   * a system inference profile ID (that profile only, over the base entry).
+   */
   models: Record<string, ModelOverride>;
   /** Application inference profile ARN -> the model ID it routes to (with its profile prefix, if any). */
   applicationProfiles: Record<string, string>;
@@ -40,7 +42,7 @@ export interface PricedQuote {
   priced: true;
   /** The ID as logged. */
   modelId: string;
-  /** The ID the price was resolved from (differs from modelId for application profiles). */
+  /** The ID the price was resolved from: a profile ARN's profile ID, an application profile's target. */
   resolvedModelId: string;
   baseModelId: string;
   route: PriceRoute;
@@ -71,22 +73,7 @@ export interface TokenCounts {
   cacheWriteInputTokens: number;
 }
 
-const APPLICATION_PROFILE_ARN = /^arn:aws[a-z-]*:bedrock:[^:]*:\d*:application-inference-profile\//;
-
 const catalogByBaseId = new Map<string, CatalogModel>(PRICE_CATALOG.models.map((model) => [model.baseModelId, model]));
-
-export function isApplicationProfileArn(modelId: string): boolean {
-  return APPLICATION_PROFILE_ARN.test(modelId);
-}
-
-/** Splits a logged model ID into its route (from the profile prefix) and base model ID. */
-export function parseModelId(modelId: string): { route: PriceRoute; baseModelId: string } {
-  const dot = modelId.indexOf(".");
-  const prefix = dot > 0 ? modelId.slice(0, dot) : "";
-  if (prefix === "global") return { route: "global", baseModelId: modelId.slice(dot + 1) };
-  if ((GEO_PROFILE_PREFIXES as readonly string[]).includes(prefix)) return { route: "geo", baseModelId: modelId.slice(dot + 1) };
-  return { route: "in-region", baseModelId: modelId };
-}
 
 function familyFromName(modelId: string): ModelFamily {
   const lower = modelId.toLowerCase();
@@ -96,27 +83,56 @@ function familyFromName(modelId: string): ModelFamily {
   return "Other";
 }
 
-function findModel(baseModelId: string, overrides?: PricingOverrides): { model: CatalogModel; overridden: boolean; discountPercent: number } | null {
+/** A model's price on one route, after the catalog and any overrides. */
+interface RoutePrice {
+  name: string;
+  family: ModelFamily;
+  /** Null when the model has no rate on this route (a global. profile of a model without one). */
+  rates: TokenRates | null;
+  longContext: LongContextRates | null;
+  confirmed: boolean;
+  note?: string;
+  overridden: boolean;
+  discountPercent: number;
+}
+
+/**
+ * The catalog entry of the base model, then the override keyed by the base
+ * ID, then the one keyed by the profile ID itself (`us.anthropic...`): each
+ * later one wins for what it sets. Null when none of them knows the model.
+ */
+function routePrice(modelId: string, route: PriceRoute, baseModelId: string, overrides?: PricingOverrides): RoutePrice | null {
   const catalogModel = catalogByBaseId.get(baseModelId);
-  const override = overrides?.models[baseModelId];
-  const discountPercent = override?.discountPercent ?? overrides?.discountPercent ?? 0;
-  if (!override) return catalogModel ? { model: catalogModel, overridden: false, discountPercent } : null;
-  const base = catalogModel;
-  const regional = override.regional ?? base?.regional;
-  if (!regional) return null;
-  const changesRates = override.regional !== undefined || override.global !== undefined || override.longContext !== undefined;
-  const model: CatalogModel = {
-    baseModelId,
-    name: override.name ?? base?.name ?? baseModelId,
-    family: override.family ?? base?.family ?? familyFromName(baseModelId),
-    global: override.global !== undefined ? override.global : (base?.global ?? null),
-    regional,
-    longContext: override.longContext !== undefined ? override.longContext : (base?.longContext ?? null),
-    // A user-supplied rate is the rate they pay: it settles an unconfirmed catalog entry.
-    confirmed: changesRates || (base?.confirmed ?? true),
-    note: changesRates ? `Rates from ${overrides?.label ?? "--pricing"}.` : base?.note,
+  const layers = [overrides?.models[baseModelId], modelId === baseModelId ? undefined : overrides?.models[modelId]].filter(
+    (layer): layer is ModelOverride => layer !== undefined,
+  );
+  if (!catalogModel && layers.length === 0) return null;
+  const price: RoutePrice = {
+    name: catalogModel?.name ?? baseModelId,
+    family: catalogModel?.family ?? familyFromName(baseModelId),
+    rates: catalogModel ? (route === "global" ? catalogModel.global : catalogModel.regional) : null,
+    longContext: catalogModel?.longContext ?? null,
+    confirmed: catalogModel?.confirmed ?? true,
+    note: catalogModel?.note,
+    overridden: false,
+    discountPercent: overrides?.discountPercent ?? 0,
   };
-  return { model, overridden: changesRates || override.discountPercent !== undefined, discountPercent };
+  for (const layer of layers) {
+    const layerRates = route === "global" ? layer.global : layer.regional;
+    const changesRates = layerRates !== undefined || layer.longContext !== undefined;
+    if (layerRates !== undefined) price.rates = layerRates;
+    if (layer.longContext !== undefined) price.longContext = layer.longContext;
+    if (changesRates) {
+      // A user-supplied rate is the rate they pay: it settles an unconfirmed catalog entry.
+      price.confirmed = true;
+      price.note = `Rates from ${overrides?.label ?? "--pricing"}.`;
+    }
+    price.name = layer.name ?? price.name;
+    price.family = layer.family ?? price.family;
+    price.discountPercent = layer.discountPercent ?? price.discountPercent;
+    price.overridden ||= changesRates || layer.discountPercent !== undefined;
+  }
+  return price;
 }
 
 function discounted(rates: TokenRates, discountPercent: number): TokenRates {
@@ -127,37 +143,36 @@ function discounted(rates: TokenRates, discountPercent: number): TokenRates {
 }
 
 /**
- * The price of one logged model ID. Unknown models and unmapped application
- * profiles come back unpriced: they are never priced at 0 or as another model.
+ * The price of one logged model ID. A system profile ARN is priced as its
+ * profile ID. Unknown models and unmapped application profiles come back
+ * unpriced: they are never priced at 0 or as another model.
  */
 export function priceFor(modelId: string, overrides?: PricingOverrides): PriceQuote {
-  let resolvedModelId = modelId;
-  if (isApplicationProfileArn(modelId)) {
-    const target = overrides?.applicationProfiles[modelId];
+  let resolvedModelId = canonicalModelId(modelId);
+  if (isApplicationProfileArn(resolvedModelId)) {
+    const target = overrides?.applicationProfiles[resolvedModelId];
     if (!target) return { priced: false, modelId, family: "Other", reason: "unmappedApplicationProfile" };
     resolvedModelId = target;
   }
   const { route, baseModelId } = parseModelId(resolvedModelId);
-  const found = findModel(baseModelId, overrides);
-  if (!found) return { priced: false, modelId, family: familyFromName(baseModelId), reason: "unknownModel" };
-  const { model, overridden, discountPercent } = found;
-  const routeRates = route === "global" ? model.global : model.regional;
-  if (!routeRates) return { priced: false, modelId, family: model.family, reason: "noGlobalRate" };
-  const longRates = model.longContext ? (route === "global" ? model.longContext.global : model.longContext.regional) : null;
+  const price = routePrice(resolvedModelId, route, baseModelId, overrides);
+  if (!price) return { priced: false, modelId, family: familyFromName(baseModelId), reason: "unknownModel" };
+  if (!price.rates) return { priced: false, modelId, family: price.family, reason: "noGlobalRate" };
+  const longRates = price.longContext ? (route === "global" ? price.longContext.global : price.longContext.regional) : null;
   return {
     priced: true,
     modelId,
     resolvedModelId,
     baseModelId,
     route,
-    name: model.name,
-    family: model.family,
-    rates: discounted(routeRates, discountPercent),
-    longContext: model.longContext && longRates ? { thresholdTokens: model.longContext.thresholdTokens, rates: discounted(longRates, discountPercent) } : null,
-    confirmed: model.confirmed,
-    ...(model.note ? { note: model.note } : {}),
-    overridden,
-    discountPercent,
+    name: price.name,
+    family: price.family,
+    rates: discounted(price.rates, price.discountPercent),
+    longContext: price.longContext && longRates ? { thresholdTokens: price.longContext.thresholdTokens, rates: discounted(longRates, price.discountPercent) } : null,
+    confirmed: price.confirmed,
+    ...(price.note ? { note: price.note } : {}),
+    overridden: price.overridden,
+    discountPercent: price.discountPercent,
   };
 }
 

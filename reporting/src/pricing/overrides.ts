@@ -7,6 +7,7 @@
  *   "discountPercent": 12,
  *   "models": {
  *     "anthropic.claude-sonnet-4-5-20250929-v1:0": { "discountPercent": 20 },
+ *     "global.anthropic.claude-opus-4-6-v1": { "global": { "input": 4, "output": 20, "cacheWrite": 5, "cacheRead": 0.4 } },
  *     "anthropic.claude-new-model-v1:0": { "family": "Sonnet", "regional": { "input": 3, "output": 15, "cacheWrite": 3.75, "cacheRead": 0.3 } }
  *   },
  *   "applicationProfiles": {
@@ -15,14 +16,21 @@
  * }
  */
 import { UsageError } from "../errors";
+import { NOT_A_DATE, parseIsoDate } from "../iso-time";
 import { LONG_CONTEXT_THRESHOLD_TOKENS, PRICE_CATALOG, type LongContextRates, type ModelFamily, type TokenRates } from "./catalog";
-import { isApplicationProfileArn, type ModelOverride, type PricingOverrides } from "./index";
+import type { ModelOverride, PricingOverrides } from "./index";
+import { canonicalModelId, isApplicationProfileArn, parseModelId } from "./model-ids";
 
 const FAMILIES: readonly ModelFamily[] = ["Opus", "Sonnet", "Haiku", "Other"];
 const TOP_LEVEL_KEYS = ["asOf", "discountPercent", "models", "applicationProfiles"];
 const MODEL_KEYS = ["name", "family", "regional", "global", "longContext", "discountPercent"];
 const RATE_KEYS = ["input", "output", "cacheWrite", "cacheRead"];
 const LONG_CONTEXT_KEYS = ["thresholdTokens", "regional", "global"];
+/**
+ * The dearest Claude rate is 75 USD per 1M tokens; a rate far above any real
+ * one is a typo, and one near the largest double would make costs Infinity.
+ */
+const MAX_RATE_USD_PER_MILLION = 1_000_000;
 
 type JsonObject = Record<string, unknown>;
 
@@ -42,8 +50,8 @@ function expectObject(value: unknown, where: string, allowedKeys?: string[]): Js
 }
 
 function expectRate(value: unknown, where: string): number {
-  if (typeof value !== "number" || !Number.isFinite(value) || value < 0) {
-    throw new PricingFileError(`${where} must be a non-negative number (USD per 1M tokens)`);
+  if (typeof value !== "number" || !(value >= 0 && value <= MAX_RATE_USD_PER_MILLION)) {
+    throw new PricingFileError(`${where} must be a non-negative number of at most ${MAX_RATE_USD_PER_MILLION.toLocaleString("en-US")} (USD per 1M tokens)`);
   }
   return value;
 }
@@ -68,7 +76,7 @@ function parseLongContext(value: unknown, where: string): LongContextRates | nul
   if (value === null) return null;
   const object = expectObject(value, where, LONG_CONTEXT_KEYS);
   const threshold = object.thresholdTokens ?? LONG_CONTEXT_THRESHOLD_TOKENS;
-  if (typeof threshold !== "number" || !Number.isInteger(threshold) || threshold <= 0) {
+  if (typeof threshold !== "number" || !Number.isSafeInteger(threshold) || threshold <= 0) {
     throw new PricingFileError(`${where}.thresholdTokens must be a positive whole number of tokens`);
   }
   return {
@@ -78,8 +86,7 @@ function parseLongContext(value: unknown, where: string): LongContextRates | nul
   };
 }
 
-function parseModel(baseModelId: string, value: unknown): ModelOverride {
-  const where = `models["${baseModelId}"]`;
+function parseModel(where: string, value: unknown): ModelOverride {
   const object = expectObject(value, where, MODEL_KEYS);
   const override: ModelOverride = {};
   if (object.name !== undefined) {
@@ -94,11 +101,61 @@ function parseModel(baseModelId: string, value: unknown): ModelOverride {
   if (object.global !== undefined) override.global = object.global === null ? null : parseRates(object.global, `${where}.global`);
   if (object.longContext !== undefined) override.longContext = parseLongContext(object.longContext, `${where}.longContext`);
   if (object.discountPercent !== undefined) override.discountPercent = expectDiscount(object.discountPercent, `${where}.discountPercent`);
-  const inCatalog = PRICE_CATALOG.models.some((model) => model.baseModelId === baseModelId);
-  if (!inCatalog && !override.regional) {
-    throw new PricingFileError(`${where} is not in the catalog, so it needs "regional" rates ({ "input", "output", "cacheWrite", "cacheRead" })`);
-  }
   return override;
+}
+
+/**
+ * An entry keyed by a profile ID (`us.anthropic...`, `global.anthropic...`)
+ * prices that profile only, so it may set its own route's rates and nothing
+ * that would be read for another route: such a field would be accepted and
+ * never applied.
+ */
+function checkProfileEntry(override: ModelOverride, where: string, modelId: string): void {
+  const { route, baseModelId } = parseModelId(modelId);
+  const own = route === "global" ? "global" : "regional";
+  const other = route === "global" ? "regional" : "global";
+  if (override[other] !== undefined) {
+    throw new PricingFileError(`${where}.${other}: ${modelId} is billed at its "${own}" rates; set "${own}", or key the entry by the base model ID "${baseModelId}" to set both`);
+  }
+  if (override.longContext !== undefined) {
+    throw new PricingFileError(`${where}.longContext: long-context rates belong to the model; set them under the base model ID "${baseModelId}"`);
+  }
+  if (override.global === null) throw new PricingFileError(`${where}.global must be rates ({ "input", "output", "cacheWrite", "cacheRead" }) for a global. profile`);
+}
+
+/**
+ * Entries by the ID they price: a system profile or foundation model ARN
+ * stands for its ID, as in the logs. A model the catalog lacks needs rates
+ * from its own entry or from the entry of its base model.
+ */
+function parseModels(value: unknown): Record<string, ModelOverride> {
+  const models: Record<string, ModelOverride> = {};
+  const keyOf = new Map<string, string>();
+  for (const [key, entry] of Object.entries(expectObject(value, "models"))) {
+    const where = `models["${key}"]`;
+    const modelId = canonicalModelId(key);
+    if (isApplicationProfileArn(modelId)) {
+      throw new PricingFileError(`${where}: an application inference profile is priced as the model it routes to; map it under "applicationProfiles"`);
+    }
+    if (keyOf.has(modelId)) throw new PricingFileError(`${where} prices ${modelId}, as models["${keyOf.get(modelId)}"] does; keep one of them`);
+    keyOf.set(modelId, key);
+    const override = parseModel(where, entry);
+    if (parseModelId(modelId).route !== "in-region") checkProfileEntry(override, where, modelId);
+    models[modelId] = override;
+  }
+  for (const [modelId, override] of Object.entries(models)) {
+    const { route, baseModelId } = parseModelId(modelId);
+    if (PRICE_CATALOG.models.some((model) => model.baseModelId === baseModelId)) continue;
+    const where = `models["${keyOf.get(modelId)}"]`;
+    if (route === "in-region" && !override.regional) {
+      throw new PricingFileError(`${where} is not in the catalog, so it needs "regional" rates ({ "input", "output", "cacheWrite", "cacheRead" })`);
+    }
+    const own = route === "global" ? "global" : "regional";
+    if (route !== "in-region" && !override[own] && !models[baseModelId]) {
+      throw new PricingFileError(`${where}: ${baseModelId} is not in the catalog, so it needs "${own}" rates ({ "input", "output", "cacheWrite", "cacheRead" })`);
+    }
+  }
+  return models;
 }
 
 function parseApplicationProfiles(value: unknown): Record<string, string> {
@@ -111,7 +168,7 @@ function parseApplicationProfiles(value: unknown): Record<string, string> {
     if (typeof target !== "string" || target === "" || isApplicationProfileArn(target)) {
       throw new PricingFileError(`applicationProfiles["${arn}"] must be the model ID the profile routes to, e.g. "us.anthropic.claude-sonnet-4-5-20250929-v1:0"`);
     }
-    profiles[arn] = target;
+    profiles[arn] = canonicalModelId(target);
   }
   return profiles;
 }
@@ -120,15 +177,12 @@ function parseDocument(document: unknown, label: string): PricingOverrides {
   const object = expectObject(document, "the top level", TOP_LEVEL_KEYS);
   const overrides: PricingOverrides = { label, models: {}, applicationProfiles: {} };
   if (object.asOf !== undefined) {
-    if (typeof object.asOf !== "string" || !/^\d{4}-\d{2}-\d{2}$/.test(object.asOf)) throw new PricingFileError(`asOf must be a date "YYYY-MM-DD"`);
-    overrides.asOf = object.asOf;
+    const asOf = typeof object.asOf === "string" ? parseIsoDate(object.asOf) : NOT_A_DATE;
+    if (!asOf.ok) throw new PricingFileError(`asOf ${JSON.stringify(object.asOf)}: ${asOf.problem}`);
+    overrides.asOf = object.asOf as string;
   }
   if (object.discountPercent !== undefined) overrides.discountPercent = expectDiscount(object.discountPercent, "discountPercent");
-  if (object.models !== undefined) {
-    for (const [baseModelId, model] of Object.entries(expectObject(object.models, "models"))) {
-      overrides.models[baseModelId] = parseModel(baseModelId, model);
-    }
-  }
+  if (object.models !== undefined) overrides.models = parseModels(object.models);
   if (object.applicationProfiles !== undefined) overrides.applicationProfiles = parseApplicationProfiles(object.applicationProfiles);
   return overrides;
 }

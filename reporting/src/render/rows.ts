@@ -1,8 +1,12 @@
-/** Plain rows of named fields (saved query results, the price list) in any output format. */
+/**
+ * Plain rows of named fields (saved query results, the price list) in any
+ * output format. Query results are log data: made safe as in the report.
+ */
 import Table from "cli-table3";
 import { stringify } from "csv-stringify/sync";
 import { createColors } from "picocolors";
 import type { OutputFormat } from "./index";
+import { csvValue, markdownText, visibleText } from "./safe-text";
 
 export type FieldRow = Record<string, string | number | null>;
 
@@ -21,19 +25,21 @@ export function renderRows(rows: FieldRow[], format: OutputFormat, color: boolea
   switch (format) {
     case "json":
       return `${JSON.stringify(rows, null, 2)}\n`;
-    case "csv":
-      return stringify(rows, { header: true, columns });
+    case "csv": {
+      const values = rows.map((row) => Object.fromEntries(columns.map((column) => [column, csvValue(row[column])])));
+      return stringify(values, { header: true, columns, escape_formulas: true });
+    }
     case "markdown": {
-      const lines = [columns, columns.map(() => "---"), ...rows.map((row) => columns.map((column) => cellText(row[column]).replace(/\|/g, "\\|")))];
-      const table = rows.length > 0 ? lines.map((cells) => `| ${cells.join(" | ")} |`).join("\n") : "(no rows)";
-      return `# ${title}\n\n${table}\n${footer.map((line) => `\n${line}`).join("")}${footer.length > 0 ? "\n" : ""}`;
+      const lines = [columns, columns.map(() => "---"), ...rows.map((row) => columns.map((column) => cellText(row[column])))];
+      const table = rows.length > 0 ? lines.map((cells) => `| ${cells.map(markdownText).join(" | ")} |`).join("\n") : "(no rows)";
+      return `# ${markdownText(title)}\n\n${table}\n${footer.map((line) => `\n${markdownText(line)}`).join("")}${footer.length > 0 ? "\n" : ""}`;
     }
     case "table": {
       const colors = createColors(color);
-      const table = new Table({ head: columns.map((column) => colors.bold(column)), style: { head: [], border: [], compact: true } });
-      for (const row of rows) table.push(columns.map((column) => cellText(row[column])));
+      const table = new Table({ head: columns.map((column) => colors.bold(visibleText(column))), style: { head: [], border: [], compact: true } });
+      for (const row of rows) table.push(columns.map((column) => visibleText(cellText(row[column]))));
       const body = rows.length > 0 ? table.toString() : "(no rows)";
-      return `${colors.bold(colors.cyan(title))}\n${body}\n${footer.map((line) => `${line}\n`).join("")}`;
+      return `${colors.bold(colors.cyan(visibleText(title)))}\n${body}\n${footer.map((line) => `${visibleText(line)}\n`).join("")}`;
     }
   }
 }

@@ -3,7 +3,7 @@
  * renderers so both always show the same figures.
  */
 import type { Breakdown } from "../aggregate";
-import type { UsageReport } from "../report";
+import type { ReportBreakdown, UsageReport } from "../report";
 import type { Reconciliation, TokenComparison } from "../types";
 
 export interface Section {
@@ -40,14 +40,20 @@ function formatMs(value: number | null): string {
   return value === null ? "-" : formatCount(Math.round(value));
 }
 
-const USAGE_HEAD = ["Invocations", "Errors", "Error rate", "Input", "Output", "Cache read", "Cache write", "Cost"];
+/** Guardrail interventions; null when the source cannot count them. */
+function formatInterventions(value: number | null): string {
+  return value === null ? "unknown" : formatCount(value);
+}
 
-function usageCells(entry: Omit<Breakdown, "costUsd"> & { costUsd: number | null }): string[] {
+const USAGE_HEAD = ["Invocations", "Errors", "Error rate", "Guardrail blocks", "Input", "Output", "Cache read", "Cache write", "Cost"];
+
+function usageCells(entry: ReportBreakdown<Breakdown>): string[] {
   const partlyUnpriced = entry.costUsd !== null && entry.unpricedInvocations > 0;
   return [
     formatCount(entry.invocations),
     formatCount(entry.errors),
     formatRate(entry.errorRate),
+    formatInterventions(entry.guardrailInterventions),
     formatCount(entry.inputTokens),
     formatCount(entry.outputTokens),
     formatCount(entry.cacheReadInputTokens),
@@ -131,6 +137,7 @@ export function layoutReport(report: UsageReport): ReportLayout {
         ["Prices as of", report.pricing.asOf + (report.pricing.overrides ? ` (with ${report.pricing.overrides.file})` : "")],
         ["Invocations", formatCount(totals.invocations)],
         ["Errors", `${formatCount(totals.errors)} (${formatRate(totals.errorRate)})`],
+        ["Blocked by a guardrail", formatInterventions(totals.guardrailInterventions)],
         ["Input tokens", formatCount(totals.inputTokens)],
         ["Output tokens", formatCount(totals.outputTokens)],
         ["Cache read tokens", formatCount(totals.cacheReadInputTokens)],
