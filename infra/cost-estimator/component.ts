@@ -6,6 +6,14 @@ import { ESTIMATED_COST_NAMESPACE } from "../alarm-specs";
 import type { PolicyDocument } from "../policies";
 import { estimatorPackage } from "./bundle";
 
+/**
+ * Of the Node.js runtimes @pulumi/aws offers, the one AWS supports longest: nodejs24.x is deprecated on
+ * Apr 30, 2028 (function creation blocked from Jun 1, 2028), nodejs22.x on Apr 30, 2027, and nodejs20.x was
+ * deprecated on Apr 30, 2026 with creation blocked from Aug 31, 2026; see the table of Node.js runtimes on
+ * https://docs.aws.amazon.com/lambda/latest/dg/lambda-nodejs.html. The packaged handler is tested on Node.js 24.
+ */
+export const ESTIMATOR_RUNTIME = aws.lambda.Runtime.NodeJS24dX;
+
 export interface CostEstimatorArgs {
   /** The function's name; its log group is named after it. */
   functionName: string;
@@ -74,7 +82,7 @@ export class CostEstimator extends pulumi.ComponentResource {
       {
         name: args.functionName,
         description: "Prices the last hour of Bedrock token metrics with the bedrock-monitoring catalog",
-        runtime: aws.lambda.Runtime.NodeJS20dX,
+        runtime: ESTIMATOR_RUNTIME,
         handler: "index.handler",
         role: role.arn,
         timeout: 60,

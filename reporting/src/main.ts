@@ -1,5 +1,7 @@
 /** Entry point of `npm run report`: the real world plugged into the CLI. */
-// First, before the CLI's modules load: a report over local files starts its parse workers now (see prestartParseWorkers).
+// Before anything else: an unsupported Node.js gets one line and exit 2 (see node-version.ts).
+import "./node-version";
+// Next, before the CLI's modules load: a report over local files starts its parse workers now (see prestartParseWorkers).
 import "./prestart";
 import { readFile } from "node:fs/promises";
 import { resolve } from "node:path";

@@ -68,6 +68,7 @@ describe("AWS CLI commands in the stack outputs (Requirement 7.4)", () => {
     if (aws === undefined) {
       this.skip(); // .ci/run installs Debian's awscli; without it there is nothing real to check against.
     }
+    this.timeout(90_000); // each `aws ... help` starts a Python interpreter: about 2 s idle, much more on a busy machine
     const invocations = Object.values(commands).flatMap(awsInvocations);
     expect(invocations.map((i) => `${i.service} ${i.operation}`)).to.include.members([
       "cloudwatch get-metric-data",

@@ -1,11 +1,13 @@
 import { CloudWatchClient, GetMetricDataCommand, PutMetricDataCommand } from "@aws-sdk/client-cloudwatch";
+import * as aws from "@pulumi/aws";
 import { runSimulation, type Simulation } from "@cloud-copilot/iam-simulate";
 import { mockClient } from "aws-sdk-client-mock";
 import { expect } from "chai";
 import { estimatorConfig, estimatorPackage } from "../../infra/cost-estimator/bundle";
-import { CostEstimator, estimatorPolicy } from "../../infra/cost-estimator/component";
-import { publishLastHourEstimate, type EstimatorConfig } from "../../infra/cost-estimator/handler";
+import { CostEstimator, ESTIMATOR_RUNTIME, estimatorPolicy } from "../../infra/cost-estimator/component";
+import { publishLastHourEstimate } from "../../infra/cost-estimator/handler";
 import { PRICE_CATALOG } from "../../reporting/src/pricing/catalog";
+import { lambdaNodeMajor, nodeBinaryOfMajor, runPackage } from "./lambda-node";
 import { evaluate, type StoredMetric } from "./metric-math";
 import { oneResourceOf, resetRecorded, settle, TEST_ACCOUNT, TEST_PARTITION, TEST_REGION } from "./mocks";
 
@@ -14,10 +16,19 @@ const scope = { partition: TEST_PARTITION, region: TEST_REGION, accountId: TEST_
 const config = estimatorConfig(PRICE_CATALOG, scope);
 const NOW = new Date("2026-11-20T10:05:00Z");
 
+/**
+ * The deprecation date of Lambda's Node.js runtimes, from the table of Node.js runtimes on
+ * https://docs.aws.amazon.com/lambda/latest/dg/lambda-nodejs.html (creating functions is blocked a month or more later).
+ */
+const LAMBDA_NODE_DEPRECATION: Record<string, string> = {
+  "nodejs24.x": "2028-04-30",
+  "nodejs22.x": "2027-04-30",
+  "nodejs20.x": "2026-04-30",
+};
+
 describe("cost estimator for the daily budget alarm", () => {
-  // Class-level, because the packaged handler creates its own client; restored so other suites can mock instances.
   let cloudwatchMock: ReturnType<typeof mockClient>;
-  before(() => (cloudwatchMock = mockClient(CloudWatchClient)));
+  before(() => (cloudwatchMock = mockClient(cloudwatch)));
   after(() => cloudwatchMock.restore());
   beforeEach(() => cloudwatchMock.reset());
 
@@ -94,26 +105,40 @@ describe("cost estimator for the daily budget alarm", () => {
     expect(estimate.totalUsd).to.be.closeTo(once, 1e-9);
   });
 
-  it("ships a handler that runs as packaged, with only the AWS SDK and its config beside it", async () => {
+  it("ships a handler that runs as packaged on the Lambda's Node.js line, with only the AWS SDK and its config", async function () {
+    const major = lambdaNodeMajor(ESTIMATOR_RUNTIME);
+    const node = nodeBinaryOfMajor(major);
+    if (node === undefined) {
+      const how = `set LAMBDA_NODE_BINARY to a Node.js ${major} binary, e.g. $(bash .ci/node-binary ${major})`;
+      if (process.env.CI) throw new Error(`no Node.js ${major} to run the packaged handler on: ${how}`);
+      console.log(`      skipped: this is Node.js ${process.versions.node}; to run it, ${how}`);
+      this.skip();
+    }
     const files = estimatorPackage(PRICE_CATALOG, scope);
     expect(Object.keys(files)).to.deep.equal(["index.js", "estimator-config.json"]);
-    const required: string[] = [];
-    const moduleScope = { exports: {} as { handler?: () => Promise<unknown> } };
-    const fakeRequire = (id: string): unknown => {
-      required.push(id);
-      if (id === "./estimator-config.json") return JSON.parse(files["estimator-config.json"]) as EstimatorConfig;
-      if (id === "@aws-sdk/client-cloudwatch") return { CloudWatchClient, GetMetricDataCommand, PutMetricDataCommand };
-      throw new Error(`the packaged handler requires ${id}, which the Lambda runtime does not have`);
-    };
-    new Function("require", "exports", "module", files["index.js"])(fakeRequire, moduleScope.exports, moduleScope);
-    cloudwatchMock.on(GetMetricDataCommand).resolves({ MetricDataResults: [] });
-    cloudwatchMock.on(PutMetricDataCommand).resolves({});
+    const hour = [new Date("2026-11-20T09:00:00Z")];
 
-    const result = (await moduleScope.exports.handler?.()) as { totalUsd: number };
+    const run = await runPackage(node, files, [
+      { MetricDataResults: [{ Id: "familyOpus", Label: "Opus", Timestamps: hour, Values: [12.5], StatusCode: "Complete" }], NextToken: "page-2" },
+      { MetricDataResults: [{ Id: "familySonnet", Label: "Sonnet", Timestamps: hour, Values: [3.25], StatusCode: "Complete" }] },
+    ]);
 
-    expect(result.totalUsd).to.equal(0);
-    expect([...new Set(required)].sort()).to.deep.equal(["./estimator-config.json", "@aws-sdk/client-cloudwatch"]);
-    expect(cloudwatchMock.commandCalls(PutMetricDataCommand)).to.have.length(1);
+    expect(Number.parseInt(run.node.slice(1), 10), `ran on ${run.node}`).to.equal(major);
+    expect(run.required).to.deep.equal(["@aws-sdk/client-cloudwatch", "./estimator-config.json"]);
+    expect(run.result).to.deep.include({ totalUsd: 15.75, byFamily: { Opus: 12.5, Sonnet: 3.25, Haiku: 0, Other: 0 } });
+    expect(run.putMetricData).to.have.length(1);
+    expect(run.putMetricData[0].Namespace).to.equal("BedrockMonitoring");
+    expect(run.putMetricData[0].MetricData?.[0]).to.deep.include({ MetricName: "EstimatedCostUsd", Value: 15.75 });
+  });
+
+  it("runs on a Lambda runtime that is not deprecated today: of @pulumi/aws's Node.js runtimes, the one AWS supports longest", () => {
+    const today = new Date();
+    const deprecation = LAMBDA_NODE_DEPRECATION[ESTIMATOR_RUNTIME];
+    expect(deprecation, `${ESTIMATOR_RUNTIME} is not in the table; add its date from the AWS page`).to.be.a("string");
+    expect(today < new Date(deprecation), `${ESTIMATOR_RUNTIME} is deprecated since ${deprecation}`).to.equal(true);
+    const offered = Object.values(aws.lambda.Runtime).filter((runtime) => runtime in LAMBDA_NODE_DEPRECATION);
+    const longest = offered.sort((a, b) => LAMBDA_NODE_DEPRECATION[b].localeCompare(LAMBDA_NODE_DEPRECATION[a]))[0];
+    expect(ESTIMATOR_RUNTIME).to.equal(longest);
   });
 
   it("may publish only into its own namespace and write only its own logs", async () => {
@@ -136,11 +161,11 @@ describe("cost estimator for the daily budget alarm", () => {
     expect(await decide("logs:PutLogEvents", `arn:aws:logs:${TEST_REGION}:${TEST_ACCOUNT}:log-group:/aws/bedrock/modelinvocations:log-stream:x`)).to.not.equal("Allowed");
   });
 
-  it("runs hourly on Node.js 20, after its log group and permissions exist", async () => {
+  it("runs hourly on its runtime, after its log group and permissions exist", async () => {
     resetRecorded();
     const estimator = new CostEstimator("ce", { functionName: "bedrock-test-cost-estimator", logRetentionDays: 14 });
     await settle(estimator.function.arn);
-    expect(oneResourceOf("aws:lambda/function:Function").inputs).to.include({ name: "bedrock-test-cost-estimator", runtime: "nodejs20.x", handler: "index.handler" });
+    expect(oneResourceOf("aws:lambda/function:Function").inputs).to.include({ name: "bedrock-test-cost-estimator", runtime: ESTIMATOR_RUNTIME, handler: "index.handler" });
     expect(oneResourceOf("aws:cloudwatch/eventRule:EventRule").inputs.scheduleExpression).to.equal("cron(5 * * * ? *)");
     expect(oneResourceOf("aws:lambda/permission:Permission").inputs).to.include({ principal: "events.amazonaws.com", action: "lambda:InvokeFunction" });
     expect(oneResourceOf("aws:cloudwatch/logGroup:LogGroup").inputs).to.include({ name: "/aws/lambda/bedrock-test-cost-estimator", retentionInDays: 14 });
