@@ -7,6 +7,7 @@
  * 0 tokens without a word. Bedrock publishes the metrics itself, per request.
  * Pure: the metrics come in from sources/token-metrics.
  */
+import { canonicalModelId } from "./pricing/model-ids";
 import type { ModelReconciliation, Reconciliation, ReportWindow, TokenComparison, UsageRow } from "./types";
 
 /** Above this difference, in percent of the metric, the report names the model. */
@@ -41,19 +42,6 @@ export function comparisonRange(window: ReportWindow, now: Date): ReportWindow |
   const startMs = Math.ceil(window.start.getTime() / HOUR_MS) * HOUR_MS;
   const endMs = Math.floor(Math.min(window.end.getTime(), now.getTime() - SETTLE_MS) / HOUR_MS) * HOUR_MS;
   return endMs > startMs ? { start: new Date(startMs), end: new Date(endMs) } : null;
-}
-
-const PROFILE_OR_MODEL_ARN = /^arn:aws[a-z-]*:bedrock:[^:]*:[^:]*:(?:inference-profile|foundation-model)\/(.+)$/;
-
-/**
- * A caller may send a system inference profile's or a foundation model's ARN
- * instead of its ID; the log record and the ModelId dimension hold whatever
- * was sent. Both sides are summed under the ID the ARN names, so a request
- * counts once whichever form each side keyed it by. Application inference
- * profile ARNs name no model and stay as they are.
- */
-export function canonicalModelId(modelId: string): string {
-  return PROFILE_OR_MODEL_ARN.exec(modelId)?.[1] ?? modelId;
 }
 
 interface Side {

@@ -23,8 +23,8 @@ import {
   StartQueryCommand,
 } from "@aws-sdk/client-cloudwatch-logs";
 import type { CliDeps } from "../../reporting/src/cli";
+import { canonicalModelId } from "../../reporting/src/pricing/model-ids";
 import {
-  canonicalModelId,
   comparisonRange,
   type ModelTokenMetrics,
   reconcileTokens,
