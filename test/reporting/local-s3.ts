@@ -98,6 +98,9 @@ export class LocalS3 {
   ) {
     const handle = new S3rver({ directory, silent: true }).callback();
     this.server = createServer((request, response) => this.serve(request, response, handle));
+    // Node closes idle keep-alive sockets after 5 s; on a loaded machine the SDK can reuse one just as it closes
+    // (ECONNRESET), which a client with one attempt reports as a failure. Idle sockets stay open until close().
+    this.server.keepAliveTimeout = 0;
   }
 
   static async start(): Promise<LocalS3> {
