@@ -66,14 +66,16 @@ function csvCells(text: string): string[][] {
 }
 
 describe("output safety with hostile model IDs and callers", () => {
-  it("CSV: no cell starts with a formula character; negative numbers stay numbers", () => {
+  it("CSV: no cell starts with a formula character or carries a control character; negative numbers stay numbers", () => {
     for (const groupBy of ["model", "caller"] as const) {
       const cells = csvCells(renderReport(hostileReport(groupBy), "csv", false)).flat();
       for (const cell of cells) expect(cell, cell).to.not.match(/^[=+\-@\t\r\uff1d\uff0b\uff0d\uff20]/);
-      expect(cells).to.include(`'${HOSTILE.formula}`).and.include(`'${HOSTILE.minus}`).and.include(`'${HOSTILE.tab}`);
+      for (const cell of cells) expect(cell, JSON.stringify(cell)).to.not.match(TERMINAL_CONTROLS);
+      expect(cells).to.include(`'${HOSTILE.formula}`).and.include(`'${HOSTILE.minus}`).and.include("\\t=1+1");
+      expect(cells).to.include(visibleText(HOSTILE.terminal));
     }
-    const query = csvCells(renderRows([{ modelId: HOSTILE.at, delta: "-3", change: -0.5, note: "-x" }], "csv", false, "t"));
-    expect(query[1]).to.deep.equal([`'${HOSTILE.at}`, "-3", "-0.5", "'-x"]);
+    const query = csvCells(renderRows([{ modelId: HOSTILE.at, delta: "-3", change: -0.5, note: "-x", ansi: HOSTILE.csi8bit }], "csv", false, "t"));
+    expect(query[1]).to.deep.equal([`'${HOSTILE.at}`, "-3", "-0.5", "'-x", "\\u009b31mred"]);
   });
 
   it("table: no control character from the data reaches the terminal; it is shown escaped", () => {

@@ -2,13 +2,17 @@
  * CSV for spreadsheets: one row per group (model, family or caller) with raw
  * numbers. An unpriced model has an empty cost, never 0; so has a guardrail
  * count the source could not make. Text cells that a spreadsheet would run
- * as a formula get a leading `'`; numbers stay numbers.
+ * as a formula get a leading `'`, control characters are written out; numbers stay numbers.
  */
 import { stringify } from "csv-stringify/sync";
 import type { UsageReport } from "../report";
+import { visibleText } from "./safe-text";
 
-/** csv-stringify writes booleans as "1" and ""; spreadsheets read true/false unambiguously. */
-const CAST = { boolean: (value: boolean) => String(value) };
+/**
+ * csv-stringify writes booleans as "1" and ""; spreadsheets read true/false unambiguously.
+ * Text has its control characters written out, as in the table: CSV on stdout reaches terminals too.
+ */
+const CAST = { boolean: (value: boolean) => String(value), string: (value: string) => visibleText(value) };
 /** csv-stringify's own OWASP neutralisation: a `'` before text starting with =, +, -, @, tab or CR (and their full-width forms). */
 const OPTIONS = { header: true, cast: CAST, escape_formulas: true };
 

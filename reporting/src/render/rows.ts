@@ -27,7 +27,7 @@ export function renderRows(rows: FieldRow[], format: OutputFormat, color: boolea
       return `${JSON.stringify(rows, null, 2)}\n`;
     case "csv": {
       const values = rows.map((row) => Object.fromEntries(columns.map((column) => [column, csvValue(row[column])])));
-      return stringify(values, { header: true, columns, escape_formulas: true });
+      return stringify(values, { header: true, columns, escape_formulas: true, cast: { string: visibleText } });
     }
     case "markdown": {
       const lines = [columns, columns.map(() => "---"), ...rows.map((row) => columns.map((column) => cellText(row[column])))];
