@@ -3,8 +3,8 @@
  * estimated cost in dollars, from the same price catalog the report uses.
  * Pure functions of plain data: no Pulumi here.
  */
-import type { ModelFamily, PriceCatalog, TokenRates } from "../reporting/src/pricing/catalog";
-import { GEO_PROFILE_PREFIXES } from "../reporting/src/pricing";
+import type { ModelFamily, PriceCatalog, TokenRates } from "../reporting/src/kernel/pricing/catalog";
+import { GEO_PROFILE_PREFIXES } from "../reporting/src/kernel/pricing/rules";
 import type { AccountScope } from "./policies";
 
 export const FAMILIES: readonly ModelFamily[] = ["Opus", "Sonnet", "Haiku", "Other"];

@@ -8,7 +8,7 @@
 import { constants } from "node:buffer";
 import { getHeapStatistics } from "node:v8";
 import { MAX_WINDOW_HOURS } from "../reporting/src/commands/options";
-import { parseIsoTime } from "../reporting/src/iso-time";
+import { parseIsoTime } from "../reporting/src/kernel/time";
 import { ScriptUsageError } from "./option-checks";
 
 /** --end as the report reads times: ISO-8601 only, UTC without a zone, no impossible dates. */

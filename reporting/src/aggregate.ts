@@ -12,7 +12,7 @@ import {
   type PriceQuote,
   type PricingOverrides,
   type UnpricedReason,
-} from "./pricing";
+} from "./kernel/pricing/rules";
 import type { InvocationFacts } from "./records";
 import type { ReportWindow, UsageCounts, UsageRow } from "./types";
 

@@ -10,8 +10,8 @@ import { DEFAULT_HOURS, GROUP_BY_CHOICES, SOURCE_CHOICES } from "./commands/opti
 import { runPricingCommand } from "./commands/pricing";
 import { runQueryCommand } from "./commands/query";
 import { runReportCommand } from "./commands/report";
-import { OperationalError, UsageError } from "./errors";
-import { SAVED_QUERIES } from "./queries";
+import { OperationalError, UsageError } from "./kernel/errors";
+import { SAVED_QUERIES } from "./kernel/queries";
 import { OUTPUT_FORMATS } from "./render";
 import type { readArchive } from "./sources/archive";
 import type { readUsageFromInsights, runSavedQuery } from "./sources/insights";

@@ -7,7 +7,7 @@
  * 0 tokens without a word. Bedrock publishes the metrics itself, per request.
  * Pure: the metrics come in from sources/token-metrics.
  */
-import { canonicalModelId } from "./pricing/model-ids";
+import { canonicalModelId } from "./kernel/pricing/model-ids";
 import type { ModelReconciliation, Reconciliation, ReportWindow, TokenComparison, UsageRow } from "./types";
 
 /** Above this difference, in percent of the metric, the report names the model. */

@@ -6,7 +6,7 @@ import { expect } from "chai";
 import { estimatorConfig, estimatorPackage } from "../../infra/cost-estimator/bundle";
 import { CostEstimator, ESTIMATOR_RUNTIME, estimatorPolicy } from "../../infra/cost-estimator/component";
 import { publishLastHourEstimate } from "../../infra/cost-estimator/handler";
-import { PRICE_CATALOG } from "../../reporting/src/pricing/catalog";
+import { PRICE_CATALOG } from "../../reporting/src/kernel/pricing/catalog";
 import { lambdaNodeMajor, nodeBinaryOfMajor, runPackage } from "./lambda-node";
 import { evaluate, type StoredMetric } from "./metric-math";
 import { oneResourceOf, resetRecorded, settle, TEST_ACCOUNT, TEST_PARTITION, TEST_REGION } from "./mocks";

@@ -1,8 +1,8 @@
 import { expect } from "chai";
 import { buildDashboardBody, GRID_COLUMNS, type DashboardSpec, type MetricExpression, type Widget } from "../../infra/dashboard";
 import { costTerms, systemProfileArn } from "../../infra/cost-expressions";
-import { PRICE_CATALOG } from "../../reporting/src/pricing/catalog";
-import { fieldReferences, RECORD_SCHEMA_FIELDS, SYSTEM_FIELDS } from "../../reporting/src/queries";
+import { PRICE_CATALOG } from "../../reporting/src/kernel/pricing/catalog";
+import { fieldReferences, RECORD_SCHEMA_FIELDS, SYSTEM_FIELDS } from "../../reporting/src/kernel/queries";
 import { evaluate, pointsOf, type StoredMetric } from "./metric-math";
 
 const scope = { partition: "aws", region: "eu-central-1", accountId: "111122223333" };

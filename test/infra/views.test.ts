@@ -1,6 +1,6 @@
 import { expect } from "chai";
 import { dashboardUrl, SavedQueries, UsageDashboard } from "../../infra/views";
-import { SAVED_QUERIES } from "../../reporting/src/queries";
+import { SAVED_QUERIES } from "../../reporting/src/kernel/queries";
 import { oneResourceOf, promiseOf, resetRecorded, resourcesOf, settle, TEST_REGION } from "./mocks";
 
 describe("dashboard resource (Requirement 4)", () => {

@@ -1,6 +1,6 @@
 /** The archive source's pure parts: S3 URLs, hour folders. */
 import { expect } from "chai";
-import { UsageError } from "../../reporting/src/errors";
+import { UsageError } from "../../reporting/src/kernel/errors";
 import { archivePermissions, hourFolders } from "../../reporting/src/sources/archive";
 import { parseS3Url } from "../../reporting/src/sources/s3-url";
 

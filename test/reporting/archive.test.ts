@@ -9,7 +9,7 @@ import { tmpdir } from "node:os";
 import { join } from "node:path";
 import { gzipSync } from "node:zlib";
 import { generateLogArchive, writeLogArchive } from "../../scripts/gen-logs";
-import { OperationalError } from "../../reporting/src/errors";
+import { OperationalError } from "../../reporting/src/kernel/errors";
 import { readArchive } from "../../reporting/src/sources/archive";
 import type { ArchiveLocation } from "../../reporting/src/sources/s3-url";
 import { readLogFiles } from "../../reporting/src/sources/logfiles";

@@ -2,7 +2,7 @@ import { expect } from "chai";
 import { CloudWatchLogsServiceException } from "@aws-sdk/client-cloudwatch-logs";
 import { NoSuchBucket, S3ServiceException } from "@aws-sdk/client-s3";
 import { createAwsClients, describeAwsFailure, retryThrottled } from "../../reporting/src/aws/clients";
-import { OperationalError } from "../../reporting/src/errors";
+import { OperationalError } from "../../reporting/src/kernel/errors";
 
 const serviceError = (name: string) => new CloudWatchLogsServiceException({ name, $fault: "client", $metadata: {}, message: name });
 

@@ -3,7 +3,7 @@ import { mkdtemp, rm } from "node:fs/promises";
 import { tmpdir } from "node:os";
 import { join } from "node:path";
 import { generateLogArchive, SAMPLE_APPLICATION_PROFILE, SAMPLE_UNKNOWN_MODEL, writeLogArchive, type GeneratedArchive } from "../../scripts/gen-logs";
-import { OperationalError } from "../../reporting/src/errors";
+import { OperationalError } from "../../reporting/src/kernel/errors";
 import { readLogFiles } from "../../reporting/src/sources/logfiles";
 import type { ReportWindow, SourceResult } from "../../reporting/src/types";
 import { FAKE_NOW, FAKE_OUTPUTS, run } from "./cli-helpers";

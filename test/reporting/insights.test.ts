@@ -14,8 +14,8 @@ import {
   ThrottlingException,
 } from "@aws-sdk/client-cloudwatch-logs";
 import { CredentialsProviderError } from "@smithy/core/config";
-import { OperationalError } from "../../reporting/src/errors";
-import { findSavedQuery } from "../../reporting/src/queries";
+import { OperationalError } from "../../reporting/src/kernel/errors";
+import { findSavedQuery } from "../../reporting/src/kernel/queries";
 import {
   INSIGHTS_ROW_CAP,
   type InsightsReadOptions,

@@ -12,7 +12,7 @@ import { createServer, type Server } from "node:net";
 import { tmpdir } from "node:os";
 import { join, relative } from "node:path";
 import { gzipSync } from "node:zlib";
-import { UsageError } from "../../reporting/src/errors";
+import { UsageError } from "../../reporting/src/kernel/errors";
 import { readLogFiles } from "../../reporting/src/sources/logfiles";
 import type { SourceResult } from "../../reporting/src/types";
 import { run } from "./cli-helpers";

@@ -5,7 +5,7 @@ import { join } from "node:path";
 import { Readable } from "node:stream";
 import { gzipSync } from "node:zlib";
 import { generateLogArchive, writeLogArchive } from "../../scripts/gen-logs";
-import { UsageError } from "../../reporting/src/errors";
+import { UsageError } from "../../reporting/src/kernel/errors";
 import { datedFolderSpan } from "../../reporting/src/sources/log-tree";
 import { readLogFiles } from "../../reporting/src/sources/logfiles";
 import { RecordCollector } from "../../reporting/src/sources/record-collector";

@@ -7,7 +7,7 @@ import {
   type GetMetricDataInput,
   type MetricDataResult,
 } from "@aws-sdk/client-cloudwatch";
-import { OperationalError } from "../../reporting/src/errors";
+import { OperationalError } from "../../reporting/src/kernel/errors";
 import { readMetrics, retainedResolutionSeconds } from "../../reporting/src/sources/metrics";
 
 const cloudwatch = new CloudWatchClient({

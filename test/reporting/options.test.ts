@@ -1,10 +1,10 @@
 import { expect } from "chai";
 import { MAX_WINDOW_HOURS, resolveWindow } from "../../reporting/src/commands/options";
-import { UsageError } from "../../reporting/src/errors";
-import { parseIsoDate, parseIsoTime } from "../../reporting/src/iso-time";
+import { UsageError } from "../../reporting/src/kernel/errors";
+import { parseIsoDate, parseIsoTime } from "../../reporting/src/kernel/time";
 import { buildReport } from "../../reporting/src/report";
 import type { UsageRow } from "../../reporting/src/types";
-import { parsePricingOverrides } from "../../reporting/src/pricing/overrides";
+import { parsePricingOverrides } from "../../reporting/src/kernel/pricing/overrides";
 import { scanRecordLine } from "../../reporting/src/record-scanner";
 import { parseRecordLine } from "../../reporting/src/records";
 import { run } from "./cli-helpers";

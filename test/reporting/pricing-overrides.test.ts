@@ -1,7 +1,7 @@
 import { expect } from "chai";
-import { UsageError } from "../../reporting/src/errors";
-import { priceFor } from "../../reporting/src/pricing";
-import { parsePricingOverrides } from "../../reporting/src/pricing/overrides";
+import { UsageError } from "../../reporting/src/kernel/errors";
+import { priceFor } from "../../reporting/src/kernel/pricing/rules";
+import { parsePricingOverrides } from "../../reporting/src/kernel/pricing/overrides";
 
 const PROFILE_ARN = "arn:aws:bedrock:us-east-1:123456789012:application-inference-profile/a1b2c3d4e5f6";
 

@@ -9,7 +9,7 @@ import {
   ratesForContext,
   type PricedQuote,
   type PricingOverrides,
-} from "../../reporting/src/pricing";
+} from "../../reporting/src/kernel/pricing/rules";
 
 const SONNET_45 = "anthropic.claude-sonnet-4-5-20250929-v1:0";
 const SONNET_4 = "anthropic.claude-sonnet-4-20250514-v1:0";

@@ -9,7 +9,7 @@ import {
   SAVED_QUERIES,
   SCAN_COLUMNS,
   SYSTEM_FIELDS,
-} from "../../reporting/src/queries";
+} from "../../reporting/src/kernel/queries";
 
 const knownFields = new Set([...RECORD_SCHEMA_FIELDS, ...SYSTEM_FIELDS]);
 

@@ -23,7 +23,7 @@ import {
   StartQueryCommand,
 } from "@aws-sdk/client-cloudwatch-logs";
 import type { CliDeps } from "../../reporting/src/cli";
-import { canonicalModelId } from "../../reporting/src/pricing/model-ids";
+import { canonicalModelId } from "../../reporting/src/kernel/pricing/model-ids";
 import {
   comparisonRange,
   type ModelTokenMetrics,

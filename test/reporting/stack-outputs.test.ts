@@ -2,7 +2,7 @@ import { expect } from "chai";
 import { mkdtempSync, writeFileSync } from "node:fs";
 import { tmpdir } from "node:os";
 import { join } from "node:path";
-import { OperationalError, UsageError } from "../../reporting/src/errors";
+import { OperationalError, UsageError } from "../../reporting/src/kernel/errors";
 import { loadStackOutputs, type PulumiRunner } from "../../reporting/src/stack-outputs";
 
 const OUTPUTS = {

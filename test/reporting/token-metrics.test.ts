@@ -18,7 +18,7 @@ import {
   type ListMetricsInput,
   type MetricDataResult,
 } from "@aws-sdk/client-cloudwatch";
-import { OperationalError } from "../../reporting/src/errors";
+import { OperationalError } from "../../reporting/src/kernel/errors";
 import { MAX_QUERIES_PER_CALL, readTokenMetrics } from "../../reporting/src/sources/token-metrics";
 
 const cloudwatch = new CloudWatchClient({

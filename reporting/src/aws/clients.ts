@@ -6,7 +6,7 @@
 import { CloudWatchClient } from "@aws-sdk/client-cloudwatch";
 import { CloudWatchLogsClient } from "@aws-sdk/client-cloudwatch-logs";
 import { S3Client } from "@aws-sdk/client-s3";
-import { OperationalError } from "../errors";
+import { OperationalError } from "../kernel/errors";
 
 export interface AwsClients {
   region: string;

@@ -1,6 +1,6 @@
 /** `report commands`: the ready-to-run AWS CLI commands the stack exports (`cliCommands`). */
 import type { CliDeps, CommonArgs } from "../cli";
-import { OperationalError } from "../errors";
+import { OperationalError } from "../kernel/errors";
 import { renderRows } from "../render/rows";
 import { parseFormat } from "./options";
 import { emit, loadOutputs, refuseOutputOverInputs, stackInputs, useColor } from "./shared";

@@ -2,8 +2,8 @@
  * Validation of the user's options: every problem becomes one UsageError line
  * naming what was wrong and what is allowed (exit 2).
  */
-import { UsageError } from "../errors";
-import { parseIsoTime } from "../iso-time";
+import { UsageError } from "../kernel/errors";
+import { parseIsoTime } from "../kernel/time";
 import { OUTPUT_FORMATS, type OutputFormat } from "../render";
 import type { GroupBy } from "../report";
 import type { ReportWindow } from "../types";

@@ -1,7 +1,7 @@
 /** `report query <name>`: one saved Logs Insights query over the window, its rows printed. */
 import type { CliDeps, CommonArgs } from "../cli";
-import { UsageError } from "../errors";
-import { findSavedQuery, SAVED_QUERIES } from "../queries";
+import { UsageError } from "../kernel/errors";
+import { findSavedQuery, SAVED_QUERIES } from "../kernel/queries";
 import { renderRows } from "../render/rows";
 import { parseFormat, resolveWindow } from "./options";
 import { clientsFor, emit, loadOutputs, refuseOutputOverInputs, stackInputs, useColor } from "./shared";

@@ -1,9 +1,9 @@
 /** Loading steps shared by the commands: files, stack outputs, AWS clients, where output goes. */
 import type { CliDeps, CommonArgs } from "../cli";
-import { UsageError } from "../errors";
+import { UsageError } from "../kernel/errors";
 import { inputOverwrittenBy } from "../output-file";
-import type { PricingOverrides } from "../pricing";
-import { parsePricingOverrides } from "../pricing/overrides";
+import type { PricingOverrides } from "../kernel/pricing/rules";
+import { parsePricingOverrides } from "../kernel/pricing/overrides";
 import type { StackOutputs } from "../stack-outputs";
 
 function errorCode(error: unknown): string {

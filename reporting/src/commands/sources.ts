@@ -6,7 +6,7 @@
  */
 import type { AwsClients } from "../aws/clients";
 import type { CliDeps } from "../cli";
-import { OperationalError, UsageError } from "../errors";
+import { OperationalError, UsageError } from "../kernel/errors";
 import { describeInsightsProgress, NO_PROGRESS, ProgressLine, type ProgressDisplay } from "../progress";
 import { comparisonRange, reconcileTokens, reconciliationNotes, SETTLE_MS } from "../reconciliation";
 import type { GroupBy } from "../report";

@@ -10,7 +10,7 @@ import { GetObjectCommand, ListObjectsV2Command, type ListObjectsV2CommandOutput
 import { setMaxListeners } from "node:events";
 import type { Readable } from "node:stream";
 import { describeAwsFailure, type AwsCallContext } from "../aws/clients";
-import { OperationalError } from "../errors";
+import { OperationalError } from "../kernel/errors";
 import type { TransferProgress } from "../progress";
 import type { ReportWindow, SourceResult } from "../types";
 import { folderOutsideWindow } from "./log-tree";

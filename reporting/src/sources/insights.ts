@@ -12,10 +12,10 @@ import {
   StartQueryCommand,
   StopQueryCommand,
 } from "@aws-sdk/client-cloudwatch-logs";
-import { OperationalError } from "../errors";
+import { OperationalError } from "../kernel/errors";
 import type { InsightsProgress } from "../progress";
 import { abortableSleep, describeAwsFailure, retryThrottled } from "../aws/clients";
-import { buildScanQuery, SCAN_COLUMNS, type SavedQuery, withWindowFilter } from "../queries";
+import { buildScanQuery, SCAN_COLUMNS, type SavedQuery, withWindowFilter } from "../kernel/queries";
 import { callerFromArn, UNKNOWN_CALLER } from "../records";
 import type { ContextClass, ReportWindow, ScanStatistics, SourceResult, UsageRow } from "../types";
 

@@ -10,7 +10,7 @@
  */
 import { closeSync, constants, openSync, readdirSync, realpathSync, statSync, type Dirent, type Stats } from "node:fs";
 import { join, sep } from "node:path";
-import { UsageError } from "../errors";
+import { UsageError } from "../kernel/errors";
 import type { ReportWindow } from "../types";
 import type { RecordCollector } from "./record-collector";
 

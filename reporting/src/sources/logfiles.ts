@@ -7,7 +7,7 @@
  * LogTree says which files. Large reads go to worker threads (RecordParsePool).
  */
 import { statSync } from "node:fs";
-import { OperationalError } from "../errors";
+import { OperationalError } from "../kernel/errors";
 import type { ReportWindow, SourceResult } from "../types";
 import { LogTree, type LogFile } from "./log-tree";
 import { PoolForLargeReads, type PoolForLargeReadsOptions, type RecordParsePool } from "./parse-pool";

@@ -16,9 +16,9 @@
  * }
  */
 import { UsageError } from "../errors";
-import { NOT_A_DATE, parseIsoDate } from "../iso-time";
+import { NOT_A_DATE, parseIsoDate } from "../time";
 import { LONG_CONTEXT_THRESHOLD_TOKENS, PRICE_CATALOG, type LongContextRates, type ModelFamily, type TokenRates } from "./catalog";
-import type { ModelOverride, PricingOverrides } from "./index";
+import type { ModelOverride, PricingOverrides } from "./rules";
 import { canonicalModelId, isApplicationProfileArn, parseModelId } from "./model-ids";
 
 const FAMILIES: readonly ModelFamily[] = ["Opus", "Sonnet", "Haiku", "Other"];
