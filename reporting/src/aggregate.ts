@@ -13,7 +13,7 @@ import {
   type PricingOverrides,
   type UnpricedReason,
 } from "./kernel/pricing/rules";
-import type { InvocationFacts } from "./records";
+import type { InvocationFacts } from "./reading/records";
 import type { ReportWindow, UsageCounts, UsageRow } from "./types";
 
 const HOUR_MS = 3_600_000;

@@ -1,7 +1,7 @@
 import { expect } from "chai";
 import fc from "fast-check";
 import { mergeRows, summarizeUsage, UsageRowBuilder } from "../../reporting/src/aggregate";
-import type { InvocationFacts } from "../../reporting/src/records";
+import type { InvocationFacts } from "../../reporting/src/reading/records";
 import type { ReportWindow, UsageRow } from "../../reporting/src/types";
 
 const WINDOW: ReportWindow = { start: new Date("2026-11-20T00:00:00Z"), end: new Date("2026-11-22T00:00:00Z") };

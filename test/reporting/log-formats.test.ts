@@ -11,9 +11,9 @@ import { join } from "node:path";
 import { Readable } from "node:stream";
 import { gzipSync } from "node:zlib";
 import { readLogFiles } from "../../reporting/src/sources/logfiles";
-import { RecordCollector } from "../../reporting/src/sources/record-collector";
-import { textShape } from "../../reporting/src/sources/record-formats";
-import { readRecordStream } from "../../reporting/src/sources/record-input";
+import { RecordCollector } from "../../reporting/src/reading/record-collector";
+import { textShape } from "../../reporting/src/reading/record-formats";
+import { readRecordStream } from "../../reporting/src/reading/record-input";
 import type { SourceResult } from "../../reporting/src/types";
 import {
   asCloudWatchExport,

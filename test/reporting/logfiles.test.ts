@@ -6,10 +6,10 @@ import { Readable } from "node:stream";
 import { gzipSync } from "node:zlib";
 import { generateLogArchive, writeLogArchive } from "../../scripts/gen-logs";
 import { UsageError } from "../../reporting/src/kernel/errors";
-import { datedFolderSpan } from "../../reporting/src/sources/log-tree";
+import { datedFolderSpan } from "../../reporting/src/reading/log-tree";
 import { readLogFiles } from "../../reporting/src/sources/logfiles";
-import { RecordCollector } from "../../reporting/src/sources/record-collector";
-import { readRecordStream } from "../../reporting/src/sources/record-input";
+import { RecordCollector } from "../../reporting/src/reading/record-collector";
+import { readRecordStream } from "../../reporting/src/reading/record-input";
 import type { ReportWindow, UsageRow } from "../../reporting/src/types";
 
 const END = new Date("2026-11-20T00:00:00Z");

@@ -5,8 +5,8 @@ import { parseIsoDate, parseIsoTime } from "../../reporting/src/kernel/time";
 import { buildReport } from "../../reporting/src/report";
 import type { UsageRow } from "../../reporting/src/types";
 import { parsePricingOverrides } from "../../reporting/src/kernel/pricing/overrides";
-import { scanRecordLine } from "../../reporting/src/record-scanner";
-import { parseRecordLine } from "../../reporting/src/records";
+import { scanRecordLine } from "../../reporting/src/reading/record-scanner";
+import { parseRecordLine } from "../../reporting/src/reading/records";
 import { run } from "./cli-helpers";
 import { converseRecord } from "./record-shapes";
 

@@ -6,10 +6,10 @@ import { Readable } from "node:stream";
 import { gzipSync } from "node:zlib";
 import { generateLogArchive, writeLogArchive } from "../../scripts/gen-logs";
 import { readLogFiles } from "../../reporting/src/sources/logfiles";
-import { prestartParseWorkers, RecordParsePool } from "../../reporting/src/sources/parse-pool";
+import { prestartParseWorkers, RecordParsePool } from "../../reporting/src/reading/parse-pool";
 import { logsArguments, readsLocalLogs } from "../../reporting/src/prestart";
-import { RecordCollector } from "../../reporting/src/sources/record-collector";
-import { readRecordBytes, readRecordStream } from "../../reporting/src/sources/record-input";
+import { RecordCollector } from "../../reporting/src/reading/record-collector";
+import { readRecordBytes, readRecordStream } from "../../reporting/src/reading/record-input";
 
 const END = new Date("2026-11-20T00:00:00Z");
 const HOUR_MS = 3_600_000;

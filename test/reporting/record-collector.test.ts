@@ -1,6 +1,6 @@
 import { expect } from "chai";
 import fc from "fast-check";
-import { compareRows, sortRows } from "../../reporting/src/sources/record-collector";
+import { compareRows, sortRows } from "../../reporting/src/reading/record-collector";
 import type { UsageRow } from "../../reporting/src/types";
 
 const HOUR_MS = 3_600_000;

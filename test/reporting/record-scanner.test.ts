@@ -2,10 +2,10 @@ import { expect } from "chai";
 import fc from "fast-check";
 import { createInterface } from "node:readline";
 import { Readable } from "node:stream";
-import { scanRecordLine } from "../../reporting/src/record-scanner";
-import { parseRecordLine } from "../../reporting/src/records";
-import { RecordCollector } from "../../reporting/src/sources/record-collector";
-import { MAX_LINE_BYTES, RecordLineReader } from "../../reporting/src/sources/record-lines";
+import { scanRecordLine } from "../../reporting/src/reading/record-scanner";
+import { parseRecordLine } from "../../reporting/src/reading/records";
+import { RecordCollector } from "../../reporting/src/reading/record-collector";
+import { MAX_LINE_BYTES, RecordLineReader } from "../../reporting/src/reading/record-lines";
 
 /** The scanner's contract: when it answers, it answers exactly what JSON.parse + factsFromRecord would. */
 function expectAgreement(line: string): boolean {

@@ -1,7 +1,7 @@
 import { expect } from "chai";
-import { scanRecordLine } from "../../reporting/src/record-scanner";
-import { parseRecordTimestamp } from "../../reporting/src/record-timestamps";
-import { callerFromArn, parseRecordLine, UNKNOWN_CALLER, type InvocationFacts } from "../../reporting/src/records";
+import { scanRecordLine } from "../../reporting/src/reading/record-scanner";
+import { parseRecordTimestamp } from "../../reporting/src/reading/record-timestamps";
+import { callerFromArn, parseRecordLine, UNKNOWN_CALLER, type InvocationFacts } from "../../reporting/src/reading/records";
 
 function converseRecord(overrides: Record<string, unknown> = {}): Record<string, unknown> {
   return {

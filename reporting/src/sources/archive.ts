@@ -13,9 +13,9 @@ import { describeAwsFailure, type AwsCallContext } from "../aws/clients";
 import { OperationalError } from "../kernel/errors";
 import type { TransferProgress } from "../progress";
 import type { ReportWindow, SourceResult } from "../types";
-import { folderOutsideWindow } from "./log-tree";
-import { RecordCollector } from "./record-collector";
-import { OVERSIZED_LINES, readRecordStream } from "./record-input";
+import { folderOutsideWindow } from "../reading/log-tree";
+import { RecordCollector } from "../reading/record-collector";
+import { OVERSIZED_LINES, readRecordStream } from "../reading/record-input";
 import { s3Url, type ArchiveLocation } from "./s3-url";
 
 export interface ReadArchiveOptions {

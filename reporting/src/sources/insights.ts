@@ -16,7 +16,7 @@ import { OperationalError } from "../kernel/errors";
 import type { InsightsProgress } from "../progress";
 import { abortableSleep, describeAwsFailure, retryThrottled } from "../aws/clients";
 import { buildScanQuery, SCAN_COLUMNS, type SavedQuery, withWindowFilter } from "../kernel/queries";
-import { callerFromArn, UNKNOWN_CALLER } from "../records";
+import { callerFromArn, UNKNOWN_CALLER } from "../reading/records";
 import type { ContextClass, ReportWindow, ScanStatistics, SourceResult, UsageRow } from "../types";
 
 /** Logs Insights returns at most this many rows; a result of exactly this size may be cut short. */

@@ -9,10 +9,10 @@
 import { statSync } from "node:fs";
 import { OperationalError } from "../kernel/errors";
 import type { ReportWindow, SourceResult } from "../types";
-import { LogTree, type LogFile } from "./log-tree";
-import { PoolForLargeReads, type PoolForLargeReadsOptions, type RecordParsePool } from "./parse-pool";
-import { RecordCollector } from "./record-collector";
-import { NO_LOG_RECORDS, OVERSIZED_LINES, readRecordFile, type ReadRecordOptions } from "./record-input";
+import { LogTree, type LogFile } from "../reading/log-tree";
+import { PoolForLargeReads, type PoolForLargeReadsOptions, type RecordParsePool } from "../reading/parse-pool";
+import { RecordCollector } from "../reading/record-collector";
+import { NO_LOG_RECORDS, OVERSIZED_LINES, readRecordFile, type ReadRecordOptions } from "../reading/record-input";
 
 /**
  * Names under which a file that holds no log records is reported as

@@ -6,8 +6,8 @@
  * than the limit is cut off and counted, so one endless line (a gzip bomb, a
  * file with no line breaks) never fills the memory.
  */
-import { scanRecordLine } from "../record-scanner";
-import type { ParsedRecord } from "../records";
+import { scanRecordLine } from "./record-scanner";
+import type { ParsedRecord } from "./records";
 
 /** What the lines go to: RecordCollector in either thread. */
 export interface RecordSink {

@@ -20,8 +20,8 @@
  * document of any size takes the memory of its largest record, and a value
  * past the line limit is cut off and counted like an overlong line.
  */
-import { scanRecordLine } from "../record-scanner";
-import { factsFromRecord, parseRecordLine, type ParsedRecord } from "../records";
+import { scanRecordLine } from "./record-scanner";
+import { factsFromRecord, parseRecordLine, type ParsedRecord } from "./records";
 import { OVERSIZED_LINE, type RecordSink } from "./record-lines";
 
 type JsonObject = Record<string, unknown>;

@@ -5,7 +5,7 @@
  * record-input.ts feed it.
  */
 import { UsageRowBuilder } from "../aggregate";
-import type { ParsedRecord } from "../records";
+import type { ParsedRecord } from "./records";
 import { LatencyCounts, type LatencyTally } from "../stats";
 import type { ReportWindow, SourceResult, UsageRow } from "../types";
 import { recordsInValue } from "./record-documents";
