@@ -13,7 +13,7 @@ import { OperationalError } from "../../reporting/src/kernel/errors";
 import { readArchive } from "../../reporting/src/sources/archive";
 import type { ArchiveLocation } from "../../reporting/src/sources/s3-url";
 import { readLogFiles } from "../../reporting/src/sources/logfiles";
-import type { ReportWindow, SourceResult, UsageRow } from "../../reporting/src/types";
+import type { ReportWindow, SourceResult, UsageRow } from "../../reporting/src/sources/contract";
 import { run } from "./cli-helpers";
 import { LocalS3 } from "./local-s3";
 

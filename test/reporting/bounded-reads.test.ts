@@ -16,7 +16,7 @@ import { readArchive } from "../../reporting/src/sources/archive";
 import { readLogFiles } from "../../reporting/src/sources/logfiles";
 import { RecordCollector } from "../../reporting/src/reading/record-collector";
 import { readRecordStream } from "../../reporting/src/reading/record-input";
-import type { SourceResult } from "../../reporting/src/types";
+import type { SourceResult } from "../../reporting/src/sources/contract";
 import { asJsonLines, FIXTURE_WINDOW, fixtureRecords } from "./log-fixtures";
 import { LocalS3 } from "./local-s3";
 

@@ -5,7 +5,7 @@ import { join } from "node:path";
 import { generateLogArchive, SAMPLE_APPLICATION_PROFILE, SAMPLE_UNKNOWN_MODEL, writeLogArchive, type GeneratedArchive } from "../../scripts/gen-logs";
 import { OperationalError } from "../../reporting/src/kernel/errors";
 import { readLogFiles } from "../../reporting/src/sources/logfiles";
-import type { ReportWindow, SourceResult } from "../../reporting/src/types";
+import type { ReportWindow, SourceResult } from "../../reporting/src/sources/contract";
 import { FAKE_NOW, FAKE_OUTPUTS, run } from "./cli-helpers";
 
 const HOUR_MS = 3_600_000;

@@ -4,10 +4,10 @@ import { tmpdir } from "node:os";
 import { join } from "node:path";
 import { scanRecordLine } from "../../reporting/src/reading/record-scanner";
 import { parseRecordLine } from "../../reporting/src/reading/records";
-import { buildReport, type UsageReport } from "../../reporting/src/report";
+import { buildReport, type UsageReport } from "../../reporting/src/model/report";
 import { renderReport } from "../../reporting/src/render";
 import { readLogFiles } from "../../reporting/src/sources/logfiles";
-import type { SourceResult } from "../../reporting/src/types";
+import type { SourceResult } from "../../reporting/src/sources/contract";
 import { converseRecord, invokeModelRecord, jsonLines, OPUS_46_GLOBAL, SONNET_4_US, streamRecord } from "./record-shapes";
 
 const WINDOW = { start: new Date("2026-11-10T00:00:00Z"), end: new Date("2026-11-11T00:00:00Z") };

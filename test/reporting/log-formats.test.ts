@@ -14,7 +14,7 @@ import { readLogFiles } from "../../reporting/src/sources/logfiles";
 import { RecordCollector } from "../../reporting/src/reading/record-collector";
 import { textShape } from "../../reporting/src/reading/record-formats";
 import { readRecordStream } from "../../reporting/src/reading/record-input";
-import type { SourceResult } from "../../reporting/src/types";
+import type { SourceResult } from "../../reporting/src/sources/contract";
 import {
   asCloudWatchExport,
   asFilterLogEvents,

@@ -14,7 +14,7 @@ import { join, relative } from "node:path";
 import { gzipSync } from "node:zlib";
 import { UsageError } from "../../reporting/src/kernel/errors";
 import { readLogFiles } from "../../reporting/src/sources/logfiles";
-import type { SourceResult } from "../../reporting/src/types";
+import type { SourceResult } from "../../reporting/src/sources/contract";
 import { run } from "./cli-helpers";
 import { asJsonLines, FIXTURE_WINDOW, fixtureRecords } from "./log-fixtures";
 

@@ -5,7 +5,7 @@ import { join } from "node:path";
 import { UsageError } from "../../reporting/src/kernel/errors";
 import { canonicalModelId, familyOf, priceFor, type PricedQuote, type PricingOverrides } from "../../reporting/src/kernel/pricing/rules";
 import { parsePricingOverrides } from "../../reporting/src/kernel/pricing/overrides";
-import { buildReport } from "../../reporting/src/report";
+import { buildReport } from "../../reporting/src/model/report";
 import { readLogFiles } from "../../reporting/src/sources/logfiles";
 import { run } from "./cli-helpers";
 import { converseRecord, HAIKU_45_US, invokeModelRecord, jsonLines, OPUS_46_GLOBAL, profileArn, SONNET_4_US, streamRecord } from "./record-shapes";

@@ -29,11 +29,11 @@ import {
   type ModelTokenMetrics,
   reconcileTokens,
   reconciliationNotes,
-} from "../../reporting/src/reconciliation";
+} from "../../reporting/src/model/reconciliation";
 import { readUsageFromInsights } from "../../reporting/src/sources/insights";
 import { readMetrics } from "../../reporting/src/sources/metrics";
 import { readTokenMetrics } from "../../reporting/src/sources/token-metrics";
-import type { UsageRow } from "../../reporting/src/types";
+import type { UsageRow } from "../../reporting/src/sources/contract";
 import { FAKE_NOW, FAKE_OUTPUTS, run } from "./cli-helpers";
 
 const HOUR_MS = 3_600_000;

@@ -4,7 +4,7 @@ import type { CliDeps } from "../../reporting/src/cli";
 import { planOnlineSource } from "../../reporting/src/commands/sources";
 import type { ReadArchiveOptions } from "../../reporting/src/sources/archive";
 import type { StackOutputs } from "../../reporting/src/stack-outputs";
-import type { SourceResult } from "../../reporting/src/types";
+import type { SourceResult } from "../../reporting/src/sources/contract";
 import { FAKE_NOW, FAKE_OUTPUTS, run } from "./cli-helpers";
 
 const DAY_MS = 86_400_000;

@@ -1,6 +1,6 @@
 import { expect } from "chai";
 import fc from "fast-check";
-import { fitLine, LatencyCounts, linearMonthlyCost, projectCost, summarizeLatency, type HourlyCost } from "../../reporting/src/stats";
+import { fitLine, LatencyCounts, linearMonthlyCost, projectCost, summarizeLatency, type HourlyCost } from "../../reporting/src/model/stats";
 
 const HOUR_MS = 3_600_000;
 

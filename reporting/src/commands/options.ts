@@ -5,8 +5,8 @@
 import { UsageError } from "../kernel/errors";
 import { parseIsoTime } from "../kernel/time";
 import { OUTPUT_FORMATS, type OutputFormat } from "../render";
-import type { GroupBy } from "../report";
-import type { ReportWindow } from "../types";
+import type { GroupBy } from "../model/report";
+import type { ReportWindow } from "../sources/contract";
 
 export const DEFAULT_HOURS = 24;
 export const GROUP_BY_CHOICES: readonly GroupBy[] = ["model", "family", "caller"];

@@ -1,6 +1,6 @@
 /** The default command: read a source, build the report model, render it. */
 import type { CliDeps, CommonArgs } from "../cli";
-import { buildReport } from "../report";
+import { buildReport } from "../model/report";
 import { renderReport } from "../render";
 import { parseFormat, parseGroupBy, parseSource, resolveWindow } from "./options";
 import { isS3Url } from "../sources/s3-url";

@@ -4,10 +4,10 @@
  * parse pool's workers: RecordCollector accumulates, the readers of
  * record-input.ts feed it.
  */
-import { UsageRowBuilder } from "../aggregate";
+import { UsageRowBuilder } from "../model/aggregate";
 import type { ParsedRecord } from "./records";
-import { LatencyCounts, type LatencyTally } from "../stats";
-import type { ReportWindow, SourceResult, UsageRow } from "../types";
+import { LatencyCounts, type LatencyTally } from "../model/stats";
+import type { ReportWindow, SourceResult, UsageRow } from "../sources/contract";
 import { recordsInValue } from "./record-documents";
 
 /** What one collector gathered, to be merged into another (a worker's share of the records). */

@@ -5,7 +5,7 @@
  * as a formula get a leading `'`; numbers stay numbers.
  */
 import { stringify } from "csv-stringify/sync";
-import type { UsageReport } from "../report";
+import type { UsageReport } from "../model/report";
 
 /** csv-stringify writes booleans as "1" and ""; spreadsheets read true/false unambiguously. */
 const CAST = { boolean: (value: boolean) => String(value) };

@@ -1,5 +1,5 @@
 /** One entry point per output format; every renderer reads the same report model. */
-import type { UsageReport } from "../report";
+import type { UsageReport } from "../model/report";
 import { renderCsv } from "./csv";
 import { renderMarkdown } from "./markdown";
 import { renderTable } from "./table";

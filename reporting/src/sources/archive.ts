@@ -12,7 +12,7 @@ import type { Readable } from "node:stream";
 import { describeAwsFailure, type AwsCallContext } from "../aws/clients";
 import { OperationalError } from "../kernel/errors";
 import type { TransferProgress } from "../progress";
-import type { ReportWindow, SourceResult } from "../types";
+import type { ReportWindow, SourceResult } from "./contract";
 import { folderOutsideWindow } from "../reading/log-tree";
 import { RecordCollector } from "../reading/record-collector";
 import { OVERSIZED_LINES, readRecordStream } from "../reading/record-input";

@@ -16,7 +16,7 @@
  */
 import { CloudWatchClient, GetMetricDataCommand, type MetricDataQuery, type MetricDataResult } from "@aws-sdk/client-cloudwatch";
 import { describeAwsFailure, retryThrottled } from "../aws/clients";
-import type { LatencySummary, MetricErrorCounts, ReportWindow } from "../types";
+import type { LatencySummary, MetricErrorCounts, ReportWindow } from "./contract";
 
 const NAMESPACE = "AWS/Bedrock";
 const DAY_S = 86_400;

@@ -7,8 +7,8 @@
  * 0 tokens without a word. Bedrock publishes the metrics itself, per request.
  * Pure: the metrics come in from sources/token-metrics.
  */
-import { canonicalModelId } from "./kernel/pricing/model-ids";
-import type { ModelReconciliation, Reconciliation, ReportWindow, TokenComparison, UsageRow } from "./types";
+import { canonicalModelId } from "../kernel/pricing/model-ids";
+import type { ModelReconciliation, Reconciliation, ReportWindow, TokenComparison, UsageRow } from "../sources/contract";
 
 /** Above this difference, in percent of the metric, the report names the model. */
 export const RECONCILIATION_THRESHOLD_PERCENT = 1;

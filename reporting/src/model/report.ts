@@ -4,7 +4,7 @@
  * documented in the README.
  */
 import { summarizeUsage, type Breakdown, type CallerBreakdown, type FamilyBreakdown, type ModelBreakdown, type SeriesPoint } from "./aggregate";
-import { PRICE_CATALOG, type PricingOverrides, type UnpricedReason } from "./kernel/pricing/rules";
+import { PRICE_CATALOG, type PricingOverrides, type UnpricedReason } from "../kernel/pricing/rules";
 import { projectCost, type Projection } from "./stats";
 import type {
   LatencySummary,
@@ -14,7 +14,7 @@ import type {
   SourceName,
   SourceResult,
   UsageCounts,
-} from "./types";
+} from "../sources/contract";
 
 export type GroupBy = "model" | "family" | "caller";
 

@@ -1,5 +1,5 @@
 /** Latency percentiles and cost projections. Pure functions. */
-import type { LatencySummary, ReportWindow } from "./types";
+import type { LatencySummary, ReportWindow } from "../sources/contract";
 
 const HOUR_MS = 3_600_000;
 const DAY_MS = 24 * HOUR_MS;

@@ -12,9 +12,9 @@ import {
   type PriceQuote,
   type PricingOverrides,
   type UnpricedReason,
-} from "./kernel/pricing/rules";
-import type { InvocationFacts } from "./reading/records";
-import type { ReportWindow, UsageCounts, UsageRow } from "./types";
+} from "../kernel/pricing/rules";
+import type { InvocationFacts } from "../reading/records";
+import type { ReportWindow, UsageCounts, UsageRow } from "../sources/contract";
 
 const HOUR_MS = 3_600_000;
 const DAY_MS = 24 * HOUR_MS;
