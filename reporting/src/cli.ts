@@ -5,20 +5,20 @@
  */
 import yargs, { type Argv } from "yargs";
 import type { createAwsClients } from "./aws/clients";
-import { runCommandsCommand } from "./commands/commands";
+import { runCommandsCommand } from "./commands/stack-commands";
 import { DEFAULT_HOURS, GROUP_BY_CHOICES, SOURCE_CHOICES } from "./commands/options";
 import { runPricingCommand } from "./commands/pricing";
 import { runQueryCommand } from "./commands/query";
 import { runReportCommand } from "./commands/report";
 import { OperationalError, UsageError } from "./kernel/errors";
 import { SAVED_QUERIES } from "./kernel/queries";
-import { OUTPUT_FORMATS } from "./render";
+import { OUTPUT_FORMATS } from "./render/formats";
 import type { readArchive } from "./sources/archive";
 import type { readUsageFromInsights, runSavedQuery } from "./sources/insights";
 import type { readLogFiles } from "./sources/logfiles";
 import type { readMetrics } from "./sources/metrics";
 import type { readTokenMetrics } from "./sources/token-metrics";
-import type { loadStackOutputs } from "./stack-outputs";
+import type { loadStackOutputs } from "./aws/stack-outputs";
 
 export interface CliDeps {
   stdout(text: string): void;

@@ -1,6 +1,6 @@
 import type { S3Client } from "@aws-sdk/client-s3";
 import yargs from "yargs";
-import { loadStackOutputs } from "../../reporting/src/stack-outputs";
+import { loadStackOutputs } from "../../reporting/src/aws/stack-outputs";
 import { holdsAnyVersion, purgeArchive } from "./purge-archive";
 
 export interface CommandResult {

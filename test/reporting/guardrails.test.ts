@@ -5,7 +5,7 @@ import { join } from "node:path";
 import { scanRecordLine } from "../../reporting/src/reading/record-scanner";
 import { parseRecordLine } from "../../reporting/src/reading/records";
 import { buildReport, type UsageReport } from "../../reporting/src/model/report";
-import { renderReport } from "../../reporting/src/render";
+import { renderReport } from "../../reporting/src/render/formats";
 import { readLogFiles } from "../../reporting/src/sources/logfiles";
 import type { SourceResult } from "../../reporting/src/sources/contract";
 import { converseRecord, invokeModelRecord, jsonLines, OPUS_46_GLOBAL, SONNET_4_US, streamRecord } from "./record-shapes";

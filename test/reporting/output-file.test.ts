@@ -2,7 +2,7 @@ import { expect } from "chai";
 import { link, mkdir, mkdtemp, readdir, readFile, rm, symlink, writeFile } from "node:fs/promises";
 import { tmpdir } from "node:os";
 import { join, relative } from "node:path";
-import { inputOverwrittenBy, writeFileWhole } from "../../reporting/src/output-file";
+import { inputOverwrittenBy, writeFileWhole } from "../../reporting/src/commands/output-file";
 import { FAKE_OUTPUTS, run } from "./cli-helpers";
 import { converseRecord, jsonLines } from "./record-shapes";
 

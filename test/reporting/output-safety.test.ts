@@ -1,6 +1,6 @@
 import { expect } from "chai";
 import { buildReport, type GroupBy } from "../../reporting/src/model/report";
-import { renderReport } from "../../reporting/src/render";
+import { renderReport } from "../../reporting/src/render/formats";
 import { renderRows } from "../../reporting/src/render/rows";
 import { markdownText, visibleText } from "../../reporting/src/render/safe-text";
 import type { SourceResult, UsageRow } from "../../reporting/src/sources/contract";

@@ -1,5 +1,5 @@
 import { expect } from "chai";
-import { describeProgress, formatBytes, formatDuration, ProgressLine, type TransferProgress } from "../../reporting/src/progress";
+import { describeProgress, formatBytes, formatDuration, ProgressLine, type TransferProgress } from "../../reporting/src/render/progress";
 
 const progress = (done: number, expected: number | null, totalKnown = true): TransferProgress => ({
   objectsDone: done,

@@ -1,9 +1,9 @@
 /** Which source the report reads (--source, --logs, the log group's retention), and saying why; progress and --quiet. */
 import { expect } from "chai";
 import type { CliDeps } from "../../reporting/src/cli";
-import { planOnlineSource } from "../../reporting/src/commands/sources";
+import { planOnlineSource } from "../../reporting/src/sources/report-source";
 import type { ReadArchiveOptions } from "../../reporting/src/sources/archive";
-import type { StackOutputs } from "../../reporting/src/stack-outputs";
+import type { StackOutputs } from "../../reporting/src/aws/stack-outputs";
 import type { SourceResult } from "../../reporting/src/sources/contract";
 import { FAKE_NOW, FAKE_OUTPUTS, run } from "./cli-helpers";
 

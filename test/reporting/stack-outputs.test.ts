@@ -3,7 +3,7 @@ import { mkdtempSync, writeFileSync } from "node:fs";
 import { tmpdir } from "node:os";
 import { join } from "node:path";
 import { OperationalError, UsageError } from "../../reporting/src/kernel/errors";
-import { loadStackOutputs, type PulumiRunner } from "../../reporting/src/stack-outputs";
+import { loadStackOutputs, type PulumiRunner } from "../../reporting/src/aws/stack-outputs";
 
 const OUTPUTS = {
   region: "us-east-1",

@@ -4,7 +4,7 @@
  */
 import { UsageError } from "../kernel/errors";
 import { parseIsoTime } from "../kernel/time";
-import { OUTPUT_FORMATS, type OutputFormat } from "../render";
+import { OUTPUT_FORMATS, type OutputFormat } from "../render/formats";
 import type { GroupBy } from "../model/report";
 import type { ReportWindow } from "../sources/contract";
 

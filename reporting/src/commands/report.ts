@@ -1,11 +1,11 @@
 /** The default command: read a source, build the report model, render it. */
 import type { CliDeps, CommonArgs } from "../cli";
 import { buildReport } from "../model/report";
-import { renderReport } from "../render";
+import { renderReport } from "../render/formats";
 import { parseFormat, parseGroupBy, parseSource, resolveWindow } from "./options";
 import { isS3Url } from "../sources/s3-url";
 import { emit, loadPricingFile, refuseOutputOverInputs, stackInputs, useColor, type NamedInput } from "./shared";
-import { readReportSource } from "./sources";
+import { readReportSource } from "../sources/report-source";
 
 export interface ReportArgs extends CommonArgs {
   logs?: string[];

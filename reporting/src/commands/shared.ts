@@ -1,10 +1,10 @@
 /** Loading steps shared by the commands: files, stack outputs, AWS clients, where output goes. */
 import type { CliDeps, CommonArgs } from "../cli";
 import { UsageError } from "../kernel/errors";
-import { inputOverwrittenBy } from "../output-file";
+import { inputOverwrittenBy } from "./output-file";
 import type { PricingOverrides } from "../kernel/pricing/rules";
 import { parsePricingOverrides } from "../kernel/pricing/overrides";
-import type { StackOutputs } from "../stack-outputs";
+import type { StackOutputs } from "../aws/stack-outputs";
 
 function errorCode(error: unknown): string {
   return (error as NodeJS.ErrnoException).code ?? (error as Error).message;

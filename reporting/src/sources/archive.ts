@@ -11,7 +11,7 @@ import { setMaxListeners } from "node:events";
 import type { Readable } from "node:stream";
 import { describeAwsFailure, type AwsCallContext } from "../aws/clients";
 import { OperationalError } from "../kernel/errors";
-import type { TransferProgress } from "../progress";
+import type { TransferProgress } from "../render/progress";
 import type { ReportWindow, SourceResult } from "./contract";
 import { folderOutsideWindow } from "../reading/log-tree";
 import { RecordCollector } from "../reading/record-collector";

@@ -13,7 +13,7 @@ import {
   StopQueryCommand,
 } from "@aws-sdk/client-cloudwatch-logs";
 import { OperationalError } from "../kernel/errors";
-import type { InsightsProgress } from "../progress";
+import type { InsightsProgress } from "../render/progress";
 import { abortableSleep, describeAwsFailure, retryThrottled } from "../aws/clients";
 import { buildScanQuery, SCAN_COLUMNS, type SavedQuery, withWindowFilter } from "../kernel/queries";
 import { callerFromArn, UNKNOWN_CALLER } from "../reading/records";

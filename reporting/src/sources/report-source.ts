@@ -7,16 +7,16 @@
 import type { AwsClients } from "../aws/clients";
 import type { CliDeps } from "../cli";
 import { OperationalError, UsageError } from "../kernel/errors";
-import { describeInsightsProgress, NO_PROGRESS, ProgressLine, type ProgressDisplay } from "../progress";
+import { describeInsightsProgress, NO_PROGRESS, ProgressLine, type ProgressDisplay } from "../render/progress";
 import { comparisonRange, reconcileTokens, reconciliationNotes, SETTLE_MS } from "../model/reconciliation";
 import type { GroupBy } from "../model/report";
-import type { ReadArchiveOptions } from "../sources/archive";
-import { isS3Url, parseS3Url, s3Url, type ArchiveLocation } from "../sources/s3-url";
-import type { StackOutputs } from "../stack-outputs";
-import type { Reconciliation, ReportWindow, SourceResult } from "../sources/contract";
-import type { ReportArgs } from "./report";
-import type { SourceChoice } from "./options";
-import { clientsFor, loadOutputs } from "./shared";
+import type { ReadArchiveOptions } from "./archive";
+import { isS3Url, parseS3Url, s3Url, type ArchiveLocation } from "./s3-url";
+import type { StackOutputs } from "../aws/stack-outputs";
+import type { Reconciliation, ReportWindow, SourceResult } from "./contract";
+import type { ReportArgs } from "../commands/report";
+import type { SourceChoice } from "../commands/options";
+import { clientsFor, loadOutputs } from "../commands/shared";
 
 /** CloudWatch's retention when the stack outputs do not say (the stack's default). */
 const DEFAULT_LOG_RETENTION_DAYS = 30;

@@ -5,7 +5,7 @@
  */
 import { execFile } from "node:child_process";
 import { readFile } from "node:fs/promises";
-import { OperationalError, UsageError } from "./kernel/errors";
+import { OperationalError, UsageError } from "../kernel/errors";
 
 export interface StackOutputs {
   region: string;
