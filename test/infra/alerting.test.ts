@@ -4,7 +4,7 @@ import { expect } from "chai";
 import { Alerting, type AlertingArgs } from "../../infra/alerting";
 import { alertTopicPolicy } from "../../infra/policies";
 import { parseStackSettings, type RawConfig } from "../../infra/settings";
-import { dependenciesOf, oneResourceOf, promiseOf, resetRecorded, resourcesOf, settle, TEST_ACCOUNT, TEST_REGION } from "./mocks";
+import { dependenciesOf, oneResourceOf, promiseOf, resetRecorded, resourcesOf, settle, TEST_ACCOUNT, TEST_REGION } from "../helpers/pulumi-mocks";
 
 type AlarmInputs = {
   name: string;

@@ -3,7 +3,7 @@ import { buildDashboardBody, GRID_COLUMNS, type DashboardSpec, type MetricExpres
 import { costTerms, systemProfileArn } from "../../infra/cost-expressions";
 import { PRICE_CATALOG } from "../../reporting/src/kernel/pricing/catalog";
 import { fieldReferences, RECORD_SCHEMA_FIELDS, SYSTEM_FIELDS } from "../../reporting/src/kernel/queries";
-import { evaluate, pointsOf, type StoredMetric } from "./metric-math";
+import { evaluate, pointsOf, type StoredMetric } from "../helpers/metric-math";
 
 const scope = { partition: "aws", region: "eu-central-1", accountId: "111122223333" };
 const spec: DashboardSpec = {

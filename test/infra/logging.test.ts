@@ -1,5 +1,5 @@
 import { expect } from "chai";
-import { dependenciesOf, oneResourceOf, promiseOf, recorded, resetRecorded, resourcesOf, settle, TEST_ACCOUNT, TEST_REGION } from "./mocks";
+import { dependenciesOf, oneResourceOf, promiseOf, recorded, resetRecorded, resourcesOf, settle, TEST_ACCOUNT, TEST_REGION } from "../helpers/pulumi-mocks";
 import { InvocationLogging, type InvocationLoggingArgs } from "../../infra/logging";
 import { parseStackSettings, type RawConfig } from "../../infra/settings";
 

@@ -1,7 +1,7 @@
 import { expect } from "chai";
 import { dashboardUrl, SavedQueries, UsageDashboard } from "../../infra/views";
 import { SAVED_QUERIES } from "../../reporting/src/kernel/queries";
-import { oneResourceOf, promiseOf, resetRecorded, resourcesOf, settle, TEST_REGION } from "./mocks";
+import { oneResourceOf, promiseOf, resetRecorded, resourcesOf, settle, TEST_REGION } from "../helpers/pulumi-mocks";
 
 describe("dashboard resource (Requirement 4)", () => {
   it("is named for the stack, built for its region and log group, with a console URL", async () => {

@@ -6,7 +6,7 @@ import { generateLogArchive, SAMPLE_APPLICATION_PROFILE, SAMPLE_UNKNOWN_MODEL, w
 import { OperationalError } from "../../reporting/src/kernel/errors";
 import { readLogFiles } from "../../reporting/src/sources/logfiles";
 import type { ReportWindow, SourceResult } from "../../reporting/src/sources/contract";
-import { FAKE_NOW, FAKE_OUTPUTS, run } from "./cli-helpers";
+import { FAKE_NOW, FAKE_OUTPUTS, run } from "../helpers/cli-helpers";
 
 const HOUR_MS = 3_600_000;
 const ANSI_ESCAPE = String.fromCharCode(27) + "[";

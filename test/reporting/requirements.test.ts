@@ -5,7 +5,7 @@
  */
 import { expect } from "chai";
 import { join } from "node:path";
-import { run } from "./cli-helpers";
+import { run } from "../helpers/cli-helpers";
 
 const SAMPLE = join(__dirname, "..", "..", "reporting", "samples", "bedrock-logs");
 const SAMPLE_END = "2026-11-20T00:00:00Z";
