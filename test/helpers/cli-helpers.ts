@@ -1,6 +1,7 @@
 /** A CliDeps made of fakes: captured output, a fixed clock, and AWS-free sources the test can replace. */
 import type { AwsClients } from "../../reporting/src/aws/clients";
-import { runCli, type CliDeps } from "../../reporting/src/cli";
+import { runCli } from "../../reporting/src/cli";
+import type { CliDeps } from "../../reporting/src/commands/context";
 import { readLogFiles } from "../../reporting/src/sources/logfiles";
 
 export interface CliRun {

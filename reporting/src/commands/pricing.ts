@@ -1,5 +1,5 @@
 /** `report pricing`: the catalog (or the effective prices with --pricing), its as-of date and sources. */
-import type { CliDeps, CommonArgs } from "../cli";
+import type { CliDeps, CommonArgs } from "./context";
 import { parseModelId, PRICE_CATALOG, priceFor, type PricingOverrides, type TokenRates } from "../kernel/pricing/rules";
 import { renderRows, type FieldRow } from "../render/rows";
 import { parseFormat } from "./options";

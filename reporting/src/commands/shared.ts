@@ -1,10 +1,9 @@
-/** Loading steps shared by the commands: files, stack outputs, AWS clients, where output goes. */
-import type { CliDeps, CommonArgs } from "../cli";
+/** Steps the commands share: reading the --pricing file, refusing an --out over an input, where output goes. */
+import type { CliDeps, CommonArgs } from "./context";
 import { UsageError } from "../kernel/errors";
 import { inputOverwrittenBy } from "./output-file";
 import type { PricingOverrides } from "../kernel/pricing/rules";
 import { parsePricingOverrides } from "../kernel/pricing/overrides";
-import type { StackOutputs } from "../aws/stack-outputs";
 
 function errorCode(error: unknown): string {
   return (error as NodeJS.ErrnoException).code ?? (error as Error).message;
@@ -18,15 +17,6 @@ export async function loadPricingFile(path: string, deps: CliDeps): Promise<Pric
     throw new UsageError(`--pricing ${path}: cannot be read (${errorCode(error)}); give a readable JSON file of price overrides`);
   }
   return parsePricingOverrides(text, path);
-}
-
-export async function loadOutputs(args: CommonArgs, deps: CliDeps): Promise<StackOutputs> {
-  return deps.loadStackOutputs({ stack: args.stack, outputsFile: args.outputs, cwd: deps.cwd });
-}
-
-/** The AWS clients for the region the user asked for, else the stack's. */
-export function clientsFor(args: CommonArgs, outputs: StackOutputs, deps: CliDeps) {
-  return deps.createAwsClients({ region: args.region ?? outputs.region, profile: args.profile });
 }
 
 /** A file or folder the command reads, by the option that named it. */

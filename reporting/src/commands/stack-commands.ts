@@ -1,9 +1,9 @@
 /** `report commands`: the ready-to-run AWS CLI commands the stack exports (`cliCommands`). */
-import type { CliDeps, CommonArgs } from "../cli";
+import { loadOutputs, type CliDeps, type CommonArgs } from "./context";
 import { OperationalError } from "../kernel/errors";
 import { renderRows } from "../render/rows";
 import { parseFormat } from "./options";
-import { emit, loadOutputs, refuseOutputOverInputs, stackInputs, useColor } from "./shared";
+import { emit, refuseOutputOverInputs, stackInputs, useColor } from "./shared";
 
 export async function runCommandsCommand(args: CommonArgs, deps: CliDeps): Promise<number> {
   const format = parseFormat(args.format);

@@ -5,18 +5,24 @@
  * or longer one to the S3 archive. The choice and its reason lead the notes.
  */
 import type { AwsClients } from "../aws/clients";
-import type { CliDeps } from "../cli";
+import type { StackOutputs } from "../aws/stack-outputs";
+import { clientsFor, loadOutputs, type CliDeps, type CommonArgs } from "../commands/context";
+import type { SourceChoice } from "../commands/options";
 import { OperationalError, UsageError } from "../kernel/errors";
-import { describeInsightsProgress, NO_PROGRESS, ProgressLine, type ProgressDisplay } from "../render/progress";
 import { comparisonRange, reconcileTokens, reconciliationNotes, SETTLE_MS } from "../model/reconciliation";
 import type { GroupBy } from "../model/report";
+import { describeInsightsProgress, NO_PROGRESS, ProgressLine, type ProgressDisplay } from "../render/progress";
 import type { ReadArchiveOptions } from "./archive";
-import { isS3Url, parseS3Url, s3Url, type ArchiveLocation } from "./s3-url";
-import type { StackOutputs } from "../aws/stack-outputs";
 import type { Reconciliation, ReportWindow, SourceResult } from "./contract";
-import type { ReportArgs } from "../commands/report";
-import type { SourceChoice } from "../commands/options";
-import { clientsFor, loadOutputs } from "../commands/shared";
+import { isS3Url, parseS3Url, s3Url, type ArchiveLocation } from "./s3-url";
+
+/** The report's options that say where to read from, and whether to show progress. */
+export interface SourceArgs extends CommonArgs {
+  /** Files, folders or s3:// URLs to read instead of the stack's log group or archive. */
+  logs?: string[];
+  /** No progress or status lines on stderr; errors still go there. */
+  quiet?: boolean;
+}
 
 /** CloudWatch's retention when the stack outputs do not say (the stack's default). */
 const DEFAULT_LOG_RETENTION_DAYS = 30;
@@ -60,12 +66,12 @@ function archiveOfStack(outputs: StackOutputs, why: string): ArchiveLocation {
   return { bucket: outputs.bucketName, prefix: outputs.archivePrefix ?? `AWSLogs/${outputs.accountId}/BedrockModelInvocationLogs/` };
 }
 
-function progressFor(args: ReportArgs, deps: CliDeps, label: string): ProgressDisplay {
+function progressFor(args: SourceArgs, deps: CliDeps, label: string): ProgressDisplay {
   if (args.quiet || !deps.stderrIsTTY) return NO_PROGRESS;
   return new ProgressLine({ write: deps.stderr, now: () => deps.now().getTime(), label });
 }
 
-async function readArchiveWithProgress(s3: ReadArchiveOptions["s3"], locations: ArchiveLocation[], window: ReportWindow, args: ReportArgs, deps: CliDeps): Promise<SourceResult> {
+async function readArchiveWithProgress(s3: ReadArchiveOptions["s3"], locations: ArchiveLocation[], window: ReportWindow, args: SourceArgs, deps: CliDeps): Promise<SourceResult> {
   const progress = progressFor(args, deps, "S3 archive");
   try {
     return await deps.readArchive({ s3, locations, window, signal: deps.signal, onProgress: (done) => progress.update(done) });
@@ -75,7 +81,7 @@ async function readArchiveWithProgress(s3: ReadArchiveOptions["s3"], locations: 
 }
 
 /** Status lines on stderr, unless --quiet. */
-function status(args: ReportArgs, deps: CliDeps, text: string): void {
+function status(args: SourceArgs, deps: CliDeps, text: string): void {
   if (!args.quiet) deps.stderr(text);
 }
 
@@ -84,7 +90,7 @@ function withLeadingNote(result: SourceResult, ...notes: Array<string | null>): 
 }
 
 /** `--logs`: local files, or s3:// URLs read as the archive; never both at once. */
-async function readGivenLogs(paths: string[], choice: SourceChoice, window: ReportWindow, args: ReportArgs, deps: CliDeps): Promise<SourceResult> {
+async function readGivenLogs(paths: string[], choice: SourceChoice, window: ReportWindow, args: SourceArgs, deps: CliDeps): Promise<SourceResult> {
   const remote = paths.filter(isS3Url);
   if (remote.length > 0 && remote.length < paths.length) {
     throw new UsageError(`--logs ${paths.join(" ")}: mixes s3:// URLs and local paths; give either local files and folders or s3://<bucket>/<prefix> URLs`);
@@ -113,7 +119,7 @@ async function readGivenLogs(paths: string[], choice: SourceChoice, window: Repo
  */
 async function readInsights(
   outputs: StackOutputs,
-  args: ReportArgs,
+  args: SourceArgs,
   window: ReportWindow,
   groupBy: GroupBy,
   now: Date,
@@ -189,7 +195,7 @@ async function crossCheckTokens(
 }
 
 /** Reads the window from the source the options and the stack's retention call for; the first note says which and why. */
-export async function readReportSource(args: ReportArgs, choice: SourceChoice, window: ReportWindow, groupBy: GroupBy, deps: CliDeps): Promise<SourceResult> {
+export async function readReportSource(args: SourceArgs, choice: SourceChoice, window: ReportWindow, groupBy: GroupBy, deps: CliDeps): Promise<SourceResult> {
   if (args.logs && args.logs.length > 0) return readGivenLogs(args.logs, choice, window, args, deps);
   if (choice === "logs") throw new UsageError("--source logs reads the files given with --logs <path>: add --logs, or use --source auto, insights or archive");
   const outputs = await loadOutputs(args, deps);

@@ -22,7 +22,7 @@ import {
   type ResultField,
   StartQueryCommand,
 } from "@aws-sdk/client-cloudwatch-logs";
-import type { CliDeps } from "../../../reporting/src/cli";
+import type { CliDeps } from "../../../reporting/src/commands/context";
 import { canonicalModelId } from "../../../reporting/src/kernel/pricing/model-ids";
 import {
   comparisonRange,

@@ -1,6 +1,6 @@
 /** Which source the report reads (--source, --logs, the log group's retention), and saying why; progress and --quiet. */
 import { expect } from "chai";
-import type { CliDeps } from "../../../reporting/src/cli";
+import type { CliDeps } from "../../../reporting/src/commands/context";
 import { planOnlineSource } from "../../../reporting/src/sources/report-source";
 import type { ReadArchiveOptions } from "../../../reporting/src/sources/archive";
 import type { StackOutputs } from "../../../reporting/src/aws/stack-outputs";
