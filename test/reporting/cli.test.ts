@@ -5,7 +5,8 @@ import { join } from "node:path";
 import { generateLogArchive, SAMPLE_APPLICATION_PROFILE, SAMPLE_UNKNOWN_MODEL, writeLogArchive, type GeneratedArchive } from "../../scripts/gen-logs";
 import { OperationalError } from "../../reporting/src/kernel/errors";
 import { readLogFiles } from "../../reporting/src/sources/logfiles";
-import type { ReportWindow, SourceResult } from "../../reporting/src/sources/contract";
+import type { ReportWindow } from "../../reporting/src/model/usage";
+import type { SourceResult } from "../../reporting/src/sources/contract";
 import { FAKE_NOW, FAKE_OUTPUTS, run } from "../helpers/cli-helpers";
 
 const HOUR_MS = 3_600_000;

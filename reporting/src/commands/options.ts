@@ -6,7 +6,7 @@ import { UsageError } from "../kernel/errors";
 import { parseIsoTime } from "../kernel/time";
 import { OUTPUT_FORMATS, type OutputFormat } from "../render/formats";
 import type { GroupBy } from "../model/report";
-import type { ReportWindow } from "../sources/contract";
+import type { ReportWindow } from "../model/usage";
 
 export const DEFAULT_HOURS = 24;
 export const GROUP_BY_CHOICES: readonly GroupBy[] = ["model", "family", "caller"];

@@ -14,7 +14,7 @@ import {
   type UnpricedReason,
 } from "../kernel/pricing/rules";
 import type { InvocationFacts } from "../reading/records";
-import type { ReportWindow, UsageCounts, UsageRow } from "../sources/contract";
+import type { ReportWindow, UsageCounts, UsageRow } from "./usage";
 
 const HOUR_MS = 3_600_000;
 const DAY_MS = 24 * HOUR_MS;

@@ -8,7 +8,41 @@
  * Pure: the metrics come in from sources/token-metrics.
  */
 import { canonicalModelId } from "../kernel/pricing/model-ids";
-import type { ModelReconciliation, Reconciliation, ReportWindow, TokenComparison, UsageRow } from "../sources/contract";
+import type { ReportWindow, UsageRow } from "./usage";
+
+/** One token kind of one model: Logs Insights' sum against CloudWatch's metric over the same hours. */
+export interface TokenComparison {
+  insights: number;
+  /** Null when CloudWatch could not return the metric. */
+  metrics: number | null;
+  /** insights - metrics. */
+  difference: number | null;
+  /** difference / metrics x 100, to two decimals; null when the metric is 0 or missing. */
+  percent: number | null;
+}
+
+export interface ModelReconciliation {
+  /** The model ID, a system inference-profile or foundation-model ARN resolved to the ID it names. */
+  modelId: string;
+  /** The IDs as logged, and as CloudWatch's ModelId dimension holds them, that were summed under modelId. */
+  loggedModelIds: string[];
+  metricModelIds: string[];
+  inputTokens: TokenComparison;
+  outputTokens: TokenComparison;
+  /** Input or output tokens differ by more than the threshold (or the metric saw none of what was logged). */
+  overThreshold: boolean;
+}
+
+/** Logs Insights' token sums per model against CloudWatch's InputTokenCount and OutputTokenCount. */
+export interface Reconciliation {
+  /** The whole UTC hours compared: inside the window, and ended long enough ago for metrics and logs to be in. */
+  start: string;
+  end: string;
+  thresholdPercent: number;
+  models: ModelReconciliation[];
+  /** The modelId of every model over the threshold. */
+  modelsOverThreshold: string[];
+}
 
 /** Above this difference, in percent of the metric, the report names the model. */
 export const RECONCILIATION_THRESHOLD_PERCENT = 1;

@@ -5,16 +5,10 @@
  */
 import { summarizeUsage, type Breakdown, type CallerBreakdown, type FamilyBreakdown, type ModelBreakdown, type SeriesPoint } from "./aggregate";
 import { PRICE_CATALOG, type PricingOverrides, type UnpricedReason } from "../kernel/pricing/rules";
-import { projectCost, type Projection } from "./stats";
-import type {
-  LatencySummary,
-  MetricErrorCounts,
-  Reconciliation,
-  ReportWindow,
-  SourceName,
-  SourceResult,
-  UsageCounts,
-} from "../sources/contract";
+import type { MetricErrorCounts, SourceName, SourceResult } from "../sources/contract";
+import type { Reconciliation } from "./reconciliation";
+import { projectCost, type LatencySummary, type Projection } from "./stats";
+import type { ReportWindow, UsageCounts } from "./usage";
 
 export type GroupBy = "model" | "family" | "caller";
 

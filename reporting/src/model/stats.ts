@@ -1,8 +1,21 @@
 /** Latency percentiles and cost projections. Pure functions. */
-import type { LatencySummary, ReportWindow } from "../sources/contract";
+import type { ReportWindow } from "./usage";
 
 const HOUR_MS = 3_600_000;
 const DAY_MS = 24 * HOUR_MS;
+
+/** Latency over a window, in milliseconds; null figures when there were no samples. */
+export interface LatencySummary {
+  samples: number;
+  avg: number | null;
+  p50: number | null;
+  p90: number | null;
+  p99: number | null;
+  max: number | null;
+  /** Where the figures came from: the `InvocationLatency` metric, or latencies read from log record bodies. */
+  from: "metrics" | "logs";
+}
+
 /** The month length AWS bills with (8,760 hours / 12). */
 export const HOURS_PER_MONTH = 730;
 /** Days that show less than this are too partial to stand for a whole day in the trend fit. */

@@ -11,7 +11,7 @@
 import { closeSync, constants, openSync, readdirSync, realpathSync, statSync, type Dirent, type Stats } from "node:fs";
 import { join, sep } from "node:path";
 import { UsageError } from "../kernel/errors";
-import type { ReportWindow } from "../sources/contract";
+import type { ReportWindow } from "../model/usage";
 import type { RecordCollector } from "./record-collector";
 
 /** `.../BedrockModelInvocationLogs/<region>/YYYY[/MM[/DD[/HH]]]`: a folder of the S3 layout that covers a known span of time. */

@@ -16,7 +16,7 @@
 import { availableParallelism } from "node:os";
 import { join } from "node:path";
 import { Worker } from "node:worker_threads";
-import type { ReportWindow } from "../sources/contract";
+import type { ReportWindow } from "../model/usage";
 import type { PartialAggregate, RecordCollector } from "./record-collector";
 
 /** Work for one worker, answered by a ParseReply with the same id (or, for `finish`, a partial aggregate). */

@@ -7,7 +7,8 @@
 import { UsageRowBuilder } from "../model/aggregate";
 import type { ParsedRecord } from "./records";
 import { LatencyCounts, type LatencyTally } from "../model/stats";
-import type { ReportWindow, SourceResult, UsageRow } from "../sources/contract";
+import type { ReportWindow, UsageRow } from "../model/usage";
+import type { SourceResult } from "../sources/contract";
 import { recordsInValue } from "./record-documents";
 
 /** What one collector gathered, to be merged into another (a worker's share of the records). */

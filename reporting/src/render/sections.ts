@@ -4,7 +4,7 @@
  */
 import type { Breakdown } from "../model/aggregate";
 import type { ReportBreakdown, UsageReport } from "../model/report";
-import type { Reconciliation, TokenComparison } from "../sources/contract";
+import type { Reconciliation, TokenComparison } from "../model/reconciliation";
 
 export interface Section {
   title: string;

@@ -17,7 +17,8 @@ import type { InsightsProgress } from "../render/progress";
 import { abortableSleep, describeAwsFailure, retryThrottled } from "../aws/clients";
 import { buildScanQuery, SCAN_COLUMNS, type SavedQuery, withWindowFilter } from "../kernel/queries";
 import { callerFromArn, UNKNOWN_CALLER } from "../reading/records";
-import type { ContextClass, ReportWindow, ScanStatistics, SourceResult, UsageRow } from "./contract";
+import type { ContextClass, ReportWindow, UsageRow } from "../model/usage";
+import type { ScanStatistics, SourceResult } from "./contract";
 
 /** Logs Insights returns at most this many rows; a result of exactly this size may be cut short. */
 export const INSIGHTS_ROW_CAP = 10_000;

@@ -8,7 +8,8 @@
  */
 import { statSync } from "node:fs";
 import { OperationalError } from "../kernel/errors";
-import type { ReportWindow, SourceResult } from "./contract";
+import type { ReportWindow } from "../model/usage";
+import type { SourceResult } from "./contract";
 import { LogTree, type LogFile } from "../reading/log-tree";
 import { PoolForLargeReads, type PoolForLargeReadsOptions, type RecordParsePool } from "../reading/parse-pool";
 import { RecordCollector } from "../reading/record-collector";

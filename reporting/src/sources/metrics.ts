@@ -16,7 +16,9 @@
  */
 import { CloudWatchClient, GetMetricDataCommand, type MetricDataQuery, type MetricDataResult } from "@aws-sdk/client-cloudwatch";
 import { describeAwsFailure, retryThrottled } from "../aws/clients";
-import type { LatencySummary, MetricErrorCounts, ReportWindow } from "./contract";
+import type { LatencySummary } from "../model/stats";
+import type { ReportWindow } from "../model/usage";
+import type { MetricErrorCounts } from "./contract";
 
 const NAMESPACE = "AWS/Bedrock";
 const DAY_S = 86_400;

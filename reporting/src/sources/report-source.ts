@@ -9,11 +9,12 @@ import type { StackOutputs } from "../aws/stack-outputs";
 import { clientsFor, loadOutputs, type CliDeps, type CommonArgs } from "../commands/context";
 import type { SourceChoice } from "../commands/options";
 import { OperationalError, UsageError } from "../kernel/errors";
-import { comparisonRange, reconcileTokens, reconciliationNotes, SETTLE_MS } from "../model/reconciliation";
+import { comparisonRange, reconcileTokens, reconciliationNotes, SETTLE_MS, type Reconciliation } from "../model/reconciliation";
 import type { GroupBy } from "../model/report";
 import { describeInsightsProgress, NO_PROGRESS, ProgressLine, type ProgressDisplay } from "../render/progress";
 import type { ReadArchiveOptions } from "./archive";
-import type { Reconciliation, ReportWindow, SourceResult } from "./contract";
+import type { ReportWindow } from "../model/usage";
+import type { SourceResult } from "./contract";
 import { isS3Url, parseS3Url, s3Url, type ArchiveLocation } from "./s3-url";
 
 /** The report's options that say where to read from, and whether to show progress. */

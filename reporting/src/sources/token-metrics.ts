@@ -23,7 +23,7 @@ import {
 } from "@aws-sdk/client-cloudwatch";
 import { describeAwsFailure, retryThrottled } from "../aws/clients";
 import type { ModelTokenMetrics } from "../model/reconciliation";
-import type { ReportWindow } from "./contract";
+import type { ReportWindow } from "../model/usage";
 
 const NAMESPACE = "AWS/Bedrock";
 const DIMENSION = "ModelId";

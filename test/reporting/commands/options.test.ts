@@ -3,7 +3,7 @@ import { MAX_WINDOW_HOURS, resolveWindow } from "../../../reporting/src/commands
 import { UsageError } from "../../../reporting/src/kernel/errors";
 import { parseIsoDate, parseIsoTime } from "../../../reporting/src/kernel/time";
 import { buildReport } from "../../../reporting/src/model/report";
-import type { UsageRow } from "../../../reporting/src/sources/contract";
+import type { UsageRow } from "../../../reporting/src/model/usage";
 import { parsePricingOverrides } from "../../../reporting/src/kernel/pricing/overrides";
 import { scanRecordLine } from "../../../reporting/src/reading/record-scanner";
 import { parseRecordLine } from "../../../reporting/src/reading/records";

@@ -2,7 +2,7 @@ import { expect } from "chai";
 import fc from "fast-check";
 import { mergeRows, summarizeUsage, UsageRowBuilder } from "../../../reporting/src/model/aggregate";
 import type { InvocationFacts } from "../../../reporting/src/reading/records";
-import type { ReportWindow, UsageRow } from "../../../reporting/src/sources/contract";
+import type { ReportWindow, UsageRow } from "../../../reporting/src/model/usage";
 
 const WINDOW: ReportWindow = { start: new Date("2026-11-20T00:00:00Z"), end: new Date("2026-11-22T00:00:00Z") };
 const SONNET_45_US = "us.anthropic.claude-sonnet-4-5-20250929-v1:0";

@@ -33,7 +33,7 @@ import {
 import { readUsageFromInsights } from "../../../reporting/src/sources/insights";
 import { readMetrics } from "../../../reporting/src/sources/metrics";
 import { readTokenMetrics } from "../../../reporting/src/sources/token-metrics";
-import type { UsageRow } from "../../../reporting/src/sources/contract";
+import type { UsageRow } from "../../../reporting/src/model/usage";
 import { FAKE_NOW, FAKE_OUTPUTS, run } from "../../helpers/cli-helpers";
 
 const HOUR_MS = 3_600_000;

@@ -1,7 +1,8 @@
 import { expect } from "chai";
 import { buildReport } from "../../../reporting/src/model/report";
 import { renderReport } from "../../../reporting/src/render/formats";
-import type { SourceResult, UsageRow } from "../../../reporting/src/sources/contract";
+import type { UsageRow } from "../../../reporting/src/model/usage";
+import type { SourceResult } from "../../../reporting/src/sources/contract";
 
 const WINDOW = { start: new Date("2026-11-19T00:00:00Z"), end: new Date("2026-11-20T00:00:00Z") };
 

@@ -1,7 +1,7 @@
 import { expect } from "chai";
 import fc from "fast-check";
 import { compareRows, sortRows } from "../../../reporting/src/reading/record-collector";
-import type { UsageRow } from "../../../reporting/src/sources/contract";
+import type { UsageRow } from "../../../reporting/src/model/usage";
 
 const HOUR_MS = 3_600_000;
 

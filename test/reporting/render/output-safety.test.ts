@@ -3,7 +3,8 @@ import { buildReport, type GroupBy } from "../../../reporting/src/model/report";
 import { renderReport } from "../../../reporting/src/render/formats";
 import { renderRows } from "../../../reporting/src/render/rows";
 import { markdownText, visibleText } from "../../../reporting/src/render/safe-text";
-import type { SourceResult, UsageRow } from "../../../reporting/src/sources/contract";
+import type { UsageRow } from "../../../reporting/src/model/usage";
+import type { SourceResult } from "../../../reporting/src/sources/contract";
 
 const WINDOW = { start: new Date("2026-11-19T00:00:00Z"), end: new Date("2026-11-20T00:00:00Z") };
 const ESC = "\u001b";

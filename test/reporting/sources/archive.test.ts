@@ -13,7 +13,8 @@ import { OperationalError } from "../../../reporting/src/kernel/errors";
 import { readArchive } from "../../../reporting/src/sources/archive";
 import type { ArchiveLocation } from "../../../reporting/src/sources/s3-url";
 import { readLogFiles } from "../../../reporting/src/sources/logfiles";
-import type { ReportWindow, SourceResult, UsageRow } from "../../../reporting/src/sources/contract";
+import type { ReportWindow, UsageRow } from "../../../reporting/src/model/usage";
+import type { SourceResult } from "../../../reporting/src/sources/contract";
 import { run } from "../../helpers/cli-helpers";
 import { LocalS3 } from "../../helpers/local-s3";
 

@@ -10,7 +10,7 @@ import { datedFolderSpan } from "../../../reporting/src/reading/log-tree";
 import { readLogFiles } from "../../../reporting/src/sources/logfiles";
 import { RecordCollector } from "../../../reporting/src/reading/record-collector";
 import { readRecordStream } from "../../../reporting/src/reading/record-input";
-import type { ReportWindow, UsageRow } from "../../../reporting/src/sources/contract";
+import type { ReportWindow, UsageRow } from "../../../reporting/src/model/usage";
 
 const END = new Date("2026-11-20T00:00:00Z");
 const HOUR_MS = 3_600_000;
