@@ -13,6 +13,7 @@ import { dirname, join } from "node:path";
 import { gzipSync } from "node:zlib";
 import yargs from "yargs";
 import { hideBin } from "yargs/helpers";
+import { HOUR_MS, MINUTE_MS } from "../reporting/src/kernel/time";
 import { parseEnd, requireFitsInMemory, requireReportableHours } from "./gen-logs-checks";
 import { reportScriptFailure, requirePositive, ScriptUsageError } from "./option-checks";
 
@@ -21,8 +22,6 @@ export const SAMPLE_REGION = "us-east-1";
 export const SAMPLE_APPLICATION_PROFILE = `arn:aws:bedrock:${SAMPLE_REGION}:${SAMPLE_ACCOUNT}:application-inference-profile/9x8y7w6v5u4t`;
 /** A model ID no catalog has: the report must show it as unpriced. */
 export const SAMPLE_UNKNOWN_MODEL = "us.anthropic.claude-sonnet-5-20261115-v1:0";
-
-const HOUR_MS = 3_600_000;
 
 interface ModelChoice {
   modelId: string;
@@ -280,7 +279,7 @@ export function* generateLogObjects(options: GenerateOptions): Generator<Generat
     const perObject = options.recordsPerObject ?? lines.length;
     const objects = Math.ceil(lines.length / perObject);
     for (let object = 0; object < objects; object += 1) {
-      const stampMs = hourStartMs + 5 * 60_000 + Math.floor((object * 50 * 60_000) / objects);
+      const stampMs = hourStartMs + 5 * MINUTE_MS + Math.floor((object * 50 * MINUTE_MS) / objects);
       const stamp = new Date(stampMs).toISOString().replace(/[-:]/g, "").slice(0, 15);
       const from = object * perObject;
       const held = lineRecords.slice(from, from + perObject);

@@ -8,8 +8,8 @@ import { readLogFiles } from "../../reporting/src/sources/logfiles";
 import type { ReportWindow } from "../../reporting/src/model/usage";
 import type { SourceResult } from "../../reporting/src/sources/contract";
 import { FAKE_NOW, FAKE_OUTPUTS, run } from "../helpers/cli-helpers";
+import { HOUR_MS } from "../../reporting/src/kernel/time";
 
-const HOUR_MS = 3_600_000;
 const ANSI_ESCAPE = String.fromCharCode(27) + "[";
 
 describe("report CLI", () => {

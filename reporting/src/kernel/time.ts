@@ -1,11 +1,35 @@
 /**
- * Strict ISO-8601 dates and times for options and files. JavaScript's Date
+ * Time, as the report and the stack count it (shared kernel: pure, no I/O).
+ * Minutes, hours and days in milliseconds, and flooring to them: UTC hours
+ * and days are how the report, the archive's folders and Logs Insights' bins
+ * cut time.
+ *
+ * And strict ISO-8601 dates and times for options and files. JavaScript's Date
  * parser reads a time without a zone as local time (so the same command gives
  * another window on another machine) and rolls impossible dates over
  * (2026-02-30 becomes March 2), and it accepts free text such as "Nov 20".
  * Here a time without a zone is UTC, as Bedrock's own timestamps are, and an
  * impossible date is an error naming what does not exist.
  */
+
+export const MINUTE_MS = 60_000;
+export const HOUR_MS = 60 * MINUTE_MS;
+export const DAY_MS = 24 * HOUR_MS;
+
+/** The start of the `unitMs`-long slot that holds `ms`: with HOUR_MS or DAY_MS, the UTC hour or day (epoch time has no leap seconds). */
+export function floorTo(ms: number, unitMs: number): number {
+  return Math.floor(ms / unitMs) * unitMs;
+}
+
+function isLeapYear(year: number): boolean {
+  return year % 4 === 0 && (year % 100 !== 0 || year % 400 === 0);
+}
+
+/** Days in a month (1-12) of the proleptic Gregorian calendar. Allocates nothing: the record reader calls it per record. */
+export function daysInMonth(year: number, month: number): number {
+  if (month === 2) return isLeapYear(year) ? 29 : 28;
+  return month === 4 || month === 6 || month === 9 || month === 11 ? 30 : 31;
+}
 
 export type IsoTimeResult = { ok: true; time: Date } | { ok: false; problem: string };
 
@@ -14,11 +38,6 @@ const ISO_TIME = /^(\d{4})-(\d{2})-(\d{2})(?:T(\d{2}):(\d{2})(?::(\d{2})(?:\.(\d
 const ISO_DATE = /^\d{4}-\d{2}-\d{2}$/;
 
 const MONTHS = ["January", "February", "March", "April", "May", "June", "July", "August", "September", "October", "November", "December"];
-
-function daysInMonth(year: number, month: number): number {
-  const leap = (year % 4 === 0 && year % 100 !== 0) || year % 400 === 0;
-  return [31, leap ? 29 : 28, 31, 30, 31, 30, 31, 31, 30, 31, 30, 31][month - 1];
-}
 
 /** Minutes east of UTC for `Z`, `+05:30`, `-0800` or `+01`. */
 function offsetMinutes(zone: string | undefined): number | string {

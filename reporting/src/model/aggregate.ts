@@ -13,16 +13,11 @@ import {
   type PricingOverrides,
   type UnpricedReason,
 } from "../kernel/pricing/rules";
+import { DAY_MS, floorTo, HOUR_MS } from "../kernel/time";
 import type { InvocationFacts } from "../reading/records";
 import type { ReportWindow, UsageCounts, UsageRow } from "./usage";
 
-const HOUR_MS = 3_600_000;
-const DAY_MS = 24 * HOUR_MS;
 const FAMILY_ORDER: readonly ModelFamily[] = ["Opus", "Sonnet", "Haiku", "Other"];
-
-export function hourStartOf(timestampMs: number): number {
-  return Math.floor(timestampMs / HOUR_MS) * HOUR_MS;
-}
 
 export function emptyCounts(): UsageCounts {
   return { invocations: 0, errors: 0, inputTokens: 0, outputTokens: 0, cacheReadInputTokens: 0, cacheWriteInputTokens: 0, guardrailInterventions: 0 };
@@ -73,7 +68,7 @@ export class UsageRowBuilder {
   private readonly inOrder: UsageRow[] = [];
 
   add(facts: InvocationFacts): void {
-    const row = this.rowFor(hourStartOf(facts.timestampMs), facts.modelId, facts.caller, isLongContextRequest(facts) ? "long" : "standard");
+    const row = this.rowFor(floorTo(facts.timestampMs, HOUR_MS), facts.modelId, facts.caller, isLongContextRequest(facts) ? "long" : "standard");
     row.invocations += 1;
     row.errors += facts.errorCode === null ? 0 : 1;
     row.inputTokens += facts.inputTokens;
@@ -217,7 +212,7 @@ export function summarizeUsage(rows: UsageRow[], window: ReportWindow, overrides
     addCosted(getOrCreate(models, modelId, emptyCosted), row, costUsd);
     if (row.caller !== null) addCosted(getOrCreate(callers, row.caller, emptyCosted), row, costUsd);
     addCosted(getOrCreate(hours, row.hourStartMs, emptyCosted), row, costUsd);
-    addCosted(getOrCreate(days, Math.floor(row.hourStartMs / DAY_MS) * DAY_MS, emptyCosted), row, costUsd);
+    addCosted(getOrCreate(days, floorTo(row.hourStartMs, DAY_MS), emptyCosted), row, costUsd);
   }
 
   const byModel: ModelBreakdown[] = [...models.entries()].map(([modelId, counts]) => {
@@ -248,8 +243,8 @@ export function summarizeUsage(rows: UsageRow[], window: ReportWindow, overrides
     byFamily,
     byModel,
     byCaller,
-    hourly: bucketSeries(hours, hourStartOf(window.start.getTime()), endMs, HOUR_MS),
-    daily: bucketSeries(days, Math.floor(window.start.getTime() / DAY_MS) * DAY_MS, endMs, DAY_MS),
+    hourly: bucketSeries(hours, floorTo(window.start.getTime(), HOUR_MS), endMs, HOUR_MS),
+    daily: bucketSeries(days, floorTo(window.start.getTime(), DAY_MS), endMs, DAY_MS),
     longContextBilledInvocations,
     longContextUnknownInvocations,
   };

@@ -8,6 +8,7 @@
  * Pure: the metrics come in from sources/token-metrics.
  */
 import { canonicalModelId } from "../kernel/pricing/model-ids";
+import { floorTo, HOUR_MS, MINUTE_MS } from "../kernel/time";
 import type { ReportWindow, UsageRow } from "./usage";
 
 /** One token kind of one model: Logs Insights' sum against CloudWatch's metric over the same hours. */
@@ -47,14 +48,13 @@ export interface Reconciliation {
 /** Above this difference, in percent of the metric, the report names the model. */
 export const RECONCILIATION_THRESHOLD_PERCENT = 1;
 
-const HOUR_MS = 3_600_000;
 /**
  * An hour is compared only once it ended this long ago. CloudWatch makes AWS
  * services' metrics available minutes late (about 2 minutes for 1-minute data,
  * 5 to 10 for 5-minute data: https://docs.datadoghq.com/integrations/guide/cloud-metric-delay/),
  * and Bedrock delivers log records with a delay of its own.
  */
-export const SETTLE_MS = 15 * 60_000;
+export const SETTLE_MS = 15 * MINUTE_MS;
 
 /** What CloudWatch holds for one value of the ModelId dimension over the compared hours. */
 export interface ModelTokenMetrics {
@@ -74,7 +74,7 @@ export interface ModelTokenMetrics {
  */
 export function comparisonRange(window: ReportWindow, now: Date): ReportWindow | null {
   const startMs = Math.ceil(window.start.getTime() / HOUR_MS) * HOUR_MS;
-  const endMs = Math.floor(Math.min(window.end.getTime(), now.getTime() - SETTLE_MS) / HOUR_MS) * HOUR_MS;
+  const endMs = floorTo(Math.min(window.end.getTime(), now.getTime() - SETTLE_MS), HOUR_MS);
   return endMs > startMs ? { start: new Date(startMs), end: new Date(endMs) } : null;
 }
 

@@ -5,6 +5,7 @@
  */
 import { summarizeUsage, type Breakdown, type CallerBreakdown, type FamilyBreakdown, type ModelBreakdown, type SeriesPoint } from "./aggregate";
 import { PRICE_CATALOG, type PricingOverrides, type UnpricedReason } from "../kernel/pricing/rules";
+import { HOUR_MS } from "../kernel/time";
 import type { MetricErrorCounts, SourceName, SourceResult } from "../sources/contract";
 import type { Reconciliation } from "./reconciliation";
 import { projectCost, type LatencySummary, type Projection } from "./stats";
@@ -15,7 +16,6 @@ export type GroupBy = "model" | "family" | "caller";
 /** Logs Insights charges per GB scanned (us-east-1, 2026). */
 export const INSIGHTS_USD_PER_GB_SCANNED = 0.005;
 const BYTES_PER_GB = 1024 ** 3;
-const HOUR_MS = 3_600_000;
 
 /**
  * A cost of null means nothing in the group could be priced: shown as

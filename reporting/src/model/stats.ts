@@ -1,8 +1,6 @@
 /** Latency percentiles and cost projections. Pure functions. */
+import { DAY_MS, floorTo, HOUR_MS } from "../kernel/time";
 import type { ReportWindow } from "./usage";
-
-const HOUR_MS = 3_600_000;
-const DAY_MS = 24 * HOUR_MS;
 
 /** Latency over a window, in milliseconds; null figures when there were no samples. */
 export interface LatencySummary {
@@ -147,7 +145,7 @@ export function linearMonthlyCost(costUsd: number, windowHours: number): number 
 function dailyRates(hourly: readonly HourlyCost[]): Array<{ dayStartMs: number; hours: number; costPerDay: number }> {
   const days = new Map<number, { hours: number; cost: number }>();
   for (const hour of hourly) {
-    const dayStartMs = Math.floor(hour.startMs / DAY_MS) * DAY_MS;
+    const dayStartMs = floorTo(hour.startMs, DAY_MS);
     const day = days.get(dayStartMs) ?? { hours: 0, cost: 0 };
     day.hours += 1;
     day.cost += hour.costUsd;

@@ -11,13 +11,14 @@
 import { closeSync, constants, openSync, readdirSync, realpathSync, statSync, type Dirent, type Stats } from "node:fs";
 import { join, sep } from "node:path";
 import { UsageError } from "../kernel/errors";
+import { DAY_MS, HOUR_MS } from "../kernel/time";
 import type { ReportWindow } from "../model/usage";
 import type { RecordCollector } from "./record-collector";
 
 /** `.../BedrockModelInvocationLogs/<region>/YYYY[/MM[/DD[/HH]]]`: a folder of the S3 layout that covers a known span of time. */
 const DATED_FOLDER = /BedrockModelInvocationLogs[/\\][^/\\]+[/\\](\d{4})(?:[/\\](\d{2})(?:[/\\](\d{2})(?:[/\\](\d{2}))?)?)?$/;
 /** Bedrock delivers records minutes after the request; a day is a wide margin for a record landing in a later folder. */
-const DELIVERY_DELAY_MARGIN_MS = 24 * 3_600_000;
+const DELIVERY_DELAY_MARGIN_MS = DAY_MS;
 /**
  * `.../YYYY/MM/DD/HH/data`: where Bedrock puts request and response bodies
  * too large for the record (never log records). Told by the folder's place
@@ -33,7 +34,7 @@ export function datedFolderSpan(path: string): { startMs: number; endMs: number 
   const [year, month, day, hour] = match.slice(1).map((part) => (part === undefined ? undefined : Number(part)));
   const start = Date.UTC(year as number, (month ?? 1) - 1, day ?? 1, hour ?? 0);
   const end =
-    hour !== undefined ? start + 3_600_000
+    hour !== undefined ? start + HOUR_MS
     : day !== undefined ? Date.UTC(year as number, (month as number) - 1, day + 1)
     : month !== undefined ? Date.UTC(year as number, month, 1)
     : Date.UTC((year as number) + 1, 0, 1);

@@ -6,24 +6,15 @@
  * (`2026-02-30`, `24:00`, `:60`) is no timestamp at all, where Date.parse
  * would roll it over into the next month or day.
  */
+import { DAY_MS, daysInMonth, MINUTE_MS } from "../kernel/time";
 
 const DIGIT_0 = 0x30;
-const DAY_MS = 86_400_000;
 
 /**
  * `YYYY-MM-DD`, optionally `T` (or a space) and `HH:MM[:SS[.fraction]]`,
  * optionally `Z` or an offset `±HH[:MM]`.
  */
 const ISO_TIMESTAMP = /^(\d{4})-(\d{2})-(\d{2})(?:[Tt ](\d{2}):(\d{2})(?::(\d{2})(?:[.,](\d+))?)?(?:([Zz])|([+-])(\d{2})(?::?(\d{2}))?)?)?$/;
-
-function isLeapYear(year: number): boolean {
-  return year % 4 === 0 && (year % 100 !== 0 || year % 400 === 0);
-}
-
-function daysInMonth(year: number, month: number): number {
-  if (month === 2) return isLeapYear(year) ? 29 : 28;
-  return month === 4 || month === 6 || month === 9 || month === 11 ? 30 : 31;
-}
 
 /** Days from 1970-01-01 to a date of the proleptic Gregorian calendar (H. Hinnant's days_from_civil). */
 function daysFromCivil(year: number, month: number, day: number): number {
@@ -51,7 +42,7 @@ export function parseRecordTimestamp(text: string): number {
   if (sign === undefined) return local;
   const offset = Number(offsetHours) * 60 + Number(offsetMinutes ?? 0);
   if (Number(offsetHours) > 23 || Number(offsetMinutes ?? 0) > 59) return NaN;
-  return local - (sign === "-" ? -offset : offset) * 60_000;
+  return local - (sign === "-" ? -offset : offset) * MINUTE_MS;
 }
 
 function twoDigits(bytes: Buffer, at: number): number {

@@ -11,6 +11,7 @@ import { setMaxListeners } from "node:events";
 import type { Readable } from "node:stream";
 import { describeAwsFailure, type AwsCallContext } from "../aws/clients";
 import { OperationalError } from "../kernel/errors";
+import { floorTo, HOUR_MS } from "../kernel/time";
 import type { TransferProgress } from "../render/progress";
 import type { ReportWindow } from "../model/usage";
 import type { SourceResult } from "./contract";
@@ -36,7 +37,6 @@ export interface ReadArchiveOptions {
 const DEFAULT_CONCURRENCY = 8;
 /** Hour folders listed ahead of the downloads, so a reader rarely waits for a listing. */
 const LISTING_LOOKAHEAD = 4;
-const HOUR_MS = 3_600_000;
 const LOGS_FOLDER = "BedrockModelInvocationLogs/";
 /** Large request and response bodies sit in `.../HH/data/`: bodies, not log records. */
 const BODY_FOLDER = "data/";
@@ -59,7 +59,7 @@ function hourPath(hourStartMs: number): string {
  */
 export function hourFolders(regionFolder: string, window: ReportWindow): string[] {
   const folders: string[] = [];
-  for (let hourMs = Math.floor(window.start.getTime() / HOUR_MS) * HOUR_MS; ; hourMs += HOUR_MS) {
+  for (let hourMs = floorTo(window.start.getTime(), HOUR_MS); ; hourMs += HOUR_MS) {
     const folder = `${regionFolder}${hourPath(hourMs)}`;
     if (folderOutsideWindow(folder, window)) return folders;
     folders.push(`${folder}/`);

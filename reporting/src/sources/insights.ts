@@ -16,6 +16,7 @@ import { OperationalError } from "../kernel/errors";
 import type { InsightsProgress } from "../render/progress";
 import { abortableSleep, describeAwsFailure, retryThrottled } from "../aws/clients";
 import { buildScanQuery, SCAN_COLUMNS, type SavedQuery, withWindowFilter } from "../kernel/queries";
+import { floorTo, HOUR_MS, MINUTE_MS } from "../kernel/time";
 import { callerFromArn, UNKNOWN_CALLER } from "../reading/records";
 import type { ContextClass, ReportWindow, UsageRow } from "../model/usage";
 import type { ScanStatistics, SourceResult } from "./contract";
@@ -23,8 +24,6 @@ import type { ScanStatistics, SourceResult } from "./contract";
 /** Logs Insights returns at most this many rows; a result of exactly this size may be cut short. */
 export const INSIGHTS_ROW_CAP = 10_000;
 
-const HOUR_MS = 3_600_000;
-const MINUTE_MS = 60_000;
 /** Rows a first-cut sub-window is sized for: well under the cap, so a busier-than-expected window rarely needs a re-query. */
 const ROW_BUDGET = 8_000;
 /** 20 models x 2 context classes; a caller breakdown multiplies it by an assumed 10 callers. */
@@ -150,8 +149,6 @@ export function splitSubWindow(part: SubWindow, label: string): SubWindow[] {
     { startMs: cut, endMs: part.endMs },
   ];
 }
-
-const floorTo = (ms: number, unit: number): number => Math.floor(ms / unit) * unit;
 
 function describeSubWindow(part: SubWindow): string {
   return `${new Date(part.startMs).toISOString()} to ${new Date(part.endMs).toISOString()}`;

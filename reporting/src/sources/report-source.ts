@@ -9,6 +9,7 @@ import type { StackOutputs } from "../aws/stack-outputs";
 import { clientsFor, loadOutputs, type CliDeps, type CommonArgs } from "../commands/context";
 import type { SourceChoice } from "../commands/options";
 import { OperationalError, UsageError } from "../kernel/errors";
+import { DAY_MS, MINUTE_MS } from "../kernel/time";
 import { comparisonRange, reconcileTokens, reconciliationNotes, SETTLE_MS, type Reconciliation } from "../model/reconciliation";
 import type { GroupBy } from "../model/report";
 import { describeInsightsProgress, NO_PROGRESS, ProgressLine, type ProgressDisplay } from "../render/progress";
@@ -27,7 +28,6 @@ export interface SourceArgs extends CommonArgs {
 
 /** CloudWatch's retention when the stack outputs do not say (the stack's default). */
 const DEFAULT_LOG_RETENTION_DAYS = 30;
-const DAY_MS = 86_400_000;
 /** The SDK needs a region to sign with; S3 redirects a request for a bucket elsewhere, and the client follows. */
 const FALLBACK_S3_REGION = "us-east-1";
 
@@ -180,7 +180,7 @@ async function crossCheckTokens(
   });
   const range = comparisonRange(window, now);
   if (range === null) {
-    const settle = `${SETTLE_MS / 60_000} minutes`;
+    const settle = `${SETTLE_MS / MINUTE_MS} minutes`;
     return skipped(`the window holds no whole UTC hour that ended ${settle} or more before the report.`);
   }
   try {

@@ -35,8 +35,8 @@ import { readMetrics } from "../../../reporting/src/sources/metrics";
 import { readTokenMetrics } from "../../../reporting/src/sources/token-metrics";
 import type { UsageRow } from "../../../reporting/src/model/usage";
 import { FAKE_NOW, FAKE_OUTPUTS, run } from "../../helpers/cli-helpers";
+import { HOUR_MS } from "../../../reporting/src/kernel/time";
 
-const HOUR_MS = 3_600_000;
 const OPUS_PROFILE = "global.anthropic.claude-opus-4-6-v1";
 const OPUS_ARN = `arn:aws:bedrock:us-west-2:111122223333:inference-profile/${OPUS_PROFILE}`;
 const HAIKU = "anthropic.claude-3-haiku-20240307-v1:0";

@@ -1,8 +1,7 @@
 import { expect } from "chai";
 import fc from "fast-check";
 import { fitLine, LatencyCounts, linearMonthlyCost, projectCost, summarizeLatency, type HourlyCost } from "../../../reporting/src/model/stats";
-
-const HOUR_MS = 3_600_000;
+import { HOUR_MS } from "../../../reporting/src/kernel/time";
 
 function hourlyCosts(startIso: string, hours: number, costOfHour: (index: number) => number): HourlyCost[] {
   const startMs = Date.parse(startIso);

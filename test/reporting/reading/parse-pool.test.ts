@@ -10,9 +10,9 @@ import { prestartParseWorkers, RecordParsePool } from "../../../reporting/src/re
 import { logsArguments, readsLocalLogs } from "../../../reporting/src/prestart";
 import { RecordCollector } from "../../../reporting/src/reading/record-collector";
 import { readRecordBytes, readRecordStream } from "../../../reporting/src/reading/record-input";
+import { HOUR_MS } from "../../../reporting/src/kernel/time";
 
 const END = new Date("2026-11-20T00:00:00Z");
-const HOUR_MS = 3_600_000;
 const WINDOW = { start: new Date(END.getTime() - 40 * HOUR_MS), end: END };
 
 /** How a read failed: zlib's code and the message, which the S3 archive source tells apart. */

@@ -2,8 +2,7 @@ import { expect } from "chai";
 import fc from "fast-check";
 import { compareRows, sortRows } from "../../../reporting/src/reading/record-collector";
 import type { UsageRow } from "../../../reporting/src/model/usage";
-
-const HOUR_MS = 3_600_000;
+import { HOUR_MS } from "../../../reporting/src/kernel/time";
 
 const row = fc.record({
   hourStartMs: fc.oneof(fc.integer({ min: 0, max: 40 }).map((hour) => hour * HOUR_MS), fc.integer({ min: -1e12, max: 1e12 })),

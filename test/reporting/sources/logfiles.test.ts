@@ -11,9 +11,9 @@ import { readLogFiles } from "../../../reporting/src/sources/logfiles";
 import { RecordCollector } from "../../../reporting/src/reading/record-collector";
 import { readRecordStream } from "../../../reporting/src/reading/record-input";
 import type { ReportWindow, UsageRow } from "../../../reporting/src/model/usage";
+import { HOUR_MS } from "../../../reporting/src/kernel/time";
 
 const END = new Date("2026-11-20T00:00:00Z");
-const HOUR_MS = 3_600_000;
 
 function sum(rows: UsageRow[], field: keyof Pick<UsageRow, "invocations" | "errors" | "inputTokens" | "outputTokens" | "cacheReadInputTokens" | "cacheWriteInputTokens">): number {
   return rows.reduce((total, row) => total + row[field], 0);

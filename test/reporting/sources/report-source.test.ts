@@ -6,8 +6,8 @@ import type { ReadArchiveOptions } from "../../../reporting/src/sources/archive"
 import type { StackOutputs } from "../../../reporting/src/aws/stack-outputs";
 import type { SourceResult } from "../../../reporting/src/sources/contract";
 import { FAKE_NOW, FAKE_OUTPUTS, run } from "../../helpers/cli-helpers";
+import { DAY_MS } from "../../../reporting/src/kernel/time";
 
-const DAY_MS = 86_400_000;
 const OUTPUTS: StackOutputs = {
   ...FAKE_OUTPUTS,
   archivePrefix: "bedrock/AWSLogs/123456789012/BedrockModelInvocationLogs/",
