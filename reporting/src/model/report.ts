@@ -3,7 +3,7 @@
  * source) to what every renderer prints. Its JSON form is the public contract
  * documented in the README.
  */
-import { summarizeUsage, type Breakdown, type CallerBreakdown, type FamilyBreakdown, type ModelBreakdown, type SeriesPoint } from "./aggregate";
+import { summarizeUsage, type Breakdown, type CallerBreakdown, type FamilyBreakdown, type ModelBreakdown, type SeriesPoint } from "./summary";
 import { PRICE_CATALOG, type PricingOverrides, type UnpricedReason } from "../kernel/pricing/rules";
 import { HOUR_MS } from "../kernel/time";
 import type { MetricErrorCounts, SourceName, SourceResult } from "../sources/contract";

@@ -4,7 +4,7 @@
  * parse pool's workers: RecordCollector accumulates, the readers of
  * record-input.ts feed it.
  */
-import { UsageRowBuilder } from "../model/aggregate";
+import { UsageRowBuilder } from "../model/usage-rows";
 import type { ParsedRecord } from "./records";
 import { LatencyCounts, type LatencyTally } from "../model/stats";
 import type { ReportWindow, UsageRow } from "../model/usage";

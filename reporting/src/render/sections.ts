@@ -2,7 +2,7 @@
  * The human-readable layout of a report, shared by the table and Markdown
  * renderers so both always show the same figures.
  */
-import type { Breakdown } from "../model/aggregate";
+import type { Breakdown } from "../model/summary";
 import type { ReportBreakdown, UsageReport } from "../model/report";
 import type { Reconciliation, TokenComparison } from "../model/reconciliation";
 

@@ -1,11 +1,10 @@
 /**
- * UsageRows in, priced breakdowns out. Counts add up across any split of the
- * input, so rows from several files, queries or sub-windows can be merged.
+ * UsageRows in, priced breakdowns out: totals, by family, model and caller,
+ * and hourly and daily series, each with its cost.
  */
 import {
   canonicalModelId,
   costOf,
-  isLongContextRequest,
   priceFor,
   ratesForContext,
   type ModelFamily,
@@ -14,92 +13,10 @@ import {
   type UnpricedReason,
 } from "../kernel/pricing/rules";
 import { DAY_MS, floorTo, HOUR_MS } from "../kernel/time";
-import type { InvocationFacts } from "../reading/records";
 import type { ReportWindow, UsageCounts, UsageRow } from "./usage";
+import { addCounts, emptyCounts, getOrCreate } from "./usage-rows";
 
 const FAMILY_ORDER: readonly ModelFamily[] = ["Opus", "Sonnet", "Haiku", "Other"];
-
-export function emptyCounts(): UsageCounts {
-  return { invocations: 0, errors: 0, inputTokens: 0, outputTokens: 0, cacheReadInputTokens: 0, cacheWriteInputTokens: 0, guardrailInterventions: 0 };
-}
-
-export function addCounts(target: UsageCounts, source: UsageCounts): void {
-  target.invocations += source.invocations;
-  target.errors += source.errors;
-  target.inputTokens += source.inputTokens;
-  target.outputTokens += source.outputTokens;
-  target.cacheReadInputTokens += source.cacheReadInputTokens;
-  target.cacheWriteInputTokens += source.cacheWriteInputTokens;
-  // Unknown stays unknown: a sum over rows of which some could not count interventions is no count.
-  const guardrails = source.guardrailInterventions;
-  target.guardrailInterventions = target.guardrailInterventions === undefined || guardrails === undefined ? undefined : target.guardrailInterventions + guardrails;
-}
-
-function rowKey(row: Pick<UsageRow, "hourStartMs" | "modelId" | "caller" | "context">): string {
-  return `${row.hourStartMs}\u0000${row.modelId}\u0000${row.caller ?? ""}\u0000${row.context}`;
-}
-
-/** Rows with the same hour, model, caller and context class become one. */
-export function mergeRows(...rowSets: UsageRow[][]): UsageRow[] {
-  const merged = new Map<string, UsageRow>();
-  for (const rows of rowSets) {
-    for (const row of rows) {
-      const key = rowKey(row);
-      const existing = merged.get(key);
-      if (existing) addCounts(existing, row);
-      else merged.set(key, { ...row });
-    }
-  }
-  return [...merged.values()];
-}
-
-/** A context class as a number, to make one map key with the hour. */
-const CONTEXT_SLOT: Record<UsageRow["context"], number> = { standard: 0, long: 1, unknown: 2 };
-
-/**
- * Turns single requests into UsageRows, classing each request as standard or
- * long context, and merges rows other builders made (a worker thread's).
- * Called once per record, so it looks rows up through nested maps (model,
- * caller, then hour and class as one number) instead of building a key
- * string per request: that string was most of the cost of a large report.
- */
-export class UsageRowBuilder {
-  private readonly byModel = new Map<string, Map<string | null, Map<number, UsageRow>>>();
-  private readonly inOrder: UsageRow[] = [];
-
-  add(facts: InvocationFacts): void {
-    const row = this.rowFor(floorTo(facts.timestampMs, HOUR_MS), facts.modelId, facts.caller, isLongContextRequest(facts) ? "long" : "standard");
-    row.invocations += 1;
-    row.errors += facts.errorCode === null ? 0 : 1;
-    row.inputTokens += facts.inputTokens;
-    row.outputTokens += facts.outputTokens;
-    row.cacheReadInputTokens += facts.cacheReadInputTokens;
-    row.cacheWriteInputTokens += facts.cacheWriteInputTokens;
-    if (facts.guardrailIntervened) row.guardrailInterventions = (row.guardrailInterventions ?? 0) + 1;
-  }
-
-  /** Adds a row's counts to the row with the same hour, model, caller and context, as mergeRows does. */
-  addRow(source: UsageRow): void {
-    addCounts(this.rowFor(source.hourStartMs, source.modelId, source.caller, source.context), source);
-  }
-
-  rows(): UsageRow[] {
-    return [...this.inOrder];
-  }
-
-  private rowFor(hourStartMs: number, modelId: string, caller: string | null, context: UsageRow["context"]): UsageRow {
-    const byCaller = getOrCreate(this.byModel, modelId, () => new Map<string | null, Map<number, UsageRow>>());
-    const bySlot = getOrCreate(byCaller, caller, () => new Map<number, UsageRow>());
-    const slot = hourStartMs * 3 + CONTEXT_SLOT[context];
-    let row = bySlot.get(slot);
-    if (!row) {
-      row = { hourStartMs, modelId, caller, context, ...emptyCounts() };
-      bySlot.set(slot, row);
-      this.inOrder.push(row);
-    }
-    return row;
-  }
-}
 
 export interface CostedCounts extends UsageCounts {
   /** Cost of the priced part only; unpricedInvocations says how much is missing. */
@@ -176,15 +93,6 @@ function bucketSeries(buckets: Map<number, CostedCounts>, firstMs: number, endMs
     series.push({ start: new Date(startMs).toISOString(), startMs, ...(buckets.get(startMs) ?? emptyCosted()) });
   }
   return series;
-}
-
-function getOrCreate<K, V>(map: Map<K, V>, key: K, create: () => V): V {
-  let value = map.get(key);
-  if (value === undefined) {
-    value = create();
-    map.set(key, value);
-  }
-  return value;
 }
 
 /** Prices every row (long-context rates for rows known to be long) and sums it all up. */

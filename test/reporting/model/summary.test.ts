@@ -1,8 +1,9 @@
 import { expect } from "chai";
 import fc from "fast-check";
-import { mergeRows, summarizeUsage, UsageRowBuilder } from "../../../reporting/src/model/aggregate";
-import type { InvocationFacts } from "../../../reporting/src/reading/records";
+import { summarizeUsage } from "../../../reporting/src/model/summary";
 import type { ReportWindow, UsageRow } from "../../../reporting/src/model/usage";
+import { UsageRowBuilder } from "../../../reporting/src/model/usage-rows";
+import type { InvocationFacts } from "../../../reporting/src/reading/records";
 
 const WINDOW: ReportWindow = { start: new Date("2026-11-20T00:00:00Z"), end: new Date("2026-11-22T00:00:00Z") };
 const SONNET_45_US = "us.anthropic.claude-sonnet-4-5-20250929-v1:0";
@@ -30,6 +31,16 @@ function rowsOf(requests: InvocationFacts[]): UsageRow[] {
   for (const facts of requests) builder.add(facts);
   return builder.rows();
 }
+
+/** The rows of several builders merged into one, as the parse pool merges its workers' rows. */
+function mergedRows(...rowSets: UsageRow[][]): UsageRow[] {
+  const builder = new UsageRowBuilder();
+  for (const rows of rowSets) for (const row of rows) builder.addRow(row);
+  return builder.rows();
+}
+
+const rowKey = (row: UsageRow) => [row.hourStartMs, row.modelId, row.caller, row.context].join("\u0000");
+const byKey = (rows: UsageRow[]) => [...rows].sort((a, b) => (rowKey(a) < rowKey(b) ? -1 : 1));
 
 describe("aggregation", () => {
   it("counts invocations (failed included), errors and all four token kinds per model", () => {
@@ -108,7 +119,7 @@ describe("aggregation properties", () => {
         const parts: InvocationFacts[][] = [[], [], [], []];
         requests.forEach((facts, index) => parts[assignment[index] ?? 0].push(facts));
         const whole = summarizeUsage(rowsOf(requests), WINDOW);
-        const merged = summarizeUsage(mergeRows(...parts.map(rowsOf)), WINDOW);
+        const merged = summarizeUsage(mergedRows(...parts.map(rowsOf)), WINDOW);
         const { costUsd: wholeCost, ...wholeCounts } = whole.totals;
         const { costUsd: mergedCost, ...mergedCounts } = merged.totals;
         expect(mergedCounts).to.deep.equal(wholeCounts);
@@ -120,7 +131,7 @@ describe("aggregation properties", () => {
     );
   });
 
-  it("a builder fed other builders' rows (a worker's share) holds exactly what mergeRows gives", () => {
+  it("a builder fed other builders' rows (a worker's share) holds exactly the rows of one builder fed every request", () => {
     fc.assert(
       fc.property(fc.array(requestArbitrary, { maxLength: 60 }), fc.array(fc.nat({ max: 2 }), { maxLength: 60 }), (requests, assignment) => {
         const parts: InvocationFacts[][] = [[], [], []];
@@ -128,9 +139,15 @@ describe("aggregation properties", () => {
         const merging = new UsageRowBuilder();
         for (const facts of parts[0]) merging.add(facts);
         for (const part of parts.slice(1)) for (const row of rowsOf(part)) merging.addRow(row);
-        expect(merging.rows()).to.deep.equal(mergeRows(rowsOf(parts[0]), ...parts.slice(1).map(rowsOf)));
+        expect(byKey(merging.rows())).to.deep.equal(byKey(rowsOf(requests)));
       }),
     );
+  });
+
+  it("rows that cannot count guardrail interventions (Logs Insights') stay unknown when merged, never zero", () => {
+    const aggregate: UsageRow = { hourStartMs: WINDOW.start.getTime(), modelId: SONNET_45_US, caller: null, context: "unknown", invocations: 4, errors: 1, inputTokens: 10, outputTokens: 2, cacheReadInputTokens: 0, cacheWriteInputTokens: 0 };
+    expect(mergedRows([aggregate], [aggregate])).to.deep.equal([{ ...aggregate, invocations: 8, errors: 2, inputTokens: 20, outputTokens: 4 }]);
+    expect(summarizeUsage(mergedRows([aggregate], rowsOf([request({})])), WINDOW).totals.guardrailInterventions).to.equal(undefined);
   });
 
   it("merging is order-independent and loses no row", () => {
@@ -138,8 +155,8 @@ describe("aggregation properties", () => {
       fc.property(fc.array(requestArbitrary, { maxLength: 40 }), (requests) => {
         const rows = rowsOf(requests);
         const total = (list: UsageRow[]) => list.reduce((sum, row) => sum + row.invocations, 0);
-        expect(total(mergeRows(rows, [...rows].reverse()))).to.equal(2 * requests.length);
-        expect(mergeRows(rows)).to.have.length(rows.length);
+        expect(total(mergedRows(rows, [...rows].reverse()))).to.equal(2 * requests.length);
+        expect(mergedRows(rows, [...rows].reverse())).to.have.length(rows.length);
       }),
     );
   });
