@@ -1,6 +1,8 @@
 /** `report pricing`: the catalog (or the effective prices with --pricing), its as-of date and sources. */
 import type { CliDeps, CommonArgs } from "./context";
-import { parseModelId, PRICE_CATALOG, priceFor, type PricingOverrides, type TokenRates } from "../kernel/pricing/rules";
+import { PRICE_CATALOG, type TokenRates } from "../kernel/pricing/catalog";
+import { parseModelId } from "../kernel/pricing/model-ids";
+import { priceFor, type PricingOverrides } from "../kernel/pricing/rules";
 import { renderRows, type FieldRow } from "../render/rows";
 import { parseFormat } from "./options";
 import { emit, loadPricingFile, refuseOutputOverInputs, useColor } from "./shared";

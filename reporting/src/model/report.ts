@@ -4,7 +4,8 @@
  * documented in the README.
  */
 import { summarizeUsage, type Breakdown, type CallerBreakdown, type FamilyBreakdown, type ModelBreakdown, type SeriesPoint } from "./summary";
-import { PRICE_CATALOG, type PricingOverrides, type UnpricedReason } from "../kernel/pricing/rules";
+import { PRICE_CATALOG } from "../kernel/pricing/catalog";
+import type { PricingOverrides, UnpricedReason } from "../kernel/pricing/rules";
 import { HOUR_MS } from "../kernel/time";
 import type { MetricErrorCounts, SourceName, SourceResult } from "../sources/contract";
 import type { Reconciliation } from "./reconciliation";

@@ -2,21 +2,13 @@
  * UsageRows in, priced breakdowns out: totals, by family, model and caller,
  * and hourly and daily series, each with its cost.
  */
-import {
-  canonicalModelId,
-  costOf,
-  priceFor,
-  ratesForContext,
-  type ModelFamily,
-  type PriceQuote,
-  type PricingOverrides,
-  type UnpricedReason,
-} from "../kernel/pricing/rules";
+import { MODEL_FAMILIES, type ModelFamily } from "../kernel/pricing/catalog";
+import { canonicalModelId } from "../kernel/pricing/model-ids";
+import { costOf, priceFor, ratesForContext, type PriceQuote, type PricingOverrides, type UnpricedReason } from "../kernel/pricing/rules";
 import { DAY_MS, floorTo, HOUR_MS } from "../kernel/time";
 import type { ReportWindow, UsageCounts, UsageRow } from "./usage";
 import { addCounts, emptyCounts, getOrCreate } from "./usage-rows";
 
-const FAMILY_ORDER: readonly ModelFamily[] = ["Opus", "Sonnet", "Haiku", "Other"];
 
 export interface CostedCounts extends UsageCounts {
   /** Cost of the priced part only; unpricedInvocations says how much is missing. */
@@ -141,7 +133,7 @@ export function summarizeUsage(rows: UsageRow[], window: ReportWindow, overrides
   });
   byModel.sort((a, b) => (b.costUsd ?? -1) - (a.costUsd ?? -1) || b.invocations - a.invocations || a.modelId.localeCompare(b.modelId));
 
-  const byFamily = FAMILY_ORDER.filter((family) => families.has(family)).map((family) => ({ family, ...withErrorRate(families.get(family) as CostedCounts) }));
+  const byFamily = MODEL_FAMILIES.filter((family) => families.has(family)).map((family) => ({ family, ...withErrorRate(families.get(family) as CostedCounts) }));
   const byCaller = [...callers.entries()].map(([caller, counts]) => ({ caller, ...withErrorRate(counts) }));
   byCaller.sort((a, b) => b.costUsd - a.costUsd || b.invocations - a.invocations || a.caller.localeCompare(b.caller));
 

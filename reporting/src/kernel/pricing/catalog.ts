@@ -3,7 +3,9 @@
  * infra imports it for the dashboard's cost widget.
  */
 
-export type ModelFamily = "Opus" | "Sonnet" | "Haiku" | "Other";
+/** The families costs are broken down by, in the order the report and the dashboard show them. */
+export const MODEL_FAMILIES = ["Opus", "Sonnet", "Haiku", "Other"] as const;
+export type ModelFamily = (typeof MODEL_FAMILIES)[number];
 
 /**
  * USD per 1M tokens. A null cache rate means the model offers no prompt

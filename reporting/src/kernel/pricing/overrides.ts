@@ -17,11 +17,10 @@
  */
 import { UsageError } from "../errors";
 import { NOT_A_DATE, parseIsoDate } from "../time";
-import { LONG_CONTEXT_THRESHOLD_TOKENS, PRICE_CATALOG, type LongContextRates, type ModelFamily, type TokenRates } from "./catalog";
+import { LONG_CONTEXT_THRESHOLD_TOKENS, MODEL_FAMILIES, PRICE_CATALOG, type LongContextRates, type ModelFamily, type TokenRates } from "./catalog";
 import type { ModelOverride, PricingOverrides } from "./rules";
 import { canonicalModelId, isApplicationProfileArn, parseModelId } from "./model-ids";
 
-const FAMILIES: readonly ModelFamily[] = ["Opus", "Sonnet", "Haiku", "Other"];
 const TOP_LEVEL_KEYS = ["asOf", "discountPercent", "models", "applicationProfiles"];
 const MODEL_KEYS = ["name", "family", "regional", "global", "longContext", "discountPercent"];
 const RATE_KEYS = ["input", "output", "cacheWrite", "cacheRead"];
@@ -94,7 +93,7 @@ function parseModel(where: string, value: unknown): ModelOverride {
     override.name = object.name;
   }
   if (object.family !== undefined) {
-    if (!FAMILIES.includes(object.family as ModelFamily)) throw new PricingFileError(`${where}.family must be one of ${FAMILIES.join(", ")}`);
+    if (!MODEL_FAMILIES.includes(object.family as ModelFamily)) throw new PricingFileError(`${where}.family must be one of ${MODEL_FAMILIES.join(", ")}`);
     override.family = object.family as ModelFamily;
   }
   if (object.regional !== undefined) override.regional = parseRates(object.regional, `${where}.regional`);

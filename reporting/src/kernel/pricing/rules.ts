@@ -1,14 +1,11 @@
 /**
- * Pure pricing functions over the catalog (and optional `--pricing` overrides).
- * No I/O here: infra imports this module for the dashboard's cost widget.
+ * The pricing rules (shared kernel: pure, no I/O): what one logged model ID
+ * costs, from the catalog and the optional `--pricing` overrides, by route
+ * and context class.
  */
 import { LONG_CONTEXT_THRESHOLD_TOKENS, PRICE_CATALOG, type CatalogModel, type LongContextRates, type ModelFamily, type TokenRates } from "./catalog";
 import { canonicalModelId, isApplicationProfileArn, parseModelId, type PriceRoute } from "./model-ids";
 
-export { LONG_CONTEXT_THRESHOLD_TOKENS, PRICE_CATALOG } from "./catalog";
-export type { CatalogModel, LongContextRates, ModelFamily, PriceCatalog, TokenRates } from "./catalog";
-export { canonicalModelId, GEO_PROFILE_PREFIXES, isApplicationProfileArn, parseModelId } from "./model-ids";
-export type { PriceRoute } from "./model-ids";
 
 export interface ModelOverride {
   name?: string;
@@ -174,11 +171,6 @@ export function priceFor(modelId: string, overrides?: PricingOverrides): PriceQu
     overridden: price.overridden,
     discountPercent: price.discountPercent,
   };
-}
-
-/** Opus, Sonnet, Haiku or Other; for IDs outside the catalog, guessed from the name (family is not money). */
-export function familyOf(modelId: string, overrides?: PricingOverrides): ModelFamily {
-  return priceFor(modelId, overrides).family;
 }
 
 /** Whether one request crosses the long-context threshold. */

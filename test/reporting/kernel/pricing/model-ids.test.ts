@@ -3,7 +3,8 @@ import { mkdtemp, rm, writeFile } from "node:fs/promises";
 import { tmpdir } from "node:os";
 import { join } from "node:path";
 import { UsageError } from "../../../../reporting/src/kernel/errors";
-import { canonicalModelId, familyOf, priceFor, type PricedQuote, type PricingOverrides } from "../../../../reporting/src/kernel/pricing/rules";
+import { canonicalModelId } from "../../../../reporting/src/kernel/pricing/model-ids";
+import { priceFor, type PricedQuote, type PricingOverrides } from "../../../../reporting/src/kernel/pricing/rules";
 import { parsePricingOverrides } from "../../../../reporting/src/kernel/pricing/overrides";
 import { buildReport } from "../../../../reporting/src/model/report";
 import { readLogFiles } from "../../../../reporting/src/sources/logfiles";
@@ -52,7 +53,7 @@ describe("system inference profile ARNs as model IDs", () => {
     const global = priced(profileArn(OPUS_46_GLOBAL, "us-west-2"));
     expect(global).to.include({ route: "global", family: "Opus" });
     expect(global.rates).to.deep.equal({ input: 5, output: 25, cacheWrite: 6.25, cacheRead: 0.5 });
-    expect(familyOf(profileArn(HAIKU_45_US))).to.equal("Haiku");
+    expect(priceFor(profileArn(HAIKU_45_US)).family).to.equal("Haiku");
   });
 
   it("are grouped under the profile ID in the report, the ARN kept among the logged IDs", async () => {

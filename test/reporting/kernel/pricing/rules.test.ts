@@ -1,15 +1,7 @@
 import { expect } from "chai";
-import {
-  PRICE_CATALOG,
-  costOf,
-  familyOf,
-  isLongContextRequest,
-  parseModelId,
-  priceFor,
-  ratesForContext,
-  type PricedQuote,
-  type PricingOverrides,
-} from "../../../../reporting/src/kernel/pricing/rules";
+import { PRICE_CATALOG } from "../../../../reporting/src/kernel/pricing/catalog";
+import { parseModelId } from "../../../../reporting/src/kernel/pricing/model-ids";
+import { costOf, isLongContextRequest, priceFor, ratesForContext, type PricedQuote, type PricingOverrides } from "../../../../reporting/src/kernel/pricing/rules";
 
 const SONNET_45 = "anthropic.claude-sonnet-4-5-20250929-v1:0";
 const SONNET_4 = "anthropic.claude-sonnet-4-20250514-v1:0";
@@ -158,8 +150,8 @@ describe("pricing overrides", () => {
   });
 
   it("derives the family of profiles and unknown IDs", () => {
-    expect(familyOf("global.anthropic.claude-opus-4-7")).to.equal("Opus");
-    expect(familyOf(PROFILE_ARN)).to.equal("Other");
-    expect(familyOf(PROFILE_ARN, noOverrides({ applicationProfiles: { [PROFILE_ARN]: HAIKU_3 } }))).to.equal("Haiku");
+    expect(priceFor("global.anthropic.claude-opus-4-7").family).to.equal("Opus");
+    expect(priceFor(PROFILE_ARN).family).to.equal("Other");
+    expect(priceFor(PROFILE_ARN, noOverrides({ applicationProfiles: { [PROFILE_ARN]: HAIKU_3 } })).family).to.equal("Haiku");
   });
 });
