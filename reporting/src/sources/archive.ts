@@ -18,6 +18,7 @@ import type { SourceResult } from "./contract";
 import { folderOutsideWindow } from "../reading/log-tree";
 import { RecordCollector } from "../reading/record-collector";
 import { OVERSIZED_LINES, readRecordStream } from "../reading/record-input";
+import { runConcurrently } from "./concurrency";
 import { s3Url, type ArchiveLocation } from "./s3-url";
 
 export interface ReadArchiveOptions {
@@ -222,24 +223,6 @@ async function* objectsOf(reader: ArchiveReader, folders: string[], tally: Trans
   }
 }
 
-/** Runs `work` on the items with at most `limit` running; the first failure stops the rest and is rethrown once all have stopped. */
-async function forEachConcurrently<T>(items: AsyncIterable<T>, limit: number, work: (item: T) => Promise<void>, stop: (error: unknown) => void): Promise<void> {
-  const iterator = items[Symbol.asyncIterator]();
-  let failure: { error: unknown } | undefined;
-  const worker = async () => {
-    try {
-      for (let item = await iterator.next(); !item.done && !failure; item = await iterator.next()) await work(item.value);
-    } catch (error) {
-      if (!failure) {
-        failure = { error };
-        stop(error);
-      }
-    }
-  };
-  await Promise.all(Array.from({ length: limit }, worker));
-  if (failure) throw failure.error;
-}
-
 /**
  * Reads every record object of the window's hour folders under the given
  * locations. Bad objects are counted (`unreadableObject`) and make the result
@@ -265,7 +248,7 @@ export async function readArchive(options: ReadArchiveOptions): Promise<SourceRe
       regions.push(...regionFolders.map((folder) => folder.split("/").at(-2) as string));
       const folders = regionFolders.flatMap((folder) => hourFolders(folder, options.window));
       const tally = new TransferTally(folders.length);
-      await forEachConcurrently(
+      await runConcurrently(
         objectsOf(reader, folders, tally),
         concurrency,
         async (object) => {

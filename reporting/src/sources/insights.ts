@@ -20,6 +20,7 @@ import { floorTo, HOUR_MS, MINUTE_MS } from "../kernel/time";
 import { callerFromArn, UNKNOWN_CALLER } from "../reading/records";
 import type { ContextClass, ReportWindow } from "../model/usage";
 import { UsageRowBuilder } from "../model/usage-rows";
+import { runConcurrently } from "./concurrency";
 import type { ScanStatistics, SourceResult } from "./contract";
 
 /** Logs Insights returns at most this many rows; a result of exactly this size may be cut short. */
@@ -221,26 +222,12 @@ class QueryRunner {
 
   /** Works through `initial` and whatever the worker adds, at most `concurrency` at once; the first failure stops the rest. */
   async runAll(initial: SubWindow[], worker: (part: SubWindow) => Promise<SubWindow[]>): Promise<void> {
-    const queue = [...initial];
-    const active = new Set<Promise<void>>();
-    let failure: { error: unknown } | undefined;
-    const limit = Math.max(1, this.options.concurrency ?? DEFAULT_CONCURRENCY);
-    while (active.size > 0 || (queue.length > 0 && !failure)) {
-      while (!failure && queue.length > 0 && active.size < limit) {
-        const task: Promise<void> = worker(queue.shift()!)
-          .then(
-            (more) => void queue.push(...more),
-            (error: unknown) => {
-              failure ??= { error };
-              this.controller.abort(error);
-            },
-          )
-          .finally(() => active.delete(task));
-        active.add(task);
-      }
-      if (active.size > 0) await Promise.race(active);
+    const limit = this.options.concurrency ?? DEFAULT_CONCURRENCY;
+    try {
+      await runConcurrently(initial, limit, worker, (error) => this.controller.abort(error));
+    } catch (error) {
+      throw this.interruptedOr(error);
     }
-    if (failure) throw this.interruptedOr(failure.error);
   }
 
   /** Runs one query to completion and returns its rows. */
