@@ -13,9 +13,10 @@ import { dirname, join } from "node:path";
 import { gzipSync } from "node:zlib";
 import yargs from "yargs";
 import { hideBin } from "yargs/helpers";
+import { UsageError } from "../reporting/src/kernel/errors";
 import { HOUR_MS, MINUTE_MS } from "../reporting/src/kernel/time";
 import { parseEnd, requireFitsInMemory, requireReportableHours } from "./gen-logs-checks";
-import { reportScriptFailure, requirePositive, ScriptUsageError } from "./option-checks";
+import { reportScriptFailure, requirePositive } from "./option-checks";
 
 export const SAMPLE_ACCOUNT = "123456789012";
 export const SAMPLE_REGION = "us-east-1";
@@ -340,7 +341,7 @@ export async function writeGeneratedArchive(options: GenerateOptions, outDir: st
   return written;
 }
 
-/** The gen:logs command line; bad values end in a ScriptUsageError. */
+/** The gen:logs command line; bad values end in a UsageError. */
 export function parseGenLogsArgs(argv: string[]) {
   return yargs(argv)
     .scriptName("gen:logs")
@@ -371,7 +372,7 @@ export function parseGenLogsArgs(argv: string[]) {
     .strict()
     .exitProcess(false)
     .fail((message, error) => {
-      throw error ?? new ScriptUsageError(message);
+      throw error ?? new UsageError(message);
     })
     .parseAsync();
 }

@@ -99,8 +99,9 @@ export function isThrottling(error: unknown): boolean {
 }
 
 /**
- * An OperationalError for an expected AWS failure; anything unexpected is
- * returned unchanged so its stack trace still reaches a developer.
+ * An OperationalError for an expected AWS failure, with the SDK's error as its
+ * cause; anything unexpected is returned unchanged so its stack trace still
+ * reaches a developer.
  */
 export function describeAwsFailure(error: unknown, context: AwsCallContext): unknown {
   const name = errorName(error);
@@ -109,30 +110,35 @@ export function describeAwsFailure(error: unknown, context: AwsCallContext): unk
     return new OperationalError(
       "No AWS credentials found.",
       "Pass --profile <name> (or set AWS_PROFILE), run `aws sso login` for an SSO profile, or export AWS_ACCESS_KEY_ID and AWS_SECRET_ACCESS_KEY.",
+      { cause: error },
     );
   }
   if (name !== undefined && REJECTED_CREDENTIAL_NAMES.has(name)) {
     return new OperationalError(
       `AWS rejected the credentials (${name}): they are expired or invalid.`,
       "Refresh them (`aws sso login`, or new temporary keys) and run the report again.",
+      { cause: error },
     );
   }
   if (name === "AccessDeniedException" || name === "AccessDenied") {
     return new OperationalError(
       `Access denied: the caller may not ${context.permission} on ${context.resource}${where}.`,
       `Grant ${context.permission} to the role or user running the report; the report needs ${(context.required ?? REQUIRED_PERMISSIONS).join(", ")}.`,
+      { cause: error },
     );
   }
   if (name === "NoSuchBucket") {
     return new OperationalError(
       `Not found: ${context.resource} (no such bucket).`,
       "Check the bucket name: the stack output bucketName, or the bucket in --logs s3://<bucket>/<prefix>.",
+      { cause: error },
     );
   }
   if (name === "ResourceNotFoundException") {
     return new OperationalError(
       `Not found: ${context.resource}${where}.`,
       "Invocation logging may not be deployed yet (run `pulumi up`), or the report is looking in the wrong region (--region, or the stack's region output).",
+      { cause: error },
     );
   }
   const networkCode = networkErrorCode(error);
@@ -140,6 +146,7 @@ export function describeAwsFailure(error: unknown, context: AwsCallContext): unk
     return new OperationalError(
       `Could not reach AWS for ${context.permission} on ${context.resource}${where} (${networkCode}).`,
       "Check the network connection, the proxy settings (HTTPS_PROXY) and the region; if AWS_ENDPOINT_URL is set, it must point at a reachable endpoint.",
+      { cause: error },
     );
   }
   if (isThrottling(error)) {
@@ -148,6 +155,7 @@ export function describeAwsFailure(error: unknown, context: AwsCallContext): unk
       context.permission.startsWith("logs:")
         ? "Other Logs Insights queries may be using the account's concurrent-query quota (30 at once): wait a minute and run the report again."
         : "Something else is loading the same resource: wait a minute and run the report again.",
+      { cause: error },
     );
   }
   return error;

@@ -23,6 +23,8 @@ export interface StackOutputs {
   logRetentionDays?: number;
   /** Days the S3 archive keeps objects. */
   archiveRetentionDays?: number;
+  /** Whether `pulumi destroy` may delete the archive bucket with the logs in it (cleanup reads it). */
+  archiveForceDestroy?: boolean;
 }
 
 /** Runs the Pulumi CLI with these arguments in `cwd` and resolves with its stdout; rejects like `execFile` does. */
@@ -40,6 +42,7 @@ export interface StackOutputsOptions {
 const REQUIRED_KEYS = ["region", "accountId", "logGroupName"] as const;
 const OPTIONAL_STRING_KEYS = ["bucketName", "logGroupArn", "roleArn", "archivePrefix", "dashboardName", "alertTopicArn"] as const;
 const OPTIONAL_DAY_KEYS = ["logRetentionDays", "archiveRetentionDays"] as const;
+const OPTIONAL_BOOLEAN_KEYS = ["archiveForceDestroy"] as const;
 
 const ALTERNATIVES =
   "Pass --stack <name> with the Pulumi CLI installed and logged in to the stack's backend, " +
@@ -61,9 +64,9 @@ const runPulumiCli: PulumiRunner = (args, cwd) =>
 export async function loadStackOutputs(options: StackOutputsOptions): Promise<StackOutputs> {
   if (options.outputsFile !== undefined) {
     const text = await readFile(options.outputsFile, "utf8").catch((error: NodeJS.ErrnoException) => {
-      throw new UsageError(`Cannot read the outputs file ${options.outputsFile}: ${error.code ?? error.message}.`);
+      throw new UsageError(`Cannot read the outputs file ${options.outputsFile}: ${error.code ?? error.message}.`, { cause: error });
     });
-    return validate(parseJson(text, () => new UsageError(`The outputs file ${options.outputsFile} is not JSON: save what \`pulumi stack output --json\` prints.`)), `the outputs file ${options.outputsFile}`, (message) => new UsageError(message));
+    return validate(parseJson(text, (cause) => new UsageError(`The outputs file ${options.outputsFile} is not JSON: save what \`pulumi stack output --json\` prints.`, { cause })), `the outputs file ${options.outputsFile}`, (message) => new UsageError(message));
   }
   const args = ["stack", "output", "--json", ...(options.stack ? ["--stack", options.stack] : [])];
   const source = options.stack ? `stack ${options.stack}` : "the selected stack";
@@ -71,9 +74,9 @@ export async function loadStackOutputs(options: StackOutputsOptions): Promise<St
   try {
     stdout = await (options.runPulumi ?? runPulumiCli)(args, options.cwd);
   } catch (error) {
-    throw new OperationalError(`Cannot read the outputs of ${source}: ${pulumiFailure(error)}.`, ALTERNATIVES);
+    throw new OperationalError(`Cannot read the outputs of ${source}: ${pulumiFailure(error)}.`, ALTERNATIVES, { cause: error });
   }
-  const parsed = parseJson(stdout, () => new OperationalError(`\`pulumi stack output --json\` for ${source} did not print JSON.`, ALTERNATIVES));
+  const parsed = parseJson(stdout, (cause) => new OperationalError(`\`pulumi stack output --json\` for ${source} did not print JSON.`, ALTERNATIVES, { cause }));
   return validate(parsed, source, (message) => new OperationalError(message, "Run `pulumi up` so the stack exports them, or fix the outputs file."));
 }
 
@@ -87,11 +90,11 @@ function pulumiFailure(error: unknown): string {
   return firstLine ?? "`pulumi stack output` failed";
 }
 
-function parseJson(text: string, failure: () => Error): unknown {
+function parseJson(text: string, failure: (cause: unknown) => Error): unknown {
   try {
     return JSON.parse(text);
-  } catch {
-    throw failure();
+  } catch (error) {
+    throw failure(error);
   }
 }
 
@@ -111,6 +114,9 @@ function validate(value: unknown, source: string, failure: (message: string) => 
     const days = outputs[key];
     if (days !== undefined && !(typeof days === "number" && Number.isInteger(days) && days > 0)) problems.push(`${key} (must be a whole number of days above 0)`);
   }
+  for (const key of OPTIONAL_BOOLEAN_KEYS) {
+    if (outputs[key] !== undefined && typeof outputs[key] !== "boolean") problems.push(`${key} (must be true or false)`);
+  }
   const commands = outputs.cliCommands;
   if (commands !== undefined && !isStringMap(commands)) problems.push("cliCommands (must map names to command strings)");
   if (problems.length > 0) throw failure(`The outputs from ${source} are missing or invalid: ${problems.join(", ")}.`);
@@ -122,6 +128,7 @@ function validate(value: unknown, source: string, failure: (message: string) => 
   };
   for (const key of OPTIONAL_STRING_KEYS) if (typeof outputs[key] === "string") result[key] = outputs[key] as string;
   for (const key of OPTIONAL_DAY_KEYS) if (typeof outputs[key] === "number") result[key] = outputs[key] as number;
+  for (const key of OPTIONAL_BOOLEAN_KEYS) if (typeof outputs[key] === "boolean") result[key] = outputs[key] as boolean;
   if (commands !== undefined) result.cliCommands = commands as Record<string, string>;
   return result;
 }

@@ -14,7 +14,7 @@ export async function loadPricingFile(path: string, deps: CliDeps): Promise<Pric
   try {
     text = await deps.readTextFile(path);
   } catch (error) {
-    throw new UsageError(`--pricing ${path}: cannot be read (${errorCode(error)}); give a readable JSON file of price overrides`);
+    throw new UsageError(`--pricing ${path}: cannot be read (${errorCode(error)}); give a readable JSON file of price overrides`, { cause: error });
   }
   return parsePricingOverrides(text, path);
 }
@@ -51,7 +51,7 @@ export async function emit(text: string, args: CommonArgs, deps: CliDeps): Promi
   try {
     await deps.writeTextFile(args.out, text);
   } catch (error) {
-    throw new UsageError(`--out ${args.out}: cannot be written (${errorCode(error)}); give a file path in an existing, writable folder`);
+    throw new UsageError(`--out ${args.out}: cannot be written (${errorCode(error)}); give a file path in an existing, writable folder`, { cause: error });
   }
   deps.stderr(`Wrote ${args.out}\n`);
 }

@@ -100,7 +100,7 @@ export class LogTree {
       info = statSync(root);
       real = realpathSync(root);
     } catch (error) {
-      throw new UsageError(`--logs ${root}: cannot be read (${errorCode(error)}); ${ALLOWED}`);
+      throw new UsageError(`--logs ${root}: cannot be read (${errorCode(error)}); ${ALLOWED}`, { cause: error });
     }
     if (info.isFile()) {
       if (this.seenFiles.has(real)) {
@@ -110,7 +110,7 @@ export class LogTree {
       try {
         closeSync(openSync(root, constants.O_RDONLY | (constants.O_NONBLOCK ?? 0)));
       } catch (error) {
-        throw new UsageError(`--logs ${root}: cannot be read (${errorCode(error)}); ${ALLOWED}`);
+        throw new UsageError(`--logs ${root}: cannot be read (${errorCode(error)}); ${ALLOWED}`, { cause: error });
       }
       this.seenFiles.add(real);
       if (inBodyFolder(real)) this.collector.skip("bodyObject");
@@ -122,7 +122,7 @@ export class LogTree {
     try {
       entries = readdirSync(root, { withFileTypes: true });
     } catch (error) {
-      throw new UsageError(`--logs ${root}: cannot be read (${errorCode(error)}); ${ALLOWED}`);
+      throw new UsageError(`--logs ${root}: cannot be read (${errorCode(error)}); ${ALLOWED}`, { cause: error });
     }
     yield* this.folder(root, real, "", entries);
   }

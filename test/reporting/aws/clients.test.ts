@@ -72,9 +72,11 @@ describe("describeAwsFailure", () => {
   const context = { permission: "logs:StartQuery", resource: "log group /g", region: "us-east-1" };
 
   it("explains rejected credentials", () => {
-    const error = describeAwsFailure(serviceError("ExpiredTokenException"), context) as OperationalError;
+    const expired = serviceError("ExpiredTokenException");
+    const error = describeAwsFailure(expired, context) as OperationalError;
     expect(error).to.be.instanceOf(OperationalError);
     expect(error.message).to.match(/expired or invalid/);
+    expect(error.cause).to.equal(expired);
   });
 
   it("explains an endpoint that cannot be reached, naming the network error", () => {

@@ -74,6 +74,13 @@ describe("loadStackOutputs", () => {
     );
   });
 
+  it("reads whether destroying may delete the archive bucket with its logs, as true or false", async () => {
+    const outputs = await loadStackOutputs({ cwd: ".", runPulumi: async () => JSON.stringify({ ...OUTPUTS, archiveForceDestroy: true }) });
+    expect(outputs.archiveForceDestroy).to.equal(true);
+    const error = await rejection(loadStackOutputs({ cwd: ".", runPulumi: async () => JSON.stringify({ ...OUTPUTS, archiveForceDestroy: "yes" }) }));
+    expect(error.message).to.equal("The outputs from the selected stack are missing or invalid: archiveForceDestroy (must be true or false).");
+  });
+
   it("names both alternatives when the Pulumi CLI is not installed", async () => {
     const error = await rejection(loadStackOutputs({ stack: "dev", cwd: ".", runPulumi: failingRunner({ code: "ENOENT", message: "spawn pulumi ENOENT" }) }));
 
@@ -90,6 +97,7 @@ describe("loadStackOutputs", () => {
     expect(error).to.be.instanceOf(OperationalError);
     expect(error.message).to.equal("Cannot read the outputs of stack prod: no stack named 'prod' found.");
     expect((error as OperationalError).hint).to.contain("--stack <name>").and.contain("--outputs <file>");
+    expect((error.cause as { stderr?: string }).stderr).to.equal("error: no stack named 'prod' found\n");
   });
 
   it("lists every missing or invalid output in one message", async () => {
@@ -111,6 +119,7 @@ describe("loadStackOutputs", () => {
 
     for (const error of [notJson, notObject, incomplete]) expect(error).to.be.instanceOf(UsageError);
     expect(notJson.message).to.match(/bad\.json is not JSON/);
+    expect(notJson.cause).to.be.instanceOf(SyntaxError);
     expect(notObject.message).to.match(/not a JSON object/);
     expect(incomplete.message).to.match(/accountId .*logGroupName/);
   });
@@ -119,5 +128,6 @@ describe("loadStackOutputs", () => {
     const error = await rejection(loadStackOutputs({ outputsFile: join(dir, "missing.json"), cwd: "." }));
     expect(error).to.be.instanceOf(UsageError);
     expect(error.message).to.match(/Cannot read the outputs file .*missing\.json: ENOENT/);
+    expect((error.cause as NodeJS.ErrnoException).code).to.equal("ENOENT");
   });
 });

@@ -1,7 +1,8 @@
 import { DeleteObjectsCommand, ListObjectVersionsCommand, NoSuchBucket, S3Client, S3ServiceException } from "@aws-sdk/client-s3";
 import { mockClient } from "aws-sdk-client-mock";
 import { expect } from "chai";
-import { buildCleanupCli, CleanupError, type CleanupDeps, type CommandResult } from "../../../scripts/cleanup/cli";
+import { ExpectedError } from "../../../reporting/src/kernel/errors";
+import { buildCleanupCli, type CleanupDeps, type CommandResult } from "../../../scripts/cleanup/cli";
 import { purgeArchive } from "../../../scripts/cleanup/purge-archive";
 
 const BUCKET = "bedrock-invocation-logs-111122223333-us-east-1";
@@ -56,12 +57,12 @@ function harness(options: { destroyCodes?: number[]; outputs?: CommandResult; an
   return h;
 }
 
-async function cleanup(h: Harness, argv: string[]): Promise<CleanupError | undefined> {
+async function cleanup(h: Harness, argv: string[]): Promise<ExpectedError | undefined> {
   try {
     await buildCleanupCli(h.deps).parseAsync(argv);
     return undefined;
   } catch (error) {
-    if (error instanceof CleanupError) return error;
+    if (error instanceof ExpectedError) return error;
     throw error;
   }
 }
@@ -188,7 +189,7 @@ describe("cleanup (Requirement 7.5)", () => {
   });
 
   describe("stops before destroying, with one line and exit 1,", () => {
-    const stopsUnchanged = (h: Harness, error: CleanupError | undefined) => {
+    const stopsUnchanged = (h: Harness, error: ExpectedError | undefined) => {
       expect(error?.exitCode).to.equal(1);
       expect(error?.message).to.not.include("\n");
       expect(destroyCalls(h)).to.deep.equal([]);
@@ -226,7 +227,9 @@ describe("cleanup (Requirement 7.5)", () => {
 
     it("when archiveForceDestroy is not a boolean", async () => {
       const h = harness({ outputs: printed(JSON.stringify({ ...STACK_OUTPUTS, archiveForceDestroy: "yes" })) });
-      stopsUnchanged(h, await cleanup(h, ["--stack", "dev"]));
+      const error = await cleanup(h, ["--stack", "dev"]);
+      stopsUnchanged(h, error);
+      expect(error?.message).to.match(/missing or invalid: archiveForceDestroy \(must be true or false\)\. Nothing was changed\./);
     });
 
     it("when the archive bucket no longer exists (NoSuchBucket)", async () => {

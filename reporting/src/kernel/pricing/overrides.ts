@@ -192,12 +192,12 @@ export function parsePricingOverrides(text: string, label: string): PricingOverr
   try {
     document = JSON.parse(text);
   } catch (error) {
-    throw new UsageError(`--pricing ${label}: not valid JSON (${(error as Error).message}); expected an object with asOf, discountPercent, models, applicationProfiles`);
+    throw new UsageError(`--pricing ${label}: not valid JSON (${(error as Error).message}); expected an object with asOf, discountPercent, models, applicationProfiles`, { cause: error });
   }
   try {
     return parseDocument(document, label);
   } catch (error) {
-    if (error instanceof PricingFileError) throw new UsageError(`--pricing ${label}: ${error.message}`);
+    if (error instanceof PricingFileError) throw new UsageError(`--pricing ${label}: ${error.message}`, { cause: error });
     throw error;
   }
 }
