@@ -2,7 +2,7 @@ import { expect } from "chai";
 import { buildDashboardBody, GRID_COLUMNS, type DashboardSpec, type MetricExpression, type Widget } from "../../infra/dashboard";
 import { costTerms, systemProfileArn } from "../../infra/cost-expressions";
 import { PRICE_CATALOG } from "../../reporting/src/kernel/pricing/catalog";
-import { fieldReferences, RECORD_SCHEMA_FIELDS, SYSTEM_FIELDS } from "../../reporting/src/kernel/queries";
+import { fieldReferences, RECORD_SCHEMA_FIELDS, SYSTEM_FIELDS } from "../helpers/query-fields";
 import { evaluate, pointsOf, type StoredMetric } from "../helpers/metric-math";
 import { HOUR_MS } from "../../reporting/src/kernel/time";
 

@@ -1,15 +1,6 @@
 import { expect } from "chai";
-import {
-  buildScanQuery,
-  COST_PROXY_WEIGHTS,
-  fieldReferences,
-  findSavedQuery,
-  RAW_FALLBACK_PATTERNS,
-  RECORD_SCHEMA_FIELDS,
-  SAVED_QUERIES,
-  SCAN_COLUMNS,
-  SYSTEM_FIELDS,
-} from "../../../reporting/src/kernel/queries";
+import { buildScanQuery, COST_PROXY_WEIGHTS, findSavedQuery, RAW_FALLBACK_PATTERNS, SAVED_QUERIES, SCAN_COLUMNS } from "../../../reporting/src/kernel/queries";
+import { fieldReferences, RECORD_SCHEMA_FIELDS, SYSTEM_FIELDS } from "../../helpers/query-fields";
 
 const knownFields = new Set([...RECORD_SCHEMA_FIELDS, ...SYSTEM_FIELDS]);
 
