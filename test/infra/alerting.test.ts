@@ -34,7 +34,7 @@ const alarm = (key: string): AlarmInputs => {
   return found;
 };
 
-describe("alerting (Requirement 5)", () => {
+describe("alerting", () => {
   it("alarms on the seed's thresholds by default, across all models", async () => {
     await deploy();
     expect(alarm("high-input-tokens")).to.deep.include({ threshold: 100_000 });

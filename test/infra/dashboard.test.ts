@@ -65,7 +65,7 @@ function searchQueries(expressions: string[]): string[] {
   return expressions.flatMap((expression) => [...expression.matchAll(/SEARCH\('([^']*)'/g)].map((match) => match[1]));
 }
 
-describe("dashboard body (Requirement 4)", () => {
+describe("dashboard body", () => {
   it("is valid JSON that round-trips", () => {
     expect(JSON.parse(JSON.stringify(body))).to.deep.equal(body);
   });

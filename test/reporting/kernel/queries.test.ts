@@ -35,7 +35,7 @@ function recordWithLongBody(): string {
   });
 }
 
-describe("saved Logs Insights queries (Requirement 8)", () => {
+describe("saved Logs Insights queries", () => {
   it("offers usage by model hourly and daily, expensive requests, latency, errors by code, usage by caller", () => {
     const names = SAVED_QUERIES.map((query) => query.name);
     expect(names).to.include.members([

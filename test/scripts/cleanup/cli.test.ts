@@ -69,7 +69,7 @@ async function cleanup(h: Harness, argv: string[]): Promise<ExpectedError | unde
 
 const destroyCalls = (h: Harness) => h.pulumiCalls.filter((args) => args[0] === "destroy");
 
-describe("cleanup (Requirement 7.5)", () => {
+describe("cleanup", () => {
   beforeEach(() => s3Mock.reset());
 
   describe("purgeArchive", () => {
