@@ -1,6 +1,7 @@
 /**
- * Claude on-demand prices on Bedrock, USD per 1M tokens. Plain data, no I/O:
- * infra imports it for the dashboard's cost widget.
+ * Claude on-demand prices on Bedrock, USD per 1M tokens (shared kernel: plain
+ * data, no I/O). The report prices with it, and infra builds the dashboard's
+ * cost widget and the cost estimator from it.
  */
 
 /** The families costs are broken down by, in the order the report and the dashboard show them. */

@@ -5,7 +5,7 @@
  * a base model ID (`anthropic.claude-...`), a system inference profile ID
  * (`us.`/`eu.`/`apac.`/`jp.`/`au.`/`global.` + base ID), the ARN of either,
  * or an application inference profile ARN, which does not name its model.
- * Pure functions, no I/O.
+ * Shared kernel: pure functions, no I/O.
  */
 
 /** Geographic cross-region inference profile prefixes; they share the in-region rate. */

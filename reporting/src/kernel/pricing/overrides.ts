@@ -1,6 +1,7 @@
 /**
- * Validation of a `--pricing` file. Pure (takes the text), so a bad file is
- * reported as one UsageError line naming the field and what is allowed.
+ * Validation of a `--pricing` file (shared kernel: pure, it takes the text),
+ * so a bad file is reported as one UsageError line naming the field and what
+ * is allowed.
  *
  * {
  *   "asOf": "2026-10-01",
