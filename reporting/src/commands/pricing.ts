@@ -5,7 +5,7 @@ import { parseModelId } from "../kernel/pricing/model-ids";
 import { priceFor, type PricingOverrides } from "../kernel/pricing/rules";
 import { renderRows, type FieldRow } from "../render/rows";
 import { parseFormat } from "./options";
-import { emit, loadPricingFile, refuseOutputOverInputs, useColor } from "./shared";
+import { emit, loadPricingFile, refuseOutputOverInputs, useColor } from "./input-output";
 
 export interface PricingArgs extends CommonArgs {
   pricing?: string;

@@ -4,7 +4,7 @@ import { UsageError } from "../kernel/errors";
 import { findSavedQuery, SAVED_QUERIES } from "../kernel/queries";
 import { renderRows } from "../render/rows";
 import { parseFormat, resolveWindow } from "./options";
-import { emit, refuseOutputOverInputs, stackInputs, useColor } from "./shared";
+import { emit, refuseOutputOverInputs, stackInputs, useColor } from "./input-output";
 
 export interface QueryArgs extends CommonArgs {
   name: string;

@@ -5,7 +5,7 @@ import { readReportSource, type SourceArgs } from "../sources/report-source";
 import { isS3Url } from "../sources/s3-url";
 import type { CliDeps } from "./context";
 import { parseFormat, parseGroupBy, parseSource, resolveWindow } from "./options";
-import { emit, loadPricingFile, refuseOutputOverInputs, stackInputs, useColor, type NamedInput } from "./shared";
+import { emit, loadPricingFile, refuseOutputOverInputs, stackInputs, useColor, type NamedInput } from "./input-output";
 
 export interface ReportArgs extends SourceArgs {
   groupBy?: string;

@@ -3,7 +3,7 @@ import { loadOutputs, type CliDeps, type CommonArgs } from "./context";
 import { OperationalError } from "../kernel/errors";
 import { renderRows } from "../render/rows";
 import { parseFormat } from "./options";
-import { emit, refuseOutputOverInputs, stackInputs, useColor } from "./shared";
+import { emit, refuseOutputOverInputs, stackInputs, useColor } from "./input-output";
 
 export async function runCommandsCommand(args: CommonArgs, deps: CliDeps): Promise<number> {
   const format = parseFormat(args.format);

@@ -35,8 +35,9 @@ export const COST_PROXY_WEIGHTS = { input: 1, output: 5, cacheWrite: 1.25, cache
  * fallback is not complete either: `parse` only works on JSON events of at
  * most 200 fields (https://docs.aws.amazon.com/AmazonCloudWatch/latest/logs/CWL_QuerySyntax-Parse.html),
  * so the report cross-checks its token sums against CloudWatch's token
- * metrics (reconciliation.ts). Each capture group name is the fallback field's name. The leftmost match wins, so a
- * pattern must not match look-alikes in a body: JSON inside text is escaped
+ * metrics (model/reconciliation.ts). Each capture group name is the fallback
+ * field's name. The leftmost match wins, so a pattern must not match
+ * look-alikes in a body: JSON inside text is escaped
  * (`\"inputTokenCount\"`), and the error code only takes AWS exception names,
  * since a tool call's input may well carry its own `"errorCode": "E42"`.
  */

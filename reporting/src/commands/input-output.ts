@@ -1,4 +1,4 @@
-/** Steps the commands share: reading the --pricing file, refusing an --out over an input, where output goes. */
+/** What the commands read and write: the --pricing file, the inputs --out must not overwrite, and --out or stdout. */
 import type { CliDeps, CommonArgs } from "./context";
 import { UsageError } from "../kernel/errors";
 import { inputOverwrittenBy } from "./output-file";
