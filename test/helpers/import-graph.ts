@@ -11,10 +11,14 @@ import * as ts from "typescript";
 /** Each file (relative to the root, `/`-separated) and the project files it imports. */
 export type ImportGraph = Map<string, string[]>;
 
-const COMPILER_OPTIONS: ts.CompilerOptions = { module: ts.ModuleKind.CommonJS, moduleResolution: ts.ModuleResolutionKind.Node10 };
+const COMPILER_OPTIONS: ts.CompilerOptions = {
+  module: ts.ModuleKind.CommonJS,
+  moduleResolution: ts.ModuleResolutionKind.Node10,
+};
 
 export function importGraph(root: string, folders: readonly string[]): ImportGraph {
-  const files = folders.flatMap((folder) => ts.sys.readDirectory(join(root, folder), [".ts"], ["**/node_modules", "**/dist"]));
+  const excluded = ["**/node_modules", "**/dist"];
+  const files = folders.flatMap((folder) => ts.sys.readDirectory(join(root, folder), [".ts"], excluded));
   const name = (file: string) => relative(root, file).split("\\").join("/");
   const graph: ImportGraph = new Map();
   for (const file of files) {
@@ -66,7 +70,8 @@ export function importCycles(graph: ImportGraph): string[] {
       onStack.delete(member);
       component.push(member);
     } while (member !== node);
-    if (component.length > 1 || (graph.get(node) ?? []).includes(node)) cycles.push(pathAround(graph, new Set(component)));
+    const importsItself = (graph.get(node) ?? []).includes(node);
+    if (component.length > 1 || importsItself) cycles.push(pathAround(graph, new Set(component)));
   };
 
   for (const node of [...graph.keys()].sort()) if (!index.has(node)) visit(node);
@@ -84,7 +89,9 @@ function pathAround(graph: ImportGraph, component: Set<string>): string {
       if (!component.has(next)) continue;
       if (next === start) {
         const path = [start];
-        for (let at: string | undefined = node; at !== undefined && at !== start; at = previous.get(at)) path.splice(1, 0, at);
+        for (let at: string | undefined = node; at !== undefined && at !== start; at = previous.get(at)) {
+          path.splice(1, 0, at);
+        }
         return [...path, start].join(" -> ");
       }
       if (!previous.has(next)) {

@@ -21,6 +21,9 @@ describe("import cycles", () => {
       ["model/report.ts", []],
       ["self.ts", ["self.ts"]],
     ]);
-    expect(importCycles(graph).sort()).to.deep.equal(["cli.ts -> commands/report.ts -> commands/shared.ts -> cli.ts", "self.ts -> self.ts"]);
+    expect(importCycles(graph).sort()).to.deep.equal([
+      "cli.ts -> commands/report.ts -> commands/shared.ts -> cli.ts",
+      "self.ts -> self.ts",
+    ]);
   });
 });

@@ -14,7 +14,8 @@ const eslint = new ESLint({ cwd: ROOT });
 async function restricted(filePath: string, code: string): Promise<string[]> {
   const [result] = await eslint.lintText(code, { filePath });
   expect(result.messages.filter((message) => message.fatal)).to.deep.equal([]);
-  return result.messages.filter((message) => message.ruleId === "no-restricted-imports").map((message) => message.message);
+  const refusals = result.messages.filter((message) => message.ruleId === "no-restricted-imports");
+  return refusals.map((message) => message.message);
 }
 
 /** Expects exactly one refused import in `code` at `filePath`, for the reason `why` matches. */
@@ -51,7 +52,11 @@ describe("import rules", function () {
   });
 
   it("keep the kernel's imports inside the kernel, at any depth", async () => {
-    const inside = 'import { HOUR_MS } from "../time";\nimport { MODEL_FAMILIES } from "./catalog";\nexport const used = [HOUR_MS, MODEL_FAMILIES];\n';
+    const inside = [
+      'import { HOUR_MS } from "../time";',
+      'import { MODEL_FAMILIES } from "./catalog";',
+      "export const used = [HOUR_MS, MODEL_FAMILIES];",
+    ].join("\n");
     expect(await restricted("reporting/src/kernel/pricing/rates.ts", inside)).to.deep.equal([]);
     const outside = 'import { UsageRowBuilder } from "../model/usage-rows";\nexport const used = UsageRowBuilder;\n';
     await refusesOnce("reporting/src/kernel/rates.ts", outside, /imports only its own modules/);

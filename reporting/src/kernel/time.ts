@@ -16,7 +16,10 @@ export const MINUTE_MS = 60_000;
 export const HOUR_MS = 60 * MINUTE_MS;
 export const DAY_MS = 24 * HOUR_MS;
 
-/** The start of the `unitMs`-long slot that holds `ms`: with HOUR_MS or DAY_MS, the UTC hour or day (epoch time has no leap seconds). */
+/**
+ * The start of the `unitMs`-long slot that holds `ms`: with HOUR_MS or DAY_MS,
+ * the UTC hour or day (epoch time counts no leap seconds).
+ */
 export function floorTo(ms: number, unitMs: number): number {
   return Math.floor(ms / unitMs) * unitMs;
 }
@@ -25,7 +28,7 @@ function isLeapYear(year: number): boolean {
   return year % 4 === 0 && (year % 100 !== 0 || year % 400 === 0);
 }
 
-/** Days in a month (1-12) of the proleptic Gregorian calendar. Allocates nothing: the record reader calls it per record. */
+/** Days in a month (1-12) of the Gregorian calendar. Allocates nothing: the record reader calls it per record. */
 export function daysInMonth(year: number, month: number): number {
   if (month === 2) return isLeapYear(year) ? 29 : 28;
   return month === 4 || month === 6 || month === 9 || month === 11 ? 30 : 31;

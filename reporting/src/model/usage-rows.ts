@@ -51,12 +51,13 @@ export class UsageRowBuilder {
   private readonly inOrder: UsageRow[] = [];
 
   add(facts: InvocationFacts): void {
+    const { modelId, caller } = facts;
     const context = isLongContextRequest(facts) ? "long" : "standard";
     const hourStartMs = floorTo(facts.timestampMs, HOUR_MS);
-    const slots = this.slotsOf(facts.modelId, facts.caller);
+    const slots = this.slotsOf(modelId, caller);
     const slot = slotOf(hourStartMs, context);
     let row = slots.get(slot);
-    if (row === undefined) row = this.keep(slots, slot, { hourStartMs, modelId: facts.modelId, caller: facts.caller, context, ...emptyCounts() });
+    row ??= this.keep(slots, slot, { hourStartMs, modelId, caller, context, ...emptyCounts() });
     row.invocations += 1;
     row.errors += facts.errorCode === null ? 0 : 1;
     row.inputTokens += facts.inputTokens;
@@ -66,7 +67,7 @@ export class UsageRowBuilder {
     if (facts.guardrailIntervened) row.guardrailInterventions = (row.guardrailInterventions ?? 0) + 1;
   }
 
-  /** Adds a row's counts to the row with the same hour, model, caller and context; the first such row is kept as a copy. */
+  /** Adds a row's counts to the row of the same hour, model, caller and context; a first one is kept as a copy. */
   addRow(source: UsageRow): void {
     const slots = this.slotsOf(source.modelId, source.caller);
     const slot = slotOf(source.hourStartMs, source.context);

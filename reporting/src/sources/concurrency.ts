@@ -18,7 +18,8 @@ export async function runConcurrently<T>(
   work: (item: T) => Promise<readonly T[] | void>,
   onFailure: (error: unknown) => void = () => undefined,
 ): Promise<void> {
-  const source: Iterator<T> | AsyncIterator<T> = Symbol.asyncIterator in items ? items[Symbol.asyncIterator]() : items[Symbol.iterator]();
+  const source: Iterator<T> | AsyncIterator<T> =
+    Symbol.asyncIterator in items ? items[Symbol.asyncIterator]() : items[Symbol.iterator]();
   const slots = Math.max(1, limit);
   const queued: T[] = [];
   const running = new Set<Promise<void>>();

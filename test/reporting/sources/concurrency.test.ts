@@ -55,7 +55,7 @@ describe("runConcurrently", () => {
     expect(mostAtOnce).to.equal(4);
   });
 
-  it("on the first failure starts nothing more, tells onFailure once, and rethrows after the running work settles", async () => {
+  it("on the first failure starts nothing more, tells onFailure once, rethrows once running work settles", async () => {
     const started: number[] = [];
     const failures: unknown[] = [];
     let settled = 0;
@@ -86,7 +86,8 @@ describe("runConcurrently", () => {
     }
     const run = tracked();
     const failures: unknown[] = [];
-    const error = await runConcurrently(failing(), 4, run.work, (failure) => failures.push(failure)).catch((caught: unknown) => caught);
+    const onFailure = (failure: unknown) => failures.push(failure);
+    const error = await runConcurrently(failing(), 4, run.work, onFailure).catch((caught) => caught);
     expect(error).to.equal(listing);
     expect(failures).to.deep.equal([listing]);
     expect(run.seen).to.deep.equal([1]);
