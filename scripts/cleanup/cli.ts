@@ -1,5 +1,6 @@
 import type { S3Client } from "@aws-sdk/client-s3";
 import yargs from "yargs";
+import { networkErrorCode } from "../../reporting/src/aws/network-errors";
 import { loadStackOutputs } from "../../reporting/src/aws/stack-outputs";
 import { OperationalError, UsageError } from "../../reporting/src/kernel/errors";
 import { holdsAnyVersion, purgeArchive } from "./purge-archive";
@@ -63,19 +64,10 @@ async function readOutputs(deps: CleanupDeps, stack: string): Promise<ArchiveOut
   return { region: outputs.region, bucketName: outputs.bucketName, archiveForceDestroy: outputs.archiveForceDestroy === true };
 }
 
-const NETWORK_ERROR_CODES = new Set([
-  "ECONNREFUSED",
-  "ECONNRESET",
-  "ENOTFOUND",
-  "EAI_AGAIN",
-  "ETIMEDOUT",
-  "EHOSTUNREACH",
-  "ENETUNREACH",
-]);
-
 /** One line for a failed S3 call, saying what cleanup had done by then. */
 function s3Failure(error: unknown, bucket: string, region: string, done: string): OperationalError {
-  const { name, code, message } = (error ?? {}) as { name?: string; code?: string; message?: string };
+  const { name, message } = (error ?? {}) as { name?: string; message?: string };
+  const code = networkErrorCode(error);
   let what: string;
   if (name === "NoSuchBucket") {
     what =
@@ -89,7 +81,7 @@ function s3Failure(error: unknown, bucket: string, region: string, done: string)
     what =
       "No AWS credentials found for emptying the archive: " +
       "pass --profile <name>, set AWS_PROFILE, or export AWS_ACCESS_KEY_ID and AWS_SECRET_ACCESS_KEY.";
-  } else if (code !== undefined && NETWORK_ERROR_CODES.has(code)) {
+  } else if (code !== undefined) {
     what = `Could not reach S3 in ${region} for the archive bucket ${bucket} (${code}): check the network and proxy settings.`;
   } else {
     const label = name !== undefined && name !== "Error" ? `${name}: ` : "";

@@ -7,6 +7,7 @@ import { CloudWatchClient } from "@aws-sdk/client-cloudwatch";
 import { CloudWatchLogsClient } from "@aws-sdk/client-cloudwatch-logs";
 import { S3Client } from "@aws-sdk/client-s3";
 import { OperationalError } from "../kernel/errors";
+import { networkErrorCode } from "./network-errors";
 
 export interface AwsClients {
   region: string;
@@ -81,14 +82,6 @@ export const REQUIRED_PERMISSIONS: readonly string[] = [
   "cloudwatch:GetMetricData",
   "cloudwatch:ListMetrics",
 ];
-
-/** Failures to reach the endpoint at all: no AWS answer to explain, so the hint is about the network. */
-const NETWORK_ERROR_CODES = new Set(["ECONNREFUSED", "ECONNRESET", "ENOTFOUND", "EAI_AGAIN", "ETIMEDOUT", "EHOSTUNREACH", "ENETUNREACH"]);
-
-function networkErrorCode(error: unknown): string | undefined {
-  const code = (error as NodeJS.ErrnoException | undefined)?.code;
-  return typeof code === "string" && NETWORK_ERROR_CODES.has(code) ? code : undefined;
-}
 
 const errorName = (error: unknown): string | undefined =>
   error instanceof Error ? error.name : undefined;
