@@ -16,7 +16,8 @@ import { cpus } from "node:os";
 import { join, resolve } from "node:path";
 import yargs from "yargs";
 import { hideBin } from "yargs/helpers";
-import { reportScriptFailure, requirePositive, ScriptUsageError } from "../scripts/option-checks";
+import { UsageError } from "../reporting/src/kernel/errors";
+import { reportScriptFailure, requirePositive } from "../scripts/option-checks";
 import { writeGeneratedArchive, type GenerateOptions, type WrittenArchive } from "../scripts/gen-logs";
 
 const ROOT = resolve(__dirname, "..");
@@ -101,7 +102,7 @@ function checkAgreement(ours: Totals & { skipped: Record<string, number> }, duck
   if (problems.length > 0) throw new Error(`the contenders disagree, so their times mean nothing:\n  ${problems.join("\n  ")}`);
 }
 
-/** The bench command line; bad values end in a ScriptUsageError. */
+/** The bench command line; bad values end in a UsageError. */
 export function parseBenchArgs(argv: string[]) {
   return yargs(argv)
     .scriptName("bench")
@@ -113,7 +114,7 @@ export function parseBenchArgs(argv: string[]) {
     .strict()
     .exitProcess(false)
     .fail((message, error) => {
-      throw error ?? new ScriptUsageError(message);
+      throw error ?? new UsageError(message);
     })
     .parseAsync();
 }

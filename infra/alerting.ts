@@ -16,8 +16,10 @@ export interface AlertingArgs {
 }
 
 /**
- * The alarms of Requirement 5 and beyond, all notifying one SNS topic on ALARM
- * and on OK, with one e-mail subscription per configured address.
+ * The alarms of alarm-specs.ts (token volume, unusual invocations, errors,
+ * throttles, slow responses, failing log delivery, the daily cost budget), all
+ * notifying one SNS topic on ALARM and on OK, with one e-mail subscription per
+ * configured address.
  */
 export class Alerting extends pulumi.ComponentResource {
   readonly topic: aws.sns.Topic;

@@ -3,7 +3,7 @@
  * output so `pulumi stack output cliCommands` and `npm run report -- commands`
  * print them. Pure: built from plain strings.
  */
-import { findSavedQuery } from "../reporting/src/queries";
+import { findSavedQuery } from "../reporting/src/kernel/queries";
 
 export interface CliCommandsSpec {
   region: string;
@@ -37,7 +37,7 @@ function lastHourByModel(region: string, metric: string): string {
 
 export function buildCliCommands(spec: CliCommandsSpec): Record<string, string> {
   const usage = findSavedQuery("usage-hourly");
-  if (usage === undefined) throw new Error("the saved query 'usage-hourly' is missing from reporting/src/queries.ts");
+  if (usage === undefined) throw new Error("the saved query 'usage-hourly' is missing from reporting/src/kernel/queries.ts");
   const group = shellQuote(spec.logGroupName);
   const startQuery = [
     "aws logs start-query",

@@ -3,11 +3,9 @@
  * estimated cost in dollars, from the same price catalog the report uses.
  * Pure functions of plain data: no Pulumi here.
  */
-import type { ModelFamily, PriceCatalog, TokenRates } from "../reporting/src/pricing/catalog";
-import { GEO_PROFILE_PREFIXES } from "../reporting/src/pricing";
+import { MODEL_FAMILIES, type ModelFamily, type PriceCatalog, type TokenRates } from "../reporting/src/kernel/pricing/catalog";
+import { GEO_PROFILE_PREFIXES } from "../reporting/src/kernel/pricing/model-ids";
 import type { AccountScope } from "./policies";
-
-export const FAMILIES: readonly ModelFamily[] = ["Opus", "Sonnet", "Haiku", "Other"];
 
 type TokenKind = keyof TokenRates;
 
@@ -151,7 +149,7 @@ export interface FamilyCostQueries {
 export function familyCostQueries(catalog: PriceCatalog, periodSeconds: number, scope: AccountScope): FamilyCostQueries {
   const terms = costTerms(catalog, periodSeconds, scope);
   const slices = terms.flatMap((term, index) => slicePricing(term, `c${index}`));
-  const families = FAMILIES.flatMap((family) => {
+  const families = MODEL_FAMILIES.flatMap((family) => {
     const ids = terms.flatMap((term, index) => (term.family === family ? [`c${index}`] : []));
     return ids.length === 0 ? [] : [{ id: `family${family}`, family, expression: `SUM([${ids.join(", ")}])` }];
   });

@@ -4,8 +4,8 @@
  * the ModelId dimension, never from a list of model IDs: new models and
  * `us.`/`global.` inference profiles appear as soon as they are used.
  */
-import type { PriceCatalog } from "../reporting/src/pricing/catalog";
-import { findSavedQuery } from "../reporting/src/queries";
+import type { PriceCatalog } from "../reporting/src/kernel/pricing/catalog";
+import { findSavedQuery } from "../reporting/src/kernel/queries";
 import { familyCostQueries, TOKEN_METRICS } from "./cost-expressions";
 
 export const GRID_COLUMNS = 24;
@@ -123,7 +123,7 @@ export function buildDashboardBody(spec: DashboardSpec): DashboardBody {
     ...cost.families.map(({ id, family, expression }) => ({ id, expression, label: `${family} (USD per hour)` })),
   ];
   const recentInvocations = findSavedQuery("recent-invocations");
-  if (recentInvocations === undefined) throw new Error("the saved query 'recent-invocations' is missing from reporting/src/queries.ts");
+  if (recentInvocations === undefined) throw new Error("the saved query 'recent-invocations' is missing from reporting/src/kernel/queries.ts");
 
   const errorsId = (name: string) => allModels(name, period);
   const widgets = layout([

@@ -1,7 +1,7 @@
 import * as aws from "@pulumi/aws";
 import * as pulumi from "@pulumi/pulumi";
-import { PRICE_CATALOG } from "../reporting/src/pricing/catalog";
-import { SAVED_QUERIES } from "../reporting/src/queries";
+import { PRICE_CATALOG } from "../reporting/src/kernel/pricing/catalog";
+import { SAVED_QUERIES } from "../reporting/src/kernel/queries";
 import { accountScope } from "./account-scope";
 import { buildDashboardBody } from "./dashboard";
 import type { DashboardSettings } from "./settings";

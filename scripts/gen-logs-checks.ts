@@ -8,19 +8,19 @@
 import { constants } from "node:buffer";
 import { getHeapStatistics } from "node:v8";
 import { MAX_WINDOW_HOURS } from "../reporting/src/commands/options";
-import { parseIsoTime } from "../reporting/src/iso-time";
-import { ScriptUsageError } from "./option-checks";
+import { UsageError } from "../reporting/src/kernel/errors";
+import { parseIsoTime } from "../reporting/src/kernel/time";
 
 /** --end as the report reads times: ISO-8601 only, UTC without a zone, no impossible dates. */
 export function parseEnd(text: string): Date {
   const parsed = parseIsoTime(text);
-  if (!parsed.ok) throw new ScriptUsageError(`--end ${text}: ${parsed.problem}; use an ISO-8601 date or time, e.g. 2026-11-20T00:00:00Z (without a zone, UTC)`);
+  if (!parsed.ok) throw new UsageError(`--end ${text}: ${parsed.problem}; use an ISO-8601 date or time, e.g. 2026-11-20T00:00:00Z (without a zone, UTC)`);
   return parsed.time;
 }
 
 /** No longer a period than a report reads in one window. */
 export function requireReportableHours(hours: number): true {
-  if (hours > MAX_WINDOW_HOURS) throw new ScriptUsageError(`--hours ${hours}: at most ${MAX_WINDOW_HOURS.toLocaleString("en-US")} (3,653 days), the longest window a report reads`);
+  if (hours > MAX_WINDOW_HOURS) throw new UsageError(`--hours ${hours}: at most ${MAX_WINDOW_HOURS.toLocaleString("en-US")} (3,653 days), the longest window a report reads`);
   return true;
 }
 
@@ -46,7 +46,7 @@ export interface GeneratedSize {
 const megabytes = (bytes: number) => `${Math.round(bytes / 1e6).toLocaleString("en-US")} MB`;
 
 /**
- * Throws a ScriptUsageError when the busiest hour would take more than half
+ * Throws a UsageError when the busiest hour would take more than half
  * of the heap Node may use, or an object's text would not fit in one string.
  * Returns true for yargs' `.check()`.
  */
@@ -56,13 +56,13 @@ export function requireFitsInMemory(size: GeneratedSize, heapLimitBytes = getHea
   const options = `--rate ${size.rate}${size.bodyBytes === undefined ? "" : ` with --body-bytes ${bodyBytes}`}`;
   const heapBytes = recordsPerHour * (HEAP_BYTES_PER_RECORD + HEAP_BYTES_PER_BODY_BYTE * bodyBytes);
   if (heapBytes > heapLimitBytes / 2) {
-    throw new ScriptUsageError(
+    throw new UsageError(
       `${options}: the busiest hour would take about ${megabytes(heapBytes)} of memory, more than half of Node's heap limit (${megabytes(heapLimitBytes)}); lower --rate or --body-bytes`,
     );
   }
   const objectChars = Math.min(recordsPerHour, size.recordsPerObject ?? recordsPerHour) * (LINE_CHARS + LINE_CHARS_PER_BODY_BYTE * bodyBytes);
   if (objectChars > constants.MAX_STRING_LENGTH) {
-    throw new ScriptUsageError(
+    throw new UsageError(
       `${options}: one object would be about ${Math.round(objectChars).toLocaleString("en-US")} characters, more than a JavaScript string holds (${constants.MAX_STRING_LENGTH.toLocaleString("en-US")}); set --records-per-object or lower --body-bytes`,
     );
   }

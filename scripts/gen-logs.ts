@@ -13,16 +13,16 @@ import { dirname, join } from "node:path";
 import { gzipSync } from "node:zlib";
 import yargs from "yargs";
 import { hideBin } from "yargs/helpers";
+import { UsageError } from "../reporting/src/kernel/errors";
+import { HOUR_MS, MINUTE_MS } from "../reporting/src/kernel/time";
 import { parseEnd, requireFitsInMemory, requireReportableHours } from "./gen-logs-checks";
-import { reportScriptFailure, requirePositive, ScriptUsageError } from "./option-checks";
+import { reportScriptFailure, requirePositive } from "./option-checks";
 
 export const SAMPLE_ACCOUNT = "123456789012";
 export const SAMPLE_REGION = "us-east-1";
 export const SAMPLE_APPLICATION_PROFILE = `arn:aws:bedrock:${SAMPLE_REGION}:${SAMPLE_ACCOUNT}:application-inference-profile/9x8y7w6v5u4t`;
 /** A model ID no catalog has: the report must show it as unpriced. */
 export const SAMPLE_UNKNOWN_MODEL = "us.anthropic.claude-sonnet-5-20261115-v1:0";
-
-const HOUR_MS = 3_600_000;
 
 interface ModelChoice {
   modelId: string;
@@ -280,7 +280,7 @@ export function* generateLogObjects(options: GenerateOptions): Generator<Generat
     const perObject = options.recordsPerObject ?? lines.length;
     const objects = Math.ceil(lines.length / perObject);
     for (let object = 0; object < objects; object += 1) {
-      const stampMs = hourStartMs + 5 * 60_000 + Math.floor((object * 50 * 60_000) / objects);
+      const stampMs = hourStartMs + 5 * MINUTE_MS + Math.floor((object * 50 * MINUTE_MS) / objects);
       const stamp = new Date(stampMs).toISOString().replace(/[-:]/g, "").slice(0, 15);
       const from = object * perObject;
       const held = lineRecords.slice(from, from + perObject);
@@ -341,7 +341,7 @@ export async function writeGeneratedArchive(options: GenerateOptions, outDir: st
   return written;
 }
 
-/** The gen:logs command line; bad values end in a ScriptUsageError. */
+/** The gen:logs command line; bad values end in a UsageError. */
 export function parseGenLogsArgs(argv: string[]) {
   return yargs(argv)
     .scriptName("gen:logs")
@@ -372,7 +372,7 @@ export function parseGenLogsArgs(argv: string[]) {
     .strict()
     .exitProcess(false)
     .fail((message, error) => {
-      throw error ?? new ScriptUsageError(message);
+      throw error ?? new UsageError(message);
     })
     .parseAsync();
 }

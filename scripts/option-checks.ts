@@ -1,10 +1,9 @@
 /**
  * Argument checks shared by the developer scripts (gen:logs, bench): yargs
- * types a number but lets `-3`, `0` or `abc` (NaN) through.
+ * types a number but lets `-3`, `0` or `abc` (NaN) through. Bad values are
+ * the report's UsageError: one line, exit 2.
  */
-
-/** A usage error: the script prints it as one line and exits 2. */
-export class ScriptUsageError extends Error {}
+import { ExpectedError, UsageError } from "../reporting/src/kernel/errors";
 
 /**
  * Checks that each named option, when given, is a number above zero, and a
@@ -15,14 +14,14 @@ export function requirePositive(argv: Record<string, unknown>, options: { name: 
     const value = argv[name];
     if (value === undefined) continue;
     if (typeof value !== "number" || !Number.isFinite(value) || value <= 0 || (whole && !Number.isInteger(value))) {
-      throw new ScriptUsageError(`--${name} ${String(value)}: must be ${whole ? "a whole number" : "a number"} greater than 0`);
+      throw new UsageError(`--${name} ${String(value)}: must be ${whole ? "a whole number" : "a number"} greater than 0`);
     }
   }
   return true;
 }
 
-/** Ends the script: one line and exit 2 for a usage error, one line and exit 1 for anything else. */
+/** Ends the script: one line, and the exit code of an expected failure (2 for a usage error), else 1. */
 export function reportScriptFailure(script: string, error: Error): void {
   process.stderr.write(`${script}: ${error.message}\n`);
-  process.exitCode = error instanceof ScriptUsageError ? 2 : 1;
+  process.exitCode = error instanceof ExpectedError ? error.exitCode : 1;
 }

@@ -1,7 +1,7 @@
 import { readFileSync } from "node:fs";
 import { join } from "node:path";
 import * as ts from "typescript";
-import type { PriceCatalog } from "../../reporting/src/pricing/catalog";
+import type { PriceCatalog } from "../../reporting/src/kernel/pricing/catalog";
 import { ESTIMATED_COST_METRIC, ESTIMATED_COST_NAMESPACE } from "../alarm-specs";
 import { familyCostQueries } from "../cost-expressions";
 import type { AccountScope } from "../policies";

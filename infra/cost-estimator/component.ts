@@ -1,6 +1,6 @@
 import * as aws from "@pulumi/aws";
 import * as pulumi from "@pulumi/pulumi";
-import { PRICE_CATALOG } from "../../reporting/src/pricing/catalog";
+import { PRICE_CATALOG } from "../../reporting/src/kernel/pricing/catalog";
 import { accountScope } from "../account-scope";
 import { ESTIMATED_COST_NAMESPACE } from "../alarm-specs";
 import type { PolicyDocument } from "../policies";

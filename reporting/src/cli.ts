@@ -4,61 +4,15 @@
  * array and fakes, and no AWS.
  */
 import yargs, { type Argv } from "yargs";
-import type { createAwsClients } from "./aws/clients";
-import { runCommandsCommand } from "./commands/commands";
+import type { CliDeps } from "./commands/context";
 import { DEFAULT_HOURS, GROUP_BY_CHOICES, SOURCE_CHOICES } from "./commands/options";
 import { runPricingCommand } from "./commands/pricing";
 import { runQueryCommand } from "./commands/query";
 import { runReportCommand } from "./commands/report";
-import { OperationalError, UsageError } from "./errors";
-import { SAVED_QUERIES } from "./queries";
-import { OUTPUT_FORMATS } from "./render";
-import type { readArchive } from "./sources/archive";
-import type { readUsageFromInsights, runSavedQuery } from "./sources/insights";
-import type { readLogFiles } from "./sources/logfiles";
-import type { readMetrics } from "./sources/metrics";
-import type { readTokenMetrics } from "./sources/token-metrics";
-import type { loadStackOutputs } from "./stack-outputs";
-
-export interface CliDeps {
-  stdout(text: string): void;
-  /** Progress, warnings and errors: stdout stays clean for JSON and CSV. */
-  stderr(text: string): void;
-  setExitCode(code: number): void;
-  stdoutIsTTY: boolean;
-  /** Progress is drawn only on a terminal. */
-  stderrIsTTY: boolean;
-  env: Record<string, string | undefined>;
-  now(): Date;
-  /** The project root (where Pulumi.yaml is). */
-  cwd: string;
-  /** Aborted on Ctrl-C: running queries are stopped. */
-  signal?: AbortSignal;
-  readTextFile(path: string): Promise<string>;
-  /** Writes the whole file or, on failure, leaves the path as it was (see output-file.ts). */
-  writeTextFile(path: string, text: string): Promise<void>;
-  loadStackOutputs: typeof loadStackOutputs;
-  createAwsClients: typeof createAwsClients;
-  readUsageFromInsights: typeof readUsageFromInsights;
-  readMetrics: typeof readMetrics;
-  readTokenMetrics: typeof readTokenMetrics;
-  runSavedQuery: typeof runSavedQuery;
-  readLogFiles: typeof readLogFiles;
-  readArchive: typeof readArchive;
-}
-
-/** Options shared by every command that reads a window of data. */
-export interface CommonArgs {
-  hours?: string;
-  start?: string;
-  end?: string;
-  stack?: string;
-  outputs?: string;
-  region?: string;
-  profile?: string;
-  format?: string;
-  out?: string;
-}
+import { runCommandsCommand } from "./commands/stack-commands";
+import { OperationalError, UsageError } from "./kernel/errors";
+import { SAVED_QUERIES } from "./kernel/queries";
+import { OUTPUT_FORMATS } from "./render/formats";
 
 function windowOptions<T>(cli: Argv<T>) {
   return cli

@@ -6,10 +6,11 @@ import "./prestart";
 import { readFile } from "node:fs/promises";
 import { resolve } from "node:path";
 import { hideBin } from "yargs/helpers";
-import { runCli, type CliDeps } from "./cli";
-import { writeFileWhole } from "./output-file";
+import { runCli } from "./cli";
+import type { CliDeps } from "./commands/context";
+import { writeFileWhole } from "./commands/output-file";
 import { readLogFiles } from "./sources/logfiles";
-import { loadStackOutputs } from "./stack-outputs";
+import { loadStackOutputs } from "./aws/stack-outputs";
 
 /**
  * The AWS SDK takes about 80 ms to load, a sixth of an offline report's

@@ -5,7 +5,7 @@
  * read needs them (~70 ms sooner on the benchmark archive). A report that
  * turns out small leaves them unused; they end with the process.
  */
-import { prestartParseWorkers } from "./sources/parse-pool";
+import { prestartParseWorkers } from "./reading/parse-pool";
 
 /** The values given to `--logs` in `argv`, as yargs reads them (`--logs a b`, `--logs=a`). */
 export function logsArguments(argv: readonly string[]): string[] {

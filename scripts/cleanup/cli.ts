@@ -1,6 +1,8 @@
 import type { S3Client } from "@aws-sdk/client-s3";
 import yargs from "yargs";
-import { loadStackOutputs } from "../../reporting/src/stack-outputs";
+import { networkErrorCode } from "../../reporting/src/aws/network-errors";
+import { loadStackOutputs } from "../../reporting/src/aws/stack-outputs";
+import { OperationalError, UsageError } from "../../reporting/src/kernel/errors";
 import { holdsAnyVersion, purgeArchive } from "./purge-archive";
 
 export interface CommandResult {
@@ -19,16 +21,6 @@ export interface CleanupDeps {
   err(line: string): void;
 }
 
-/** An expected failure: the message is for the user, not a stack trace. */
-export class CleanupError extends Error {
-  constructor(
-    message: string,
-    readonly exitCode: 1 | 2,
-  ) {
-    super(message);
-  }
-}
-
 /** What cleanup needs from the stack's outputs before anything is deleted. */
 interface ArchiveOutputs {
   region: string;
@@ -39,10 +31,10 @@ interface ArchiveOutputs {
 const CHECK_PULUMI = "Check that the Pulumi CLI is logged in to the right backend and that the stack exists (pulumi stack ls).";
 
 /**
- * Reads and validates the stack's outputs with the report's own validation,
- * and stops unless they name the archive bucket and its region: without them
- * the archive cannot be checked, and `pulumi destroy` could turn logging off
- * and then fail on a bucket that still holds logs.
+ * Reads and validates the stack's outputs with the report's own reader, and
+ * stops unless they name the archive bucket and its region: without them the
+ * archive cannot be checked, and `pulumi destroy` could turn logging off and
+ * then fail on a bucket that still holds logs.
  */
 async function readOutputs(deps: CleanupDeps, stack: string): Promise<ArchiveOutputs> {
   let printed = "";
@@ -60,37 +52,22 @@ async function readOutputs(deps: CleanupDeps, stack: string): Promise<ArchiveOut
     outputs = await loadStackOutputs({ stack, cwd: ".", runPulumi });
   } catch (error) {
     const message = error instanceof Error ? error.message : String(error);
-    throw new CleanupError(`${message} ${printed === "" ? CHECK_PULUMI : "Nothing was changed."}`, 1);
+    throw new OperationalError(`${message} ${printed === "" ? CHECK_PULUMI : "Nothing was changed."}`, undefined, { cause: error });
   }
-  const forceDestroy = (JSON.parse(printed) as Record<string, unknown>).archiveForceDestroy;
-  const missing = [
-    ...(outputs.bucketName ? [] : ["bucketName"]),
-    ...(forceDestroy === undefined || typeof forceDestroy === "boolean" ? [] : ["archiveForceDestroy (must be true or false)"]),
-  ];
-  if (outputs.bucketName === undefined || missing.length > 0) {
-    throw new CleanupError(
-      `The outputs of stack "${stack}" lack ${missing.join(", ")}, ` +
+  if (outputs.bucketName === undefined) {
+    throw new OperationalError(
+      `The outputs of stack "${stack}" lack bucketName, ` +
         "so the archive bucket cannot be checked before destroying. Nothing was changed. " +
         `Run \`pulumi up --stack ${stack}\` so the stack exports them, or run \`pulumi destroy --stack ${stack}\` yourself.`,
-      1,
     );
   }
-  return { region: outputs.region, bucketName: outputs.bucketName, archiveForceDestroy: forceDestroy === true };
+  return { region: outputs.region, bucketName: outputs.bucketName, archiveForceDestroy: outputs.archiveForceDestroy === true };
 }
 
-const NETWORK_ERROR_CODES = new Set([
-  "ECONNREFUSED",
-  "ECONNRESET",
-  "ENOTFOUND",
-  "EAI_AGAIN",
-  "ETIMEDOUT",
-  "EHOSTUNREACH",
-  "ENETUNREACH",
-]);
-
 /** One line for a failed S3 call, saying what cleanup had done by then. */
-function s3Failure(error: unknown, bucket: string, region: string, done: string): CleanupError {
-  const { name, code, message } = (error ?? {}) as { name?: string; code?: string; message?: string };
+function s3Failure(error: unknown, bucket: string, region: string, done: string): OperationalError {
+  const { name, message } = (error ?? {}) as { name?: string; message?: string };
+  const code = networkErrorCode(error);
   let what: string;
   if (name === "NoSuchBucket") {
     what =
@@ -104,13 +81,13 @@ function s3Failure(error: unknown, bucket: string, region: string, done: string)
     what =
       "No AWS credentials found for emptying the archive: " +
       "pass --profile <name>, set AWS_PROFILE, or export AWS_ACCESS_KEY_ID and AWS_SECRET_ACCESS_KEY.";
-  } else if (code !== undefined && NETWORK_ERROR_CODES.has(code)) {
+  } else if (code !== undefined) {
     what = `Could not reach S3 in ${region} for the archive bucket ${bucket} (${code}): check the network and proxy settings.`;
   } else {
     const label = name !== undefined && name !== "Error" ? `${name}: ` : "";
     what = `S3 failed on the archive bucket ${bucket}: ${label}${(message ?? String(error)).split("\n")[0]}`;
   }
-  return new CleanupError(`${what} ${done}`, 1);
+  return new OperationalError(`${what} ${done}`, undefined, { cause: error });
 }
 
 /** Runs an S3 step; its failure becomes one line with what had been done. */
@@ -125,10 +102,10 @@ async function onArchive<T>(outputs: ArchiveOutputs, done: string, step: () => P
 async function confirmPurge(deps: CleanupDeps, bucket: string, confirmation: string | undefined): Promise<void> {
   const answer = confirmation ?? (await deps.ask(`Type the bucket name (${bucket}) to delete every archived invocation log in it: `));
   if (answer === undefined) {
-    throw new CleanupError(`--purge-archive deletes every archived invocation log in ${bucket}; without a terminal, confirm with --confirm ${bucket}.`, 2);
+    throw new UsageError(`--purge-archive deletes every archived invocation log in ${bucket}; without a terminal, confirm with --confirm ${bucket}.`);
   }
   if (answer.trim() !== bucket) {
-    throw new CleanupError(`Confirmation "${answer.trim()}" does not match the archive bucket ${bucket}; nothing was deleted.`, 2);
+    throw new UsageError(`Confirmation "${answer.trim()}" does not match the archive bucket ${bucket}; nothing was deleted.`);
   }
 }
 
@@ -156,10 +133,9 @@ export async function runCleanup(
     await confirmPurge(deps, bucket, options.confirm);
     await onArchive(outputs, purgeStopped, () => purge(deps, s3, bucket));
   } else if (!outputs.archiveForceDestroy && (await onArchive(outputs, unchanged, () => holdsAnyVersion(s3, bucket)))) {
-    throw new CleanupError(
+    throw new OperationalError(
       `The archive bucket ${bucket} still holds invocation logs, so pulumi destroy would turn logging off and then fail on the bucket. Nothing was changed. ` +
         "To delete the archive too, re-run with --purge-archive (every archived log and its old versions are lost); to keep it, copy the logs elsewhere first.",
-      1,
     );
   }
 
@@ -176,7 +152,7 @@ export async function runCleanup(
       return;
     }
   }
-  throw new CleanupError(`pulumi destroy failed for stack "${options.stack}"; its output above says which resource and why.`, 1);
+  throw new OperationalError(`pulumi destroy failed for stack "${options.stack}"; its output above says which resource and why.`);
 }
 
 const USAGE = "npm run cleanup -- --stack <name> [--purge-archive [--confirm <bucket>]]";
@@ -197,14 +173,14 @@ export function buildCleanupCli(deps: CleanupDeps) {
     .strict()
     .exitProcess(false)
     .fail((message, error) => {
-      throw error ?? new CleanupError(`${message}. Usage: ${USAGE}`, 2);
+      throw error ?? new UsageError(`${message}. Usage: ${USAGE}`);
     })
     .command(
       "$0",
       false,
       () => {},
       async (argv) => {
-        if ((argv.stack as string).trim() === "") throw new CleanupError(`--stack needs the name of a stack. Usage: ${USAGE}`, 2);
+        if ((argv.stack as string).trim() === "") throw new UsageError(`--stack needs the name of a stack. Usage: ${USAGE}`);
         await runCleanup(deps, {
           stack: argv.stack as string,
           purgeArchive: argv["purge-archive"] as boolean,

@@ -1,7 +1,8 @@
 import { S3Client } from "@aws-sdk/client-s3";
 import { spawn } from "node:child_process";
 import { createInterface } from "node:readline/promises";
-import { buildCleanupCli, CleanupError, type CommandResult } from "./cli";
+import { ExpectedError } from "../../reporting/src/kernel/errors";
+import { buildCleanupCli, type CommandResult } from "./cli";
 
 const PROJECT_ROOT = `${__dirname}/../..`;
 
@@ -32,8 +33,8 @@ async function ask(question: string): Promise<string | undefined> {
 /** Every failure is one line and the exit code the README's "Clean up" section lists, never a stack trace. */
 function reportFailure(error: unknown): void {
   const message = error instanceof Error ? error.message : String(error);
-  console.error(error instanceof CleanupError ? message : `Cleanup failed: ${message.split("\n")[0]}`);
-  process.exitCode = error instanceof CleanupError ? error.exitCode : 1;
+  console.error(error instanceof ExpectedError ? message : `Cleanup failed: ${message.split("\n")[0]}`);
+  process.exitCode = error instanceof ExpectedError ? error.exitCode : 1;
 }
 
 const cli = buildCleanupCli({

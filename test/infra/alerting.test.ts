@@ -4,7 +4,7 @@ import { expect } from "chai";
 import { Alerting, type AlertingArgs } from "../../infra/alerting";
 import { alertTopicPolicy } from "../../infra/policies";
 import { parseStackSettings, type RawConfig } from "../../infra/settings";
-import { dependenciesOf, oneResourceOf, promiseOf, resetRecorded, resourcesOf, settle, TEST_ACCOUNT, TEST_REGION } from "./mocks";
+import { dependenciesOf, oneResourceOf, promiseOf, resetRecorded, resourcesOf, settle, TEST_ACCOUNT, TEST_REGION } from "../helpers/pulumi-mocks";
 
 type AlarmInputs = {
   name: string;
@@ -34,7 +34,7 @@ const alarm = (key: string): AlarmInputs => {
   return found;
 };
 
-describe("alerting (Requirement 5)", () => {
+describe("alerting", () => {
   it("alarms on the seed's thresholds by default, across all models", async () => {
     await deploy();
     expect(alarm("high-input-tokens")).to.deep.include({ threshold: 100_000 });

@@ -26,7 +26,7 @@ function awsCliV2(): string | undefined {
   return undefined;
 }
 
-describe("AWS CLI commands in the stack outputs (Requirement 7.4)", () => {
+describe("AWS CLI commands in the stack outputs", () => {
   it("covers invocations and tokens over the last hour, the usage query, and a live tail", () => {
     expect(commands).to.have.keys("invocationsLastHour", "inputTokensLastHour", "outputTokensLastHour", "usageQueryLastHour", "tailLogs");
     expect(commands.invocationsLastHour).to.match(/^aws cloudwatch get-metric-data --region eu-west-1 /).and.include("SUM(Invocations)");

@@ -6,10 +6,10 @@ import { expect } from "chai";
 import { estimatorConfig, estimatorPackage } from "../../infra/cost-estimator/bundle";
 import { CostEstimator, ESTIMATOR_RUNTIME, estimatorPolicy } from "../../infra/cost-estimator/component";
 import { publishLastHourEstimate } from "../../infra/cost-estimator/handler";
-import { PRICE_CATALOG } from "../../reporting/src/pricing/catalog";
-import { lambdaNodeMajor, nodeBinaryOfMajor, runPackage } from "./lambda-node";
-import { evaluate, type StoredMetric } from "./metric-math";
-import { oneResourceOf, resetRecorded, settle, TEST_ACCOUNT, TEST_PARTITION, TEST_REGION } from "./mocks";
+import { PRICE_CATALOG } from "../../reporting/src/kernel/pricing/catalog";
+import { lambdaNodeMajor, nodeBinaryOfMajor, runPackage } from "../helpers/lambda-node";
+import { evaluate, type StoredMetric } from "../helpers/metric-math";
+import { oneResourceOf, resetRecorded, settle, TEST_ACCOUNT, TEST_PARTITION, TEST_REGION } from "../helpers/pulumi-mocks";
 
 const cloudwatch = new CloudWatchClient({ region: TEST_REGION, credentials: { accessKeyId: "test", secretAccessKey: "test" } });
 const scope = { partition: TEST_PARTITION, region: TEST_REGION, accountId: TEST_ACCOUNT };

@@ -1,9 +1,10 @@
 import { expect } from "chai";
 import { buildDashboardBody, GRID_COLUMNS, type DashboardSpec, type MetricExpression, type Widget } from "../../infra/dashboard";
 import { costTerms, systemProfileArn } from "../../infra/cost-expressions";
-import { PRICE_CATALOG } from "../../reporting/src/pricing/catalog";
-import { fieldReferences, RECORD_SCHEMA_FIELDS, SYSTEM_FIELDS } from "../../reporting/src/queries";
-import { evaluate, pointsOf, type StoredMetric } from "./metric-math";
+import { PRICE_CATALOG } from "../../reporting/src/kernel/pricing/catalog";
+import { fieldReferences, RECORD_SCHEMA_FIELDS, SYSTEM_FIELDS } from "../helpers/query-fields";
+import { evaluate, pointsOf, type StoredMetric } from "../helpers/metric-math";
+import { HOUR_MS } from "../../reporting/src/kernel/time";
 
 const scope = { partition: "aws", region: "eu-central-1", accountId: "111122223333" };
 const spec: DashboardSpec = {
@@ -44,7 +45,6 @@ function balanced(expression: string): boolean {
   return depth === 0 && quote === null;
 }
 
-const HOUR_MS = 3_600_000;
 const T0 = Date.UTC(2026, 10, 20, 9);
 
 /** A metric in AWS/Bedrock with one Sum per period, at T0, T0 + period, ... */
@@ -65,7 +65,7 @@ function searchQueries(expressions: string[]): string[] {
   return expressions.flatMap((expression) => [...expression.matchAll(/SEARCH\('([^']*)'/g)].map((match) => match[1]));
 }
 
-describe("dashboard body (Requirement 4)", () => {
+describe("dashboard body", () => {
   it("is valid JSON that round-trips", () => {
     expect(JSON.parse(JSON.stringify(body))).to.deep.equal(body);
   });

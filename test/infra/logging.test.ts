@@ -1,5 +1,5 @@
 import { expect } from "chai";
-import { dependenciesOf, oneResourceOf, promiseOf, recorded, resetRecorded, resourcesOf, settle, TEST_ACCOUNT, TEST_REGION } from "./mocks";
+import { dependenciesOf, oneResourceOf, promiseOf, recorded, resetRecorded, resourcesOf, settle, TEST_ACCOUNT, TEST_REGION } from "../helpers/pulumi-mocks";
 import { InvocationLogging, type InvocationLoggingArgs } from "../../infra/logging";
 import { parseStackSettings, type RawConfig } from "../../infra/settings";
 
@@ -28,7 +28,7 @@ function loggingConfig(): LoggingConfigInputs {
 }
 
 describe("InvocationLogging component", () => {
-  describe("log group (Requirement 2.3, 3.4)", () => {
+  describe("log group", () => {
     it("is /aws/bedrock/modelinvocations with 30 days retention by default", async () => {
       await deploy();
       const group = oneResourceOf("aws:cloudwatch/logGroup:LogGroup");
@@ -45,7 +45,7 @@ describe("InvocationLogging component", () => {
     });
   });
 
-  describe("archive bucket (Requirement 2.2, 2.4, 2.5)", () => {
+  describe("archive bucket", () => {
     it("is named from account and region", async () => {
       const logging = await deploy();
       expect(await promiseOf(logging.bucket.bucket)).to.equal(`bedrock-invocation-logs-${TEST_ACCOUNT}-${TEST_REGION}`);
@@ -115,7 +115,7 @@ describe("InvocationLogging component", () => {
     });
   });
 
-  describe("delivery role (Requirement 1)", () => {
+  describe("delivery role", () => {
     it("is assumable by Bedrock from this account only and may write the log group", async () => {
       await deploy();
       const trust = JSON.parse(String(oneResourceOf("aws:iam/role:Role").inputs.assumeRolePolicy));
@@ -134,7 +134,7 @@ describe("InvocationLogging component", () => {
     });
   });
 
-  describe("logging configuration (Requirement 2.1, 3)", () => {
+  describe("logging configuration", () => {
     it("sends logs to CloudWatch through the role, large entries and the archive to the bucket, text data on", async () => {
       const logging = await deploy();
       const bucket = await promiseOf(logging.bucket.bucket);
@@ -193,7 +193,7 @@ describe("InvocationLogging component", () => {
     for (const resource of children) expect(resource.name, resource.type).to.match(/^acme-/);
   });
 
-  describe("adopting existing resources (Requirement 7.2)", () => {
+  describe("adopting existing resources", () => {
     it("creates, rather than imports, by default", async () => {
       await deploy();
       expect(oneResourceOf("aws:cloudwatch/logGroup:LogGroup").importId).to.equal(undefined);

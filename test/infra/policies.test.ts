@@ -67,7 +67,7 @@ function actionsAndResources(policy: PolicyDocument): { actions: string[]; resou
   };
 }
 
-describe("delivery role trust policy (Requirement 1.2, 1.5)", () => {
+describe("delivery role trust policy", () => {
   const trust = deliveryRoleTrustPolicy(target);
   const assume = (principal: string, context: Record<string, string>) =>
     decide({ principal, action: "sts:AssumeRole", resource: ROLE_ARN, context, resourcePolicy: trust });
@@ -107,7 +107,7 @@ describe("delivery role trust policy (Requirement 1.2, 1.5)", () => {
   });
 });
 
-describe("delivery role permissions (Requirement 1.1, 1.3, 1.4)", () => {
+describe("delivery role permissions", () => {
   const policy = deliveryRolePolicy(target);
   const asRole = (action: string, resource: string, identityPolicy = policy) =>
     decide({ principal: ROLE_ARN, action, resource, identityPolicy });
@@ -166,7 +166,7 @@ describe("delivery role permissions (Requirement 1.1, 1.3, 1.4)", () => {
   });
 });
 
-describe("archive bucket policy (Requirement 2, 3.3)", () => {
+describe("archive bucket policy", () => {
   const policy = archiveBucketPolicy(target);
   const tls = { "aws:SecureTransport": "true" };
 

@@ -1,6 +1,6 @@
 import * as pulumi from "@pulumi/pulumi";
 import { expect } from "chai";
-import { PROJECT, recorded, resetRecorded } from "./mocks";
+import { PROJECT, recorded, resetRecorded } from "../helpers/pulumi-mocks";
 
 const ENTRY_POINT = require.resolve("../../infra/index");
 

@@ -1,9 +1,9 @@
 import { expect } from "chai";
 import { dashboardUrl, SavedQueries, UsageDashboard } from "../../infra/views";
-import { SAVED_QUERIES } from "../../reporting/src/queries";
-import { oneResourceOf, promiseOf, resetRecorded, resourcesOf, settle, TEST_REGION } from "./mocks";
+import { SAVED_QUERIES } from "../../reporting/src/kernel/queries";
+import { oneResourceOf, promiseOf, resetRecorded, resourcesOf, settle, TEST_REGION } from "../helpers/pulumi-mocks";
 
-describe("dashboard resource (Requirement 4)", () => {
+describe("dashboard resource", () => {
   it("is named for the stack, built for its region and log group, with a console URL", async () => {
     resetRecorded();
     const view = new UsageDashboard("ud", { dashboardName: "bedrock-prod", logGroupName: "/team/bedrock", periodSeconds: 900, rangeHours: 72 });
@@ -25,7 +25,7 @@ describe("dashboard resource (Requirement 4)", () => {
   });
 });
 
-describe("saved Logs Insights queries (Requirement 8.1-8.5)", () => {
+describe("saved Logs Insights queries", () => {
   it("saves every query of the reporting package under Bedrock/, scoped to the log group", async () => {
     resetRecorded();
     const saved = new SavedQueries("sq", { logGroupName: "/aws/bedrock/modelinvocations" });

@@ -3,12 +3,13 @@ import { mkdtemp, rm } from "node:fs/promises";
 import { tmpdir } from "node:os";
 import { join } from "node:path";
 import { generateLogArchive, SAMPLE_APPLICATION_PROFILE, SAMPLE_UNKNOWN_MODEL, writeLogArchive, type GeneratedArchive } from "../../scripts/gen-logs";
-import { OperationalError } from "../../reporting/src/errors";
+import { OperationalError } from "../../reporting/src/kernel/errors";
 import { readLogFiles } from "../../reporting/src/sources/logfiles";
-import type { ReportWindow, SourceResult } from "../../reporting/src/types";
-import { FAKE_NOW, FAKE_OUTPUTS, run } from "./cli-helpers";
+import type { ReportWindow } from "../../reporting/src/model/usage";
+import type { SourceResult } from "../../reporting/src/sources/contract";
+import { FAKE_NOW, FAKE_OUTPUTS, run } from "../helpers/cli-helpers";
+import { HOUR_MS } from "../../reporting/src/kernel/time";
 
-const HOUR_MS = 3_600_000;
 const ANSI_ESCAPE = String.fromCharCode(27) + "[";
 
 describe("report CLI", () => {

@@ -8,7 +8,7 @@
 import { readFile } from "node:fs/promises";
 import { join } from "node:path";
 import { expect } from "chai";
-import { run } from "./cli-helpers";
+import { run } from "../helpers/cli-helpers";
 
 const FIXTURE = join(__dirname, "..", "fixtures", "sample-report.json");
 

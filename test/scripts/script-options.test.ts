@@ -2,14 +2,14 @@ import { expect } from "chai";
 import { parseBenchArgs } from "../../bench/run";
 import { generateLogObjects, generateOptions, parseGenLogsArgs } from "../../scripts/gen-logs";
 import { requireFitsInMemory } from "../../scripts/gen-logs-checks";
-import { ScriptUsageError } from "../../scripts/option-checks";
+import { UsageError } from "../../reporting/src/kernel/errors";
 
 /** yargs may throw while parsing, before it returns a promise, so the parse runs inside the try. */
 async function usageError(parse: () => Promise<unknown>): Promise<string> {
   try {
     await parse();
   } catch (error) {
-    expect(error).to.be.instanceOf(ScriptUsageError);
+    expect(error).to.be.instanceOf(UsageError);
     return (error as Error).message;
   }
   throw new Error("expected the arguments to be refused");
@@ -58,8 +58,8 @@ describe("developer script options", () => {
 
     it("judges memory against the heap limit it is given, and an object's text against the longest string", () => {
       expect(requireFitsInMemory({ rate: 100, bodyBytes: 3600 }, 4e9)).to.equal(true);
-      expect(() => requireFitsInMemory({ rate: 100, bodyBytes: 3600 }, 1e6)).to.throw(ScriptUsageError, /more than half of Node's heap limit \(1 MB\)/);
-      expect(() => requireFitsInMemory({ rate: 1000, bodyBytes: 300_000 }, 1e12)).to.throw(ScriptUsageError, /one object would be about .* characters, more than a JavaScript string holds/);
+      expect(() => requireFitsInMemory({ rate: 100, bodyBytes: 3600 }, 1e6)).to.throw(UsageError, /more than half of Node's heap limit \(1 MB\)/);
+      expect(() => requireFitsInMemory({ rate: 1000, bodyBytes: 300_000 }, 1e12)).to.throw(UsageError, /one object would be about .* characters, more than a JavaScript string holds/);
       expect(requireFitsInMemory({ rate: 1000, bodyBytes: 300_000, recordsPerObject: 50 }, 1e12)).to.equal(true);
     });
   });

@@ -6,7 +6,8 @@
 import { CloudWatchClient } from "@aws-sdk/client-cloudwatch";
 import { CloudWatchLogsClient } from "@aws-sdk/client-cloudwatch-logs";
 import { S3Client } from "@aws-sdk/client-s3";
-import { OperationalError } from "../errors";
+import { OperationalError } from "../kernel/errors";
+import { networkErrorCode } from "./network-errors";
 
 export interface AwsClients {
   region: string;
@@ -82,14 +83,6 @@ export const REQUIRED_PERMISSIONS: readonly string[] = [
   "cloudwatch:ListMetrics",
 ];
 
-/** Failures to reach the endpoint at all: no AWS answer to explain, so the hint is about the network. */
-const NETWORK_ERROR_CODES = new Set(["ECONNREFUSED", "ECONNRESET", "ENOTFOUND", "EAI_AGAIN", "ETIMEDOUT", "EHOSTUNREACH", "ENETUNREACH"]);
-
-function networkErrorCode(error: unknown): string | undefined {
-  const code = (error as NodeJS.ErrnoException | undefined)?.code;
-  return typeof code === "string" && NETWORK_ERROR_CODES.has(code) ? code : undefined;
-}
-
 const errorName = (error: unknown): string | undefined =>
   error instanceof Error ? error.name : undefined;
 
@@ -99,8 +92,9 @@ export function isThrottling(error: unknown): boolean {
 }
 
 /**
- * An OperationalError for an expected AWS failure; anything unexpected is
- * returned unchanged so its stack trace still reaches a developer.
+ * An OperationalError for an expected AWS failure, with the SDK's error as its
+ * cause; anything unexpected is returned unchanged so its stack trace still
+ * reaches a developer.
  */
 export function describeAwsFailure(error: unknown, context: AwsCallContext): unknown {
   const name = errorName(error);
@@ -109,30 +103,35 @@ export function describeAwsFailure(error: unknown, context: AwsCallContext): unk
     return new OperationalError(
       "No AWS credentials found.",
       "Pass --profile <name> (or set AWS_PROFILE), run `aws sso login` for an SSO profile, or export AWS_ACCESS_KEY_ID and AWS_SECRET_ACCESS_KEY.",
+      { cause: error },
     );
   }
   if (name !== undefined && REJECTED_CREDENTIAL_NAMES.has(name)) {
     return new OperationalError(
       `AWS rejected the credentials (${name}): they are expired or invalid.`,
       "Refresh them (`aws sso login`, or new temporary keys) and run the report again.",
+      { cause: error },
     );
   }
   if (name === "AccessDeniedException" || name === "AccessDenied") {
     return new OperationalError(
       `Access denied: the caller may not ${context.permission} on ${context.resource}${where}.`,
       `Grant ${context.permission} to the role or user running the report; the report needs ${(context.required ?? REQUIRED_PERMISSIONS).join(", ")}.`,
+      { cause: error },
     );
   }
   if (name === "NoSuchBucket") {
     return new OperationalError(
       `Not found: ${context.resource} (no such bucket).`,
       "Check the bucket name: the stack output bucketName, or the bucket in --logs s3://<bucket>/<prefix>.",
+      { cause: error },
     );
   }
   if (name === "ResourceNotFoundException") {
     return new OperationalError(
       `Not found: ${context.resource}${where}.`,
       "Invocation logging may not be deployed yet (run `pulumi up`), or the report is looking in the wrong region (--region, or the stack's region output).",
+      { cause: error },
     );
   }
   const networkCode = networkErrorCode(error);
@@ -140,6 +139,7 @@ export function describeAwsFailure(error: unknown, context: AwsCallContext): unk
     return new OperationalError(
       `Could not reach AWS for ${context.permission} on ${context.resource}${where} (${networkCode}).`,
       "Check the network connection, the proxy settings (HTTPS_PROXY) and the region; if AWS_ENDPOINT_URL is set, it must point at a reachable endpoint.",
+      { cause: error },
     );
   }
   if (isThrottling(error)) {
@@ -148,6 +148,7 @@ export function describeAwsFailure(error: unknown, context: AwsCallContext): unk
       context.permission.startsWith("logs:")
         ? "Other Logs Insights queries may be using the account's concurrent-query quota (30 at once): wait a minute and run the report again."
         : "Something else is loading the same resource: wait a minute and run the report again.",
+      { cause: error },
     );
   }
   return error;

@@ -2,18 +2,17 @@
  * Validation of the user's options: every problem becomes one UsageError line
  * naming what was wrong and what is allowed (exit 2).
  */
-import { UsageError } from "../errors";
-import { parseIsoTime } from "../iso-time";
-import { OUTPUT_FORMATS, type OutputFormat } from "../render";
-import type { GroupBy } from "../report";
-import type { ReportWindow } from "../types";
+import { UsageError } from "../kernel/errors";
+import { HOUR_MS, parseIsoTime } from "../kernel/time";
+import { OUTPUT_FORMATS, type OutputFormat } from "../render/formats";
+import type { GroupBy } from "../model/report";
+import type { ReportWindow } from "../model/usage";
 
 export const DEFAULT_HOURS = 24;
 export const GROUP_BY_CHOICES: readonly GroupBy[] = ["model", "family", "caller"];
 /** `auto`: the log group's retention decides between Logs Insights and the S3 archive; `logs`: the files given with --logs. */
 export const SOURCE_CHOICES = ["auto", "insights", "archive", "logs"] as const;
 export type SourceChoice = (typeof SOURCE_CHOICES)[number];
-const HOUR_MS = 3_600_000;
 /**
  * The longest window a report covers: 3,653 days, the longest retention
  * CloudWatch Logs offers (the list in infra/settings.ts). The report keeps a

@@ -1,9 +1,11 @@
 /** `report pricing`: the catalog (or the effective prices with --pricing), its as-of date and sources. */
-import type { CliDeps, CommonArgs } from "../cli";
-import { parseModelId, PRICE_CATALOG, priceFor, type PricingOverrides, type TokenRates } from "../pricing";
+import type { CliDeps, CommonArgs } from "./context";
+import { PRICE_CATALOG, type TokenRates } from "../kernel/pricing/catalog";
+import { parseModelId } from "../kernel/pricing/model-ids";
+import { priceFor, type PricingOverrides } from "../kernel/pricing/rules";
 import { renderRows, type FieldRow } from "../render/rows";
 import { parseFormat } from "./options";
-import { emit, loadPricingFile, refuseOutputOverInputs, useColor } from "./shared";
+import { emit, loadPricingFile, refuseOutputOverInputs, useColor } from "./input-output";
 
 export interface PricingArgs extends CommonArgs {
   pricing?: string;

@@ -1,10 +1,10 @@
 /** `report query <name>`: one saved Logs Insights query over the window, its rows printed. */
-import type { CliDeps, CommonArgs } from "../cli";
-import { UsageError } from "../errors";
-import { findSavedQuery, SAVED_QUERIES } from "../queries";
+import { clientsFor, loadOutputs, type CliDeps, type CommonArgs } from "./context";
+import { UsageError } from "../kernel/errors";
+import { findSavedQuery, SAVED_QUERIES } from "../kernel/queries";
 import { renderRows } from "../render/rows";
 import { parseFormat, resolveWindow } from "./options";
-import { clientsFor, emit, loadOutputs, refuseOutputOverInputs, stackInputs, useColor } from "./shared";
+import { emit, refuseOutputOverInputs, stackInputs, useColor } from "./input-output";
 
 export interface QueryArgs extends CommonArgs {
   name: string;

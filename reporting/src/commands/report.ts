@@ -1,19 +1,16 @@
 /** The default command: read a source, build the report model, render it. */
-import type { CliDeps, CommonArgs } from "../cli";
-import { buildReport } from "../report";
-import { renderReport } from "../render";
-import { parseFormat, parseGroupBy, parseSource, resolveWindow } from "./options";
+import { buildReport } from "../model/report";
+import { renderReport } from "../render/formats";
+import { readReportSource, type SourceArgs } from "../sources/report-source";
 import { isS3Url } from "../sources/s3-url";
-import { emit, loadPricingFile, refuseOutputOverInputs, stackInputs, useColor, type NamedInput } from "./shared";
-import { readReportSource } from "./sources";
+import type { CliDeps } from "./context";
+import { parseFormat, parseGroupBy, parseSource, resolveWindow } from "./options";
+import { emit, loadPricingFile, refuseOutputOverInputs, stackInputs, useColor, type NamedInput } from "./input-output";
 
-export interface ReportArgs extends CommonArgs {
-  logs?: string[];
+export interface ReportArgs extends SourceArgs {
   groupBy?: string;
   pricing?: string;
   source?: string;
-  /** No progress or status lines on stderr; errors still go there. */
-  quiet?: boolean;
 }
 
 /** Local files the report reads: --logs paths (not s3:// URLs), --pricing, --outputs. */

@@ -5,7 +5,7 @@
  * as a formula get a leading `'`, control characters are written out; numbers stay numbers.
  */
 import { stringify } from "csv-stringify/sync";
-import type { UsageReport } from "../report";
+import type { UsageReport } from "../model/report";
 import { visibleText } from "./safe-text";
 
 /**

@@ -1,5 +1,5 @@
 /** Markdown for wikis, pull requests and chat: the same layout as the terminal table, every text escaped. */
-import type { UsageReport } from "../report";
+import type { UsageReport } from "../model/report";
 import { markdownText } from "./safe-text";
 import { layoutReport, type Section } from "./sections";
 

@@ -5,7 +5,7 @@
 import Table from "cli-table3";
 import { stringify } from "csv-stringify/sync";
 import { createColors } from "picocolors";
-import type { OutputFormat } from "./index";
+import type { OutputFormat } from "./formats";
 import { csvValue, markdownText, visibleText } from "./safe-text";
 
 export type FieldRow = Record<string, string | number | null>;

@@ -2,9 +2,9 @@
  * The human-readable layout of a report, shared by the table and Markdown
  * renderers so both always show the same figures.
  */
-import type { Breakdown } from "../aggregate";
-import type { ReportBreakdown, UsageReport } from "../report";
-import type { Reconciliation, TokenComparison } from "../types";
+import type { Breakdown } from "../model/summary";
+import type { ReportBreakdown, UsageReport } from "../model/report";
+import type { Reconciliation, TokenComparison } from "../model/reconciliation";
 
 export interface Section {
   title: string;

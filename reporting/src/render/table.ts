@@ -1,7 +1,7 @@
 /** Terminal tables (cli-table3), coloured only when the caller allows it; no control character from the data reaches the terminal. */
 import Table from "cli-table3";
 import { createColors } from "picocolors";
-import type { UsageReport } from "../report";
+import type { UsageReport } from "../model/report";
 import { visibleText } from "./safe-text";
 import { layoutReport, type Section } from "./sections";
 

@@ -10,12 +10,15 @@ import { GetObjectCommand, ListObjectsV2Command, type ListObjectsV2CommandOutput
 import { setMaxListeners } from "node:events";
 import type { Readable } from "node:stream";
 import { describeAwsFailure, type AwsCallContext } from "../aws/clients";
-import { OperationalError } from "../errors";
-import type { TransferProgress } from "../progress";
-import type { ReportWindow, SourceResult } from "../types";
-import { folderOutsideWindow } from "./log-tree";
-import { RecordCollector } from "./record-collector";
-import { OVERSIZED_LINES, readRecordStream } from "./record-input";
+import { OperationalError } from "../kernel/errors";
+import { floorTo, HOUR_MS } from "../kernel/time";
+import type { TransferProgress } from "../render/progress";
+import type { ReportWindow } from "../model/usage";
+import type { SourceResult } from "./contract";
+import { folderOutsideWindow } from "../reading/log-tree";
+import { RecordCollector } from "../reading/record-collector";
+import { OVERSIZED_LINES, readRecordStream } from "../reading/record-input";
+import { runConcurrently } from "./concurrency";
 import { s3Url, type ArchiveLocation } from "./s3-url";
 
 export interface ReadArchiveOptions {
@@ -35,7 +38,6 @@ export interface ReadArchiveOptions {
 const DEFAULT_CONCURRENCY = 8;
 /** Hour folders listed ahead of the downloads, so a reader rarely waits for a listing. */
 const LISTING_LOOKAHEAD = 4;
-const HOUR_MS = 3_600_000;
 const LOGS_FOLDER = "BedrockModelInvocationLogs/";
 /** Large request and response bodies sit in `.../HH/data/`: bodies, not log records. */
 const BODY_FOLDER = "data/";
@@ -58,7 +60,7 @@ function hourPath(hourStartMs: number): string {
  */
 export function hourFolders(regionFolder: string, window: ReportWindow): string[] {
   const folders: string[] = [];
-  for (let hourMs = Math.floor(window.start.getTime() / HOUR_MS) * HOUR_MS; ; hourMs += HOUR_MS) {
+  for (let hourMs = floorTo(window.start.getTime(), HOUR_MS); ; hourMs += HOUR_MS) {
     const folder = `${regionFolder}${hourPath(hourMs)}`;
     if (folderOutsideWindow(folder, window)) return folders;
     folders.push(`${folder}/`);
@@ -221,24 +223,6 @@ async function* objectsOf(reader: ArchiveReader, folders: string[], tally: Trans
   }
 }
 
-/** Runs `work` on the items with at most `limit` running; the first failure stops the rest and is rethrown once all have stopped. */
-async function forEachConcurrently<T>(items: AsyncIterable<T>, limit: number, work: (item: T) => Promise<void>, stop: (error: unknown) => void): Promise<void> {
-  const iterator = items[Symbol.asyncIterator]();
-  let failure: { error: unknown } | undefined;
-  const worker = async () => {
-    try {
-      for (let item = await iterator.next(); !item.done && !failure; item = await iterator.next()) await work(item.value);
-    } catch (error) {
-      if (!failure) {
-        failure = { error };
-        stop(error);
-      }
-    }
-  };
-  await Promise.all(Array.from({ length: limit }, worker));
-  if (failure) throw failure.error;
-}
-
 /**
  * Reads every record object of the window's hour folders under the given
  * locations. Bad objects are counted (`unreadableObject`) and make the result
@@ -264,7 +248,7 @@ export async function readArchive(options: ReadArchiveOptions): Promise<SourceRe
       regions.push(...regionFolders.map((folder) => folder.split("/").at(-2) as string));
       const folders = regionFolders.flatMap((folder) => hourFolders(folder, options.window));
       const tally = new TransferTally(folders.length);
-      await forEachConcurrently(
+      await runConcurrently(
         objectsOf(reader, folders, tally),
         concurrency,
         async (object) => {

@@ -12,18 +12,20 @@ import {
   StartQueryCommand,
   StopQueryCommand,
 } from "@aws-sdk/client-cloudwatch-logs";
-import { OperationalError } from "../errors";
-import type { InsightsProgress } from "../progress";
+import { OperationalError } from "../kernel/errors";
+import type { InsightsProgress } from "../render/progress";
 import { abortableSleep, describeAwsFailure, retryThrottled } from "../aws/clients";
-import { buildScanQuery, SCAN_COLUMNS, type SavedQuery, withWindowFilter } from "../queries";
-import { callerFromArn, UNKNOWN_CALLER } from "../records";
-import type { ContextClass, ReportWindow, ScanStatistics, SourceResult, UsageRow } from "../types";
+import { buildScanQuery, SCAN_COLUMNS, type SavedQuery, withWindowFilter } from "../kernel/queries";
+import { floorTo, HOUR_MS, MINUTE_MS } from "../kernel/time";
+import { callerFromArn, UNKNOWN_CALLER } from "../reading/records";
+import type { ContextClass, ReportWindow } from "../model/usage";
+import { UsageRowBuilder } from "../model/usage-rows";
+import { runConcurrently } from "./concurrency";
+import type { ScanStatistics, SourceResult } from "./contract";
 
 /** Logs Insights returns at most this many rows; a result of exactly this size may be cut short. */
 export const INSIGHTS_ROW_CAP = 10_000;
 
-const HOUR_MS = 3_600_000;
-const MINUTE_MS = 60_000;
 /** Rows a first-cut sub-window is sized for: well under the cap, so a busier-than-expected window rarely needs a re-query. */
 const ROW_BUDGET = 8_000;
 /** 20 models x 2 context classes; a caller breakdown multiplies it by an assumed 10 callers. */
@@ -81,7 +83,7 @@ export interface SubWindow {
 export async function readUsageFromInsights(options: InsightsReadOptions): Promise<SourceResult> {
   const runner = new QueryRunner(options);
   const rowsPerHour = EXPECTED_ROWS_PER_HOUR * (options.byCaller ? CALLERS_PER_HOUR : 1);
-  const merged = new Map<string, UsageRow>();
+  const rows = new UsageRowBuilder();
   const skipped: Record<string, number> = {};
   let requeried = 0;
 
@@ -92,7 +94,7 @@ export async function readUsageFromInsights(options: InsightsReadOptions): Promi
       requeried += 1;
       return splitSubWindow(part, label);
     }
-    for (const fields of results) addRow(merged, skipped, fields, options.byCaller);
+    for (const fields of results) addRow(rows, skipped, fields, options.byCaller);
     return [];
   });
 
@@ -100,7 +102,7 @@ export async function readUsageFromInsights(options: InsightsReadOptions): Promi
   if (requeried > 0) {
     notes.push(`${requeried} sub-window(s) reached the ${INSIGHTS_ROW_CAP}-row cap and were split and queried again; their first scan is included in the bytes scanned.`);
   }
-  return { source: "insights", rows: [...merged.values()], latency: null, metricErrors: null, scan: runner.scan, skipped, complete: true, notes };
+  return { source: "insights", rows: rows.rows(), latency: null, metricErrors: null, scan: runner.scan, skipped, complete: true, notes };
 }
 
 /**
@@ -150,8 +152,6 @@ export function splitSubWindow(part: SubWindow, label: string): SubWindow[] {
   ];
 }
 
-const floorTo = (ms: number, unit: number): number => Math.floor(ms / unit) * unit;
-
 function describeSubWindow(part: SubWindow): string {
   return `${new Date(part.startMs).toISOString()} to ${new Date(part.endMs).toISOString()}`;
 }
@@ -164,7 +164,8 @@ function contextClass(flag: string | undefined): ContextClass {
   return "unknown";
 }
 
-function addRow(merged: Map<string, UsageRow>, skipped: Record<string, number>, fields: Record<string, string>, byCaller: boolean): void {
+/** One result row of the scan as a UsageRow; rows of the same hour, model, caller and class from several sub-windows add up. */
+function addRow(rows: UsageRowBuilder, skipped: Record<string, number>, fields: Record<string, string>, byCaller: boolean): void {
   const count = (column: string): number => Number(fields[column] ?? 0) || 0;
   const hourStartMs = parseInsightsTime(fields[SCAN_COLUMNS.hour]);
   const modelId = fields[SCAN_COLUMNS.modelId];
@@ -175,18 +176,19 @@ function addRow(merged: Map<string, UsageRow>, skipped: Record<string, number>, 
   }
   const caller = byCaller ? callerFromArn(fields[SCAN_COLUMNS.caller] ?? UNKNOWN_CALLER) : null;
   const context = contextClass(fields[SCAN_COLUMNS.longContext]);
-  const key = [hourStartMs, modelId, caller, context].join("\u0000");
-  const row = merged.get(key) ?? {
-    hourStartMs, modelId, caller, context,
-    invocations: 0, errors: 0, inputTokens: 0, outputTokens: 0, cacheReadInputTokens: 0, cacheWriteInputTokens: 0,
-  };
-  row.invocations += count(SCAN_COLUMNS.invocations);
-  row.errors += count(SCAN_COLUMNS.errors);
-  row.inputTokens += count(SCAN_COLUMNS.inputTokens);
-  row.outputTokens += count(SCAN_COLUMNS.outputTokens);
-  row.cacheReadInputTokens += count(SCAN_COLUMNS.cacheReadInputTokens);
-  row.cacheWriteInputTokens += count(SCAN_COLUMNS.cacheWriteInputTokens);
-  merged.set(key, row);
+  // No guardrailInterventions: the scan does not read response bodies, so they are unknown, not zero.
+  rows.addRow({
+    hourStartMs,
+    modelId,
+    caller,
+    context,
+    invocations: count(SCAN_COLUMNS.invocations),
+    errors: count(SCAN_COLUMNS.errors),
+    inputTokens: count(SCAN_COLUMNS.inputTokens),
+    outputTokens: count(SCAN_COLUMNS.outputTokens),
+    cacheReadInputTokens: count(SCAN_COLUMNS.cacheReadInputTokens),
+    cacheWriteInputTokens: count(SCAN_COLUMNS.cacheWriteInputTokens),
+  });
 }
 
 /** Insights prints bins as `2026-11-20 10:00:00.000`, in UTC. */
@@ -220,26 +222,12 @@ class QueryRunner {
 
   /** Works through `initial` and whatever the worker adds, at most `concurrency` at once; the first failure stops the rest. */
   async runAll(initial: SubWindow[], worker: (part: SubWindow) => Promise<SubWindow[]>): Promise<void> {
-    const queue = [...initial];
-    const active = new Set<Promise<void>>();
-    let failure: { error: unknown } | undefined;
-    const limit = Math.max(1, this.options.concurrency ?? DEFAULT_CONCURRENCY);
-    while (active.size > 0 || (queue.length > 0 && !failure)) {
-      while (!failure && queue.length > 0 && active.size < limit) {
-        const task: Promise<void> = worker(queue.shift()!)
-          .then(
-            (more) => void queue.push(...more),
-            (error: unknown) => {
-              failure ??= { error };
-              this.controller.abort(error);
-            },
-          )
-          .finally(() => active.delete(task));
-        active.add(task);
-      }
-      if (active.size > 0) await Promise.race(active);
+    const limit = this.options.concurrency ?? DEFAULT_CONCURRENCY;
+    try {
+      await runConcurrently(initial, limit, worker, (error) => this.controller.abort(error));
+    } catch (error) {
+      throw this.interruptedOr(error);
     }
-    if (failure) throw this.interruptedOr(failure.error);
   }
 
   /** Runs one query to completion and returns its rows. */

@@ -7,12 +7,13 @@
  * LogTree says which files. Large reads go to worker threads (RecordParsePool).
  */
 import { statSync } from "node:fs";
-import { OperationalError } from "../errors";
-import type { ReportWindow, SourceResult } from "../types";
-import { LogTree, type LogFile } from "./log-tree";
-import { PoolForLargeReads, type PoolForLargeReadsOptions, type RecordParsePool } from "./parse-pool";
-import { RecordCollector } from "./record-collector";
-import { NO_LOG_RECORDS, OVERSIZED_LINES, readRecordFile, type ReadRecordOptions } from "./record-input";
+import { OperationalError } from "../kernel/errors";
+import type { ReportWindow } from "../model/usage";
+import type { SourceResult } from "./contract";
+import { LogTree, type LogFile } from "../reading/log-tree";
+import { PoolForLargeReads, type PoolForLargeReadsOptions, type RecordParsePool } from "../reading/parse-pool";
+import { RecordCollector } from "../reading/record-collector";
+import { NO_LOG_RECORDS, OVERSIZED_LINES, readRecordFile, type ReadRecordOptions } from "../reading/record-input";
 
 /**
  * Names under which a file that holds no log records is reported as

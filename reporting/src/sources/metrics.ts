@@ -10,13 +10,15 @@
  * inference profile ARN), so it covers all models with no list to maintain.
  * It is also the only way to a true p99 over all requests: CloudWatch computes
  * the percentile over the whole population of the series, whereas per-model
- * percentiles from SEARCH cannot be combined into an overall one (taking their
- * maximum is the trap DESIGN.md warns about). SEARCH stays right for per-model
- * charts on the dashboard.
+ * percentiles from SEARCH cannot be combined into an overall one (their maximum
+ * is the slowest model's p99, not the p99 of all requests). SEARCH stays right
+ * for per-model charts on the dashboard.
  */
 import { CloudWatchClient, GetMetricDataCommand, type MetricDataQuery, type MetricDataResult } from "@aws-sdk/client-cloudwatch";
 import { describeAwsFailure, retryThrottled } from "../aws/clients";
-import type { LatencySummary, MetricErrorCounts, ReportWindow } from "../types";
+import type { LatencySummary } from "../model/stats";
+import type { ReportWindow } from "../model/usage";
+import type { MetricErrorCounts } from "./contract";
 
 const NAMESPACE = "AWS/Bedrock";
 const DAY_S = 86_400;

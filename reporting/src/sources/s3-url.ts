@@ -2,7 +2,7 @@
  * `s3://<bucket>/<prefix>` locations of the archive. Kept apart from the
  * archive reader so that parsing arguments does not load the AWS SDK.
  */
-import { UsageError } from "../errors";
+import { UsageError } from "../kernel/errors";
 
 /** A bucket and a key prefix in it; the prefix is empty or ends with `/`. */
 export interface ArchiveLocation {

@@ -22,8 +22,8 @@ import {
   type MetricDataQuery,
 } from "@aws-sdk/client-cloudwatch";
 import { describeAwsFailure, retryThrottled } from "../aws/clients";
-import type { ModelTokenMetrics } from "../reconciliation";
-import type { ReportWindow } from "../types";
+import type { ModelTokenMetrics } from "../model/reconciliation";
+import type { ReportWindow } from "../model/usage";
 
 const NAMESPACE = "AWS/Bedrock";
 const DIMENSION = "ModelId";

@@ -1,0 +1,138 @@
+/**
+ * Claude on-demand prices on Bedrock, USD per 1M tokens (shared kernel: plain
+ * data, no I/O). The report prices with it, and infra builds the dashboard's
+ * cost widget and the cost estimator from it.
+ */
+
+/** The families costs are broken down by, in the order the report and the dashboard show them. */
+export const MODEL_FAMILIES = ["Opus", "Sonnet", "Haiku", "Other"] as const;
+export type ModelFamily = (typeof MODEL_FAMILIES)[number];
+
+/**
+ * USD per 1M tokens. A null cache rate means the model offers no prompt
+ * caching on Bedrock: cache tokens for it cannot be priced, so they are never
+ * treated as free.
+ */
+export interface TokenRates {
+  input: number;
+  output: number;
+  cacheWrite: number | null;
+  cacheRead: number | null;
+}
+
+/** Rates that apply to a whole request once input + cache read + cache write exceed the threshold. */
+export interface LongContextRates {
+  thresholdTokens: number;
+  global: TokenRates | null;
+  regional: TokenRates;
+}
+
+export interface CatalogModel {
+  baseModelId: string;
+  name: string;
+  family: ModelFamily;
+  /** Rates through a `global.` inference profile; null where no global profile exists. */
+  global: TokenRates | null;
+  /** Rates through a geographic profile (`us.`, `eu.`, ...) and for bare in-region IDs. */
+  regional: TokenRates;
+  longContext: LongContextRates | null;
+  /** False when the sources disagree; the report flags every cost computed from it. */
+  confirmed: boolean;
+  note?: string;
+}
+
+export interface PriceCatalog {
+  /** Date the rates were taken from their sources (YYYY-MM-DD). */
+  asOf: string;
+  currency: "USD";
+  unit: "per 1M tokens";
+  sources: string[];
+  /** Cache writes are logged without their TTL, so every write is priced at the 5-minute rate. */
+  assumptions: string[];
+  models: CatalogModel[];
+}
+
+/** Input + cache read + cache write tokens above which Sonnet 4 / 4.5 requests are long-context. */
+export const LONG_CONTEXT_THRESHOLD_TOKENS = 200_000;
+
+function rates(input: number, output: number, cacheWrite: number | null = null, cacheRead: number | null = null): TokenRates {
+  return { input, output, cacheWrite, cacheRead };
+}
+
+const OPUS_4_5_GLOBAL = rates(5, 25, 6.25, 0.5);
+const OPUS_4_5_REGIONAL = rates(5.5, 27.5, 6.875, 0.55);
+const OPUS_4_LEGACY = rates(15, 75, 18.75, 1.5);
+const SONNET_4_5_GLOBAL = rates(3, 15, 3.75, 0.3);
+const SONNET_4_5_REGIONAL = rates(3.3, 16.5, 4.125, 0.33);
+const SONNET_4_STANDARD = rates(3, 15, 3.75, 0.3);
+const SONNET_LONG_GLOBAL = rates(6, 22.5, 7.5, 0.6);
+const SONNET_LONG_REGIONAL = rates(6.6, 24.75, 8.25, 0.66);
+const HAIKU_4_5_GLOBAL = rates(1, 5, 1.25, 0.1);
+const HAIKU_4_5_REGIONAL = rates(1.1, 5.5, 1.375, 0.11);
+
+const NEWER_FULL_CONTEXT_NOTE = "Takes the 4.5 rates; the full 1M context is billed at the standard price.";
+
+/** Both Claude 3.5 Sonnet versions: the sources disagree on the rate, so the catalog says so. */
+const CLAUDE_3_5_SONNET_UNCONFIRMED = {
+  family: "Sonnet",
+  global: null,
+  regional: rates(3, 15),
+  longContext: null,
+  confirmed: false,
+  note: "Listed at 3 / 15 by one source and 6 / 30 by another (2026); set the rate you pay with --pricing.",
+} as const satisfies Omit<CatalogModel, "baseModelId" | "name">;
+
+export const PRICE_CATALOG: PriceCatalog = {
+  asOf: "2026-04-16",
+  currency: "USD",
+  unit: "per 1M tokens",
+  sources: [
+    "AWS Price List API, service code AmazonBedrockFoundationModels, Anthropic models (public pricing table generated 2026-04-16)",
+    "AWS Bedrock user guide: cross-region inference (global vs geographic profiles)",
+    "Anthropic pricing page (long-context, cache write and cache read rates)",
+  ],
+  assumptions: [
+    "Cache writes are priced at the 5-minute rate: the log does not say whether a write used the 1-hour TTL (2x input).",
+    "Geographic (us./eu./apac./jp./au.) and bare in-region IDs share one rate; global. profiles take the global rate.",
+    "Sonnet 4 and 4.5 requests above 200,000 input + cache tokens are billed entirely at the long-context rate.",
+    "Sonnet 4 has no regional premium, so its long-context rate is the same for global and regional routes.",
+    "Batch inference (50% off) and GovCloud (+20%) are not modelled; use --pricing for them.",
+  ],
+  models: [
+    { baseModelId: "anthropic.claude-opus-4-7", name: "Claude Opus 4.7", family: "Opus", global: OPUS_4_5_GLOBAL, regional: OPUS_4_5_REGIONAL, longContext: null, confirmed: true, note: NEWER_FULL_CONTEXT_NOTE },
+    { baseModelId: "anthropic.claude-opus-4-6-v1", name: "Claude Opus 4.6", family: "Opus", global: OPUS_4_5_GLOBAL, regional: OPUS_4_5_REGIONAL, longContext: null, confirmed: true, note: NEWER_FULL_CONTEXT_NOTE },
+    { baseModelId: "anthropic.claude-opus-4-5-20251101-v1:0", name: "Claude Opus 4.5", family: "Opus", global: OPUS_4_5_GLOBAL, regional: OPUS_4_5_REGIONAL, longContext: null, confirmed: true },
+    { baseModelId: "anthropic.claude-opus-4-1-20250805-v1:0", name: "Claude Opus 4.1", family: "Opus", global: null, regional: OPUS_4_LEGACY, longContext: null, confirmed: true },
+    { baseModelId: "anthropic.claude-opus-4-20250514-v1:0", name: "Claude Opus 4", family: "Opus", global: null, regional: OPUS_4_LEGACY, longContext: null, confirmed: true },
+    { baseModelId: "anthropic.claude-sonnet-4-6", name: "Claude Sonnet 4.6", family: "Sonnet", global: SONNET_4_5_GLOBAL, regional: SONNET_4_5_REGIONAL, longContext: null, confirmed: true, note: NEWER_FULL_CONTEXT_NOTE },
+    {
+      baseModelId: "anthropic.claude-sonnet-4-5-20250929-v1:0",
+      name: "Claude Sonnet 4.5",
+      family: "Sonnet",
+      global: SONNET_4_5_GLOBAL,
+      regional: SONNET_4_5_REGIONAL,
+      longContext: { thresholdTokens: LONG_CONTEXT_THRESHOLD_TOKENS, global: SONNET_LONG_GLOBAL, regional: SONNET_LONG_REGIONAL },
+      confirmed: true,
+    },
+    {
+      baseModelId: "anthropic.claude-sonnet-4-20250514-v1:0",
+      name: "Claude Sonnet 4",
+      family: "Sonnet",
+      global: SONNET_4_STANDARD,
+      regional: SONNET_4_STANDARD,
+      longContext: { thresholdTokens: LONG_CONTEXT_THRESHOLD_TOKENS, global: SONNET_LONG_GLOBAL, regional: SONNET_LONG_GLOBAL },
+      confirmed: true,
+    },
+    { baseModelId: "anthropic.claude-haiku-4-5-20251001-v1:0", name: "Claude Haiku 4.5", family: "Haiku", global: HAIKU_4_5_GLOBAL, regional: HAIKU_4_5_REGIONAL, longContext: null, confirmed: true },
+    { baseModelId: "anthropic.claude-3-7-sonnet-20250219-v1:0", name: "Claude 3.7 Sonnet", family: "Sonnet", global: null, regional: rates(3, 15, 3.75, 0.3), longContext: null, confirmed: true },
+    { baseModelId: "anthropic.claude-3-5-sonnet-20241022-v2:0", name: "Claude 3.5 Sonnet v2", ...CLAUDE_3_5_SONNET_UNCONFIRMED },
+    { baseModelId: "anthropic.claude-3-5-sonnet-20240620-v1:0", name: "Claude 3.5 Sonnet", ...CLAUDE_3_5_SONNET_UNCONFIRMED },
+    { baseModelId: "anthropic.claude-3-5-haiku-20241022-v1:0", name: "Claude 3.5 Haiku", family: "Haiku", global: null, regional: rates(0.8, 4, 1, 0.08), longContext: null, confirmed: true },
+    { baseModelId: "anthropic.claude-3-opus-20240229-v1:0", name: "Claude 3 Opus", family: "Opus", global: null, regional: rates(15, 75), longContext: null, confirmed: true },
+    { baseModelId: "anthropic.claude-3-sonnet-20240229-v1:0", name: "Claude 3 Sonnet", family: "Sonnet", global: null, regional: rates(3, 15), longContext: null, confirmed: true },
+    { baseModelId: "anthropic.claude-3-haiku-20240307-v1:0", name: "Claude 3 Haiku", family: "Haiku", global: null, regional: rates(0.25, 1.25), longContext: null, confirmed: true },
+    { baseModelId: "anthropic.claude-v2:1", name: "Claude 2.1", family: "Other", global: null, regional: rates(8, 24), longContext: null, confirmed: true },
+    { baseModelId: "anthropic.claude-v2", name: "Claude 2", family: "Other", global: null, regional: rates(8, 24), longContext: null, confirmed: true },
+    { baseModelId: "anthropic.claude-instant-v1", name: "Claude Instant", family: "Other", global: null, regional: rates(0.8, 2.4), longContext: null, confirmed: true },
+  ],
+};

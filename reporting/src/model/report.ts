@@ -1,0 +1,218 @@
+/**
+ * The report model: the one data path from a SourceResult (whatever the
+ * source) to what every renderer prints. Its JSON form is the public contract
+ * documented in the README.
+ */
+import { summarizeUsage, type Breakdown, type CallerBreakdown, type FamilyBreakdown, type ModelBreakdown, type SeriesPoint } from "./summary";
+import { PRICE_CATALOG } from "../kernel/pricing/catalog";
+import type { PricingOverrides, UnpricedReason } from "../kernel/pricing/rules";
+import { HOUR_MS } from "../kernel/time";
+import type { MetricErrorCounts, SourceName, SourceResult } from "../sources/contract";
+import type { Reconciliation } from "./reconciliation";
+import { projectCost, type LatencySummary, type Projection } from "./stats";
+import type { ReportWindow, UsageCounts } from "./usage";
+
+export type GroupBy = "model" | "family" | "caller";
+
+/** Logs Insights charges per GB scanned (us-east-1, 2026). */
+export const INSIGHTS_USD_PER_GB_SCANNED = 0.005;
+const BYTES_PER_GB = 1024 ** 3;
+
+/**
+ * A cost of null means nothing in the group could be priced: shown as
+ * unpriced, never as $0. Guardrail interventions of null: the source cannot
+ * count them (unknown, not none).
+ */
+export type ReportBreakdown<T extends UsageCounts> = Omit<T, "costUsd" | "guardrailInterventions"> & {
+  costUsd: number | null;
+  guardrailInterventions: number | null;
+};
+
+export interface SeriesEntry extends ReportBreakdown<Omit<SeriesPoint, "startMs">> {
+  errorRate: number | null;
+}
+
+export interface UsageReport {
+  window: { start: string; end: string; hours: number };
+  source: SourceName;
+  /** False when part of the window could not be read: the figures are then a lower bound. */
+  complete: boolean;
+  groupBy: GroupBy;
+  pricing: {
+    asOf: string;
+    currency: "USD";
+    unit: "per 1M tokens";
+    sources: string[];
+    assumptions: string[];
+    overrides: { file: string; asOf: string | null; discountPercent: number | null } | null;
+  };
+  totals: ReportBreakdown<Breakdown>;
+  byFamily: Array<ReportBreakdown<FamilyBreakdown>>;
+  byModel: Array<ReportBreakdown<ModelBreakdown>>;
+  /** Present when the source saw callers (always for --logs; Insights only with --group-by caller). */
+  byCaller: Array<ReportBreakdown<CallerBreakdown>> | null;
+  latencyMs: LatencySummary;
+  /** Client/server errors and throttles from CloudWatch metrics; null offline. */
+  metricErrors: MetricErrorCounts | null;
+  /** Logs Insights' token sums per model against CloudWatch's token metrics; null offline or when it could not run. */
+  reconciliation: Reconciliation | null;
+  projection: Projection;
+  hourly: SeriesEntry[];
+  daily: SeriesEntry[];
+  unpricedModels: Array<{ modelId: string; reason: UnpricedReason; invocations: number }>;
+  /** invocations: requests billed at long-context rates; invocationsWithoutRequestDetail: long-context-capable invocations seen only as aggregates. */
+  longContext: { appliedPerRequest: boolean; invocations: number; invocationsWithoutRequestDetail: number };
+  scan: { queries: number; bytesScanned: number; recordsScanned: number; recordsMatched: number; costUsd: number } | null;
+  skipped: { malformed: number } & Record<string, number>;
+  notes: string[];
+}
+
+export interface BuildReportOptions {
+  window: ReportWindow;
+  groupBy: GroupBy;
+  overrides?: PricingOverrides;
+}
+
+/** Money to the micro-dollar: enough for per-request costs, free of float noise. */
+export function roundUsd(value: number): number {
+  return Math.round(value * 1e6) / 1e6;
+}
+
+/** Money rounded (null when nothing was priced) and an unknown intervention count as null, for the JSON contract. */
+function forReport<T extends { costUsd: number | null; invocations: number; unpricedInvocations: number; guardrailInterventions?: number }>(
+  entry: T,
+): Omit<T, "costUsd" | "guardrailInterventions"> & { costUsd: number | null; guardrailInterventions: number | null } {
+  const nothingPriced = entry.invocations > 0 && entry.unpricedInvocations === entry.invocations;
+  return { ...entry, costUsd: entry.costUsd === null || nothingPriced ? null : roundUsd(entry.costUsd), guardrailInterventions: entry.guardrailInterventions ?? null };
+}
+
+function toSeries(points: SeriesPoint[]): SeriesEntry[] {
+  return points.map(({ startMs: _startMs, ...point }) => ({
+    ...forReport(point),
+    errorRate: point.invocations === 0 ? null : point.errors / point.invocations,
+  }));
+}
+
+const UNPRICED_REASON_TEXT: Record<UnpricedReason, string> = {
+  unknownModel: "not in the price catalog",
+  unmappedApplicationProfile: "an application inference profile with no model mapping",
+  noGlobalRate: "a global. profile the catalog has no global rate for",
+};
+
+function pricingNotes(byModel: ModelBreakdown[], overrides: PricingOverrides | undefined): string[] {
+  const notes: string[] = [];
+  for (const model of byModel.filter((entry) => !entry.priced)) {
+    notes.push(
+      `Unpriced: ${model.modelId} (${model.invocations} invocations) is ${UNPRICED_REASON_TEXT[model.unpricedReason as UnpricedReason]}; its tokens are counted, its cost is not. Add it with --pricing.`,
+    );
+  }
+  for (const model of byModel.filter((entry) => entry.unpricedInvocations > 0 && entry.priced)) {
+    notes.push(`Unpriced: ${model.unpricedInvocations} invocations of ${model.modelId} carry cache tokens the catalog has no rate for; their cost is left out.`);
+  }
+  for (const model of byModel.filter((entry) => entry.priceConfirmed === false)) {
+    notes.push(`Unconfirmed price: ${model.modelId} is priced at the catalog's rate, which its sources disagree on; set the rate you pay with --pricing.`);
+  }
+  if (overrides) notes.push(`Prices adjusted by ${overrides.label}${overrides.asOf ? ` (as of ${overrides.asOf})` : ""}.`);
+  return notes;
+}
+
+/** Where a model ID in the report stands for other IDs the log wrote (a system profile's ARN). */
+function groupingNotes(byModel: ModelBreakdown[]): string[] {
+  return byModel
+    .filter((model) => model.loggedModelIds.some((id) => id !== model.modelId))
+    .map((model) => `Grouped under ${model.modelId}: requests logged as ${model.loggedModelIds.filter((id) => id !== model.modelId).join(", ")}.`);
+}
+
+function guardrailNotes(totals: Breakdown, source: SourceName): string[] {
+  if (totals.invocations === 0) return [];
+  if (totals.guardrailInterventions === undefined) {
+    return [
+      `Guardrail interventions are unknown: the ${source} source does not read response bodies, where Bedrock records them. The log files or the S3 archive (--source archive) count them.`,
+    ];
+  }
+  if (totals.guardrailInterventions === 0) return [];
+  return [
+    `Guardrail: ${totals.guardrailInterventions} invocations were blocked by a guardrail. They count as invocations, not errors; their logged tokens are priced, guardrail policy charges are not.`,
+  ];
+}
+
+export function buildReport(source: SourceResult, options: BuildReportOptions): UsageReport {
+  const { window, overrides } = options;
+  const hours = (window.end.getTime() - window.start.getTime()) / HOUR_MS;
+  const summary = summarizeUsage(source.rows, window, overrides);
+  const projection = projectCost(
+    summary.hourly.map((hour) => ({ startMs: hour.startMs, costUsd: hour.costUsd })),
+    window,
+    summary.totals.costUsd,
+  );
+  const hasCallers = source.rows.some((row) => row.caller !== null);
+  const appliedPerRequest = source.rows.every((row) => row.context !== "unknown");
+  const notes = [...source.notes];
+  if (!source.complete) notes.unshift("INCOMPLETE: part of the window could not be read; every figure below is a lower bound.");
+  notes.push(...groupingNotes(summary.byModel));
+  notes.push(...pricingNotes(summary.byModel, overrides));
+  notes.push(...guardrailNotes(summary.totals, source.source));
+  if (summary.longContextUnknownInvocations > 0) {
+    notes.push(
+      `Long-context rates could not be applied to ${summary.longContextUnknownInvocations} Sonnet 4 / 4.5 invocations: the source gave only aggregates, so they are priced at standard rates (a lower bound).`,
+    );
+  }
+  if (summary.longContextBilledInvocations > 0) {
+    notes.push(`${summary.longContextBilledInvocations} requests above 200,000 input + cache tokens were billed at long-context rates.`);
+  }
+  if (summary.totals.unpricedInvocations > 0) {
+    notes.push(`Costs and projections leave out ${summary.totals.unpricedInvocations} unpriced invocations.`);
+  }
+  notes.push(...projection.notes);
+  const latency = source.latency ?? { samples: 0, avg: null, p50: null, p90: null, p99: null, max: null, from: "logs" as const };
+  if (latency.from === "logs") {
+    notes.push(`Latency from ${latency.samples} log record bodies (Converse and streaming records with inline bodies); plain InvokeModel records carry none.`);
+  }
+  if (options.groupBy === "caller" && !hasCallers) notes.push("This source reported no callers, so there is no by-caller breakdown.");
+
+  return {
+    window: { start: window.start.toISOString(), end: window.end.toISOString(), hours },
+    source: source.source,
+    complete: source.complete,
+    groupBy: options.groupBy,
+    pricing: {
+      asOf: PRICE_CATALOG.asOf,
+      currency: PRICE_CATALOG.currency,
+      unit: PRICE_CATALOG.unit,
+      sources: PRICE_CATALOG.sources,
+      assumptions: PRICE_CATALOG.assumptions,
+      overrides: overrides ? { file: overrides.label, asOf: overrides.asOf ?? null, discountPercent: overrides.discountPercent ?? null } : null,
+    },
+    totals: forReport(summary.totals),
+    byFamily: summary.byFamily.map(forReport),
+    byModel: summary.byModel.map(forReport),
+    byCaller: hasCallers ? summary.byCaller.map(forReport) : null,
+    latencyMs: { ...latency, avg: latency.avg === null ? null : Math.round(latency.avg * 100) / 100 },
+    metricErrors: source.metricErrors,
+    reconciliation: source.reconciliation ?? null,
+    projection: {
+      ...projection,
+      linearMonthlyCostUsd: projection.linearMonthlyCostUsd === null ? null : roundUsd(projection.linearMonthlyCostUsd),
+      trendMonthlyCostUsd: projection.trendMonthlyCostUsd === null ? null : roundUsd(projection.trendMonthlyCostUsd),
+      monthEnd: projection.monthEnd && {
+        month: projection.monthEnd.month,
+        observedCostUsd: roundUsd(projection.monthEnd.observedCostUsd),
+        estimatedRestUsd: roundUsd(projection.monthEnd.estimatedRestUsd),
+        totalUsd: roundUsd(projection.monthEnd.totalUsd),
+      },
+    },
+    hourly: toSeries(summary.hourly),
+    daily: toSeries(summary.daily),
+    unpricedModels: summary.byModel
+      .filter((model) => !model.priced)
+      .map((model) => ({ modelId: model.modelId, reason: model.unpricedReason as UnpricedReason, invocations: model.invocations })),
+    longContext: {
+      appliedPerRequest,
+      invocations: summary.longContextBilledInvocations,
+      invocationsWithoutRequestDetail: summary.longContextUnknownInvocations,
+    },
+    scan: source.scan && { ...source.scan, costUsd: roundUsd((source.scan.bytesScanned / BYTES_PER_GB) * INSIGHTS_USD_PER_GB_SCANNED) },
+    skipped: { ...source.skipped, malformed: source.skipped.malformed ?? 0 },
+    notes,
+  };
+}

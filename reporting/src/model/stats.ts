@@ -1,0 +1,208 @@
+/** Latency percentiles and cost projections. Pure functions. */
+import { DAY_MS, floorTo, HOUR_MS } from "../kernel/time";
+import type { ReportWindow } from "./usage";
+
+/** Latency over a window, in milliseconds; null figures when there were no samples. */
+export interface LatencySummary {
+  samples: number;
+  avg: number | null;
+  p50: number | null;
+  p90: number | null;
+  p99: number | null;
+  max: number | null;
+  /** Where the figures came from: the `InvocationLatency` metric, or latencies read from log record bodies. */
+  from: "metrics" | "logs";
+}
+
+/** The month length AWS bills with (8,760 hours / 12). */
+export const HOURS_PER_MONTH = 730;
+/** Days that show less than this are too partial to stand for a whole day in the trend fit. */
+const MIN_HOURS_FOR_TREND_DAY = 12;
+const MIN_DAYS_FOR_TREND = 3;
+
+/** Nearest rank (1-based) of the p-th percentile among n samples: the smallest sample with at least p% of samples at or below it. */
+function nearestRank(samples: number, percent: number): number {
+  return Math.max(1, Math.ceil((percent / 100) * samples));
+}
+
+export function summarizeLatency(samples: readonly number[], from: LatencySummary["from"]): LatencySummary {
+  const counts = new LatencyCounts();
+  for (const sample of samples) counts.add(sample);
+  return counts.summarize(from);
+}
+
+/** LatencyCounts in a form that crosses threads: each distinct value once, with how often it was seen. */
+export interface LatencyTally {
+  values: Float64Array;
+  counts: Float64Array;
+}
+
+/**
+ * Latency samples as how often each value was seen: memory grows with the
+ * number of distinct latencies (milliseconds, so a few thousand), not with
+ * the number of requests, and the summary is the same as summarizeLatency
+ * over every sample, to the last bit.
+ */
+export class LatencyCounts {
+  private readonly counts = new Map<number, number>();
+  /** A Map key cannot tell -0 from 0; counted apart so the summary still can. */
+  private negativeZeros = 0;
+
+  add(value: number, count = 1): void {
+    if (Object.is(value, -0)) this.negativeZeros += count;
+    else this.counts.set(value, (this.counts.get(value) ?? 0) + count);
+  }
+
+  tally(): LatencyTally {
+    const entries = [...this.counts];
+    if (this.negativeZeros > 0) entries.push([-0, this.negativeZeros]);
+    return { values: Float64Array.from(entries, ([value]) => value), counts: Float64Array.from(entries, ([, count]) => count) };
+  }
+
+  merge(tally: LatencyTally): void {
+    tally.values.forEach((value, index) => this.add(value, tally.counts[index]));
+  }
+
+  summarize(from: LatencySummary["from"]): LatencySummary {
+    const { values, counts } = this.tally();
+    const order = Array.from(values.keys()).sort((a, b) => values[a] - values[b] || (Object.is(values[a], -0) ? -1 : 1));
+    const samples = counts.reduce((total, count) => total + count, 0);
+    const ranks = [50, 90, 99].map((percent) => nearestRank(samples, percent));
+    const atRank: Array<number | null> = ranks.map(() => null);
+    let seen = 0;
+    // Adding each sample in ascending order, one by one, as a sorted array's sum does: the same float rounding.
+    let sum = 0;
+    for (const index of order) {
+      for (let count = 0; count < counts[index]; count += 1) sum += values[index];
+      seen += counts[index];
+      ranks.forEach((rank, at) => {
+        if (atRank[at] === null && seen >= rank) atRank[at] = values[index];
+      });
+    }
+    const [p50, p90, p99] = atRank;
+    return {
+      samples,
+      avg: samples === 0 ? null : sum / samples,
+      p50,
+      p90,
+      p99,
+      max: order.length === 0 ? null : values[order[order.length - 1]],
+      from,
+    };
+  }
+}
+
+/** Least-squares line y = intercept + slope * x; null with fewer than two distinct x. */
+export function fitLine(points: ReadonlyArray<{ x: number; y: number }>): { intercept: number; slope: number } | null {
+  const n = points.length;
+  if (n < 2) return null;
+  const meanX = points.reduce((sum, p) => sum + p.x, 0) / n;
+  const meanY = points.reduce((sum, p) => sum + p.y, 0) / n;
+  let sxx = 0;
+  let sxy = 0;
+  for (const p of points) {
+    sxx += (p.x - meanX) ** 2;
+    sxy += (p.x - meanX) * (p.y - meanY);
+  }
+  if (sxx === 0) return null;
+  const slope = sxy / sxx;
+  return { intercept: meanY - slope * meanX, slope };
+}
+
+export interface HourlyCost {
+  startMs: number;
+  costUsd: number;
+}
+
+export interface MonthEndEstimate {
+  /** Calendar month (UTC) of the window's end, `YYYY-MM`. */
+  month: string;
+  /** Cost seen in the window within that month. */
+  observedCostUsd: number;
+  /** Trend-line cost for the parts of the month the window does not cover. */
+  estimatedRestUsd: number;
+  totalUsd: number;
+}
+
+export interface Projection {
+  /** Window cost / window hours x 730. */
+  linearMonthlyCostUsd: number | null;
+  /** The next 730 hours along a least-squares line through daily cost (negative days count as 0). */
+  trendMonthlyCostUsd: number | null;
+  /** Trend slope, USD per day per day. */
+  trendSlopeUsdPerDay: number | null;
+  /** Number of days the trend was fitted on. */
+  trendDays: number;
+  monthEnd: MonthEndEstimate | null;
+  notes: string[];
+}
+
+export function linearMonthlyCost(costUsd: number, windowHours: number): number | null {
+  return windowHours > 0 ? (costUsd / windowHours) * HOURS_PER_MONTH : null;
+}
+
+/** Daily cost normalised to a full day, so a partly covered first or last day does not bend the line. */
+function dailyRates(hourly: readonly HourlyCost[]): Array<{ dayStartMs: number; hours: number; costPerDay: number }> {
+  const days = new Map<number, { hours: number; cost: number }>();
+  for (const hour of hourly) {
+    const dayStartMs = floorTo(hour.startMs, DAY_MS);
+    const day = days.get(dayStartMs) ?? { hours: 0, cost: 0 };
+    day.hours += 1;
+    day.cost += hour.costUsd;
+    days.set(dayStartMs, day);
+  }
+  return [...days.entries()]
+    .filter(([, day]) => day.hours >= MIN_HOURS_FOR_TREND_DAY)
+    .map(([dayStartMs, day]) => ({ dayStartMs, hours: day.hours, costPerDay: (day.cost * 24) / day.hours }))
+    .sort((a, b) => a.dayStartMs - b.dayStartMs);
+}
+
+/** Cost over [fromMs, toMs) along a daily-rate line, summed hour by hour, never below zero. */
+function costAlongLine(line: { intercept: number; slope: number }, fromMs: number, toMs: number): number {
+  let total = 0;
+  for (let startMs = fromMs; startMs < toMs; startMs += HOUR_MS) {
+    const hours = Math.min(HOUR_MS, toMs - startMs) / HOUR_MS;
+    const midDay = (startMs + (hours * HOUR_MS) / 2) / DAY_MS;
+    total += (Math.max(0, line.intercept + line.slope * midDay) / 24) * hours;
+  }
+  return total;
+}
+
+/**
+ * The two monthly figures the report shows: a linear extrapolation of the
+ * window, and a trend line fitted over daily cost with the month-end estimate.
+ */
+export function projectCost(hourly: readonly HourlyCost[], window: ReportWindow, totalCostUsd: number): Projection {
+  const windowHours = (window.end.getTime() - window.start.getTime()) / HOUR_MS;
+  const days = dailyRates(hourly);
+  const notes: string[] = [];
+  // x is the day midpoint in days since the epoch, so the line can be evaluated at any instant.
+  const line = days.length >= MIN_DAYS_FOR_TREND ? fitLine(days.map((day) => ({ x: (day.dayStartMs + DAY_MS / 2) / DAY_MS, y: day.costPerDay }))) : null;
+  if (!line) {
+    notes.push(`The trend projection needs at least ${MIN_DAYS_FOR_TREND} days with ${MIN_HOURS_FOR_TREND_DAY}+ hours of data; use --hours 72 or more.`);
+  }
+  const endMs = window.end.getTime();
+  let monthEnd: MonthEndEstimate | null = null;
+  if (line) {
+    const lastInstant = new Date(endMs - 1);
+    const monthStartMs = Date.UTC(lastInstant.getUTCFullYear(), lastInstant.getUTCMonth(), 1);
+    const nextMonthStartMs = Date.UTC(lastInstant.getUTCFullYear(), lastInstant.getUTCMonth() + 1, 1);
+    const observedCostUsd = hourly.filter((hour) => hour.startMs >= monthStartMs).reduce((sum, hour) => sum + hour.costUsd, 0);
+    const firstObservedMs = Math.max(monthStartMs, window.start.getTime());
+    const estimatedRestUsd = costAlongLine(line, monthStartMs, firstObservedMs) + costAlongLine(line, endMs, nextMonthStartMs);
+    monthEnd = {
+      month: new Date(monthStartMs).toISOString().slice(0, 7),
+      observedCostUsd,
+      estimatedRestUsd,
+      totalUsd: observedCostUsd + estimatedRestUsd,
+    };
+  }
+  return {
+    linearMonthlyCostUsd: linearMonthlyCost(totalCostUsd, windowHours),
+    trendMonthlyCostUsd: line ? costAlongLine(line, endMs, endMs + HOURS_PER_MONTH * HOUR_MS) : null,
+    trendSlopeUsdPerDay: line ? line.slope : null,
+    trendDays: line ? days.length : 0,
+    monthEnd,
+    notes,
+  };
+}
