@@ -5,7 +5,7 @@
  *
  * Each contender is a whole process, timed from spawn to exit, start-up
  * included, with its peak RSS from /usr/bin/time:
- *   ours    node ... reporting/dist/main.js --logs <archive> --format json  (what `npm run report` runs after its build step)
+ *   ours    node_modules/.bin/bedrock-report --logs <archive> --format json  (the report's bin, as npx runs it)
  *   duckdb  node bench/.cache/build/duckdb-totals.js                    (read_ndjson over the same objects)
  *   gunzip  node bench/.cache/build/gunzip-floor.js                     (zlib over every object, nothing else)
  * The archive is generated once per scale and kept in bench/.cache/.
@@ -21,6 +21,8 @@ import { writeGeneratedArchive, type GenerateOptions, type WrittenArchive } from
 
 const ROOT = resolve(__dirname, "..");
 const CACHE = join(ROOT, "bench", ".cache");
+/** The report's bin, linked by npm ci from the reporting workspace. */
+const REPORT_BIN = join(ROOT, "node_modules", ".bin", "bedrock-report");
 const HOUR_MS = 3_600_000;
 const END = new Date("2026-11-20T00:00:00Z");
 const HOURS = 720;
@@ -54,14 +56,6 @@ async function ensureArchive(scale: number): Promise<{ dir: string; written: Wri
   const written = await writeGeneratedArchive(options, dir);
   writeFileSync(stampPath, JSON.stringify({ options: wanted, written }));
   return { dir, written };
-}
-
-/** What `npm run report` runs once its build step is done: `node [flags] reporting/dist/main.js`, from package.json. */
-function reportCommandLine(): string[] {
-  const scripts = (JSON.parse(readFileSync(join(ROOT, "package.json"), "utf8")) as { scripts: Record<string, string> }).scripts;
-  const command = scripts.report.split("&&").pop()?.trim().split(/\s+/) ?? [];
-  if (command[0] !== "node") throw new Error(`npm run report no longer ends with a node command (${scripts.report}); update the benchmark`);
-  return command;
 }
 
 /** Runs a command under /usr/bin/time and returns its wall time (spawn to exit), peak RSS and stdout; throws if it fails. */
@@ -122,17 +116,19 @@ async function main(): Promise<void> {
   const args = await parseBenchArgs(hideBin(process.argv));
   // yargs has printed the help; without exitProcess it would go on and run.
   if (args.help === true) return;
+  if (!existsSync(REPORT_BIN)) throw new Error(`${REPORT_BIN} is missing: run npm ci first, which links the report's bin`);
+  process.stderr.write("Building the report (tsc -b reporting)...\n");
+  execFileSync("npx", ["tsc", "-b", "reporting"], { cwd: ROOT, stdio: "inherit" });
+
   const { dir, written } = await ensureArchive(args.scale);
-  process.stderr.write("Building the report and the benchmark's peers (tsc)...\n");
-  execFileSync("npx", ["tsc", "-p", "tsconfig.build.json"], { cwd: ROOT, stdio: "inherit" });
+  process.stderr.write("Building the benchmark's peers (tsc)...\n");
   execFileSync("npx", ["tsc", "-p", "bench/tsconfig.json"], { cwd: ROOT, stdio: "inherit" });
 
-  const reportCommand = reportCommandLine();
   // One hour before the first generated hour: delayed delivery puts a few records there.
   const start = new Date(END.getTime() - (HOURS + 1) * HOUR_MS).toISOString();
   const end = END.toISOString();
   const contenders = {
-    ours: [reportCommand[0], [...reportCommand.slice(1), "--logs", dir, "--start", start, "--end", end, "--format", "json"]],
+    ours: [REPORT_BIN, ["--logs", dir, "--start", start, "--end", end, "--format", "json"]],
     duckdb: ["node", [join("bench", ".cache", "build", "duckdb-totals.js"), dir, start, end]],
     gunzip: ["node", [join("bench", ".cache", "build", "gunzip-floor.js"), dir]],
   } as const;
@@ -161,7 +157,7 @@ async function main(): Promise<void> {
     `${"contender".padEnd(38)}time (s)  min-max (s)   records/s   peak RSS (MB)`,
     ...(Object.keys(seconds) as Array<keyof typeof seconds>).map((name) => {
       const times = runs[name].map((r) => r.seconds);
-      const label = { ours: "ours (npm run report's node process)", duckdb: "DuckDB read_ndjson (2 threads)", gunzip: "gunzip only (zlib, 1 thread)" }[name];
+      const label = { ours: "ours (bedrock-report, the bin)", duckdb: "DuckDB read_ndjson (2 threads)", gunzip: "gunzip only (zlib, 1 thread)" }[name];
       return `${label.padEnd(38)}${seconds[name].toFixed(2).padStart(8)}  ${`${Math.min(...times).toFixed(2)}-${Math.max(...times).toFixed(2)}`.padStart(11)}  ${Math.round(records / seconds[name]).toLocaleString("en-US").padStart(10)}  ${Math.max(...runs[name].map((r) => r.peakRssMb)).toFixed(0).padStart(14)}`;
     }),
     "",

@@ -107,7 +107,7 @@ function guarded<A>(deps: CliDeps, run: (args: A, deps: CliDeps) => Promise<numb
 
 export function buildCli(deps: CliDeps) {
   return yargs()
-    .scriptName("report")
+    .scriptName("bedrock-report")
     .usage("$0 [options]: Claude usage, cost, latency and errors on Bedrock for a time window")
     .command(
       "$0",

@@ -1,4 +1,4 @@
-/** Entry point of `npm run report`: the real world plugged into the CLI. */
+/** Entry point of the report (`npm run report`, the `bedrock-report` bin): the real world plugged into the CLI. */
 // Before anything else: an unsupported Node.js gets one line and exit 2 (see node-version.ts).
 import "./node-version";
 // Next, before the CLI's modules load: a report over local files starts its parse workers now (see prestartParseWorkers).
