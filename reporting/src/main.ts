@@ -1,6 +1,8 @@
 /** Entry point of the report (`npm run report`, the `bedrock-report` bin): the real world plugged into the CLI. */
 // Before anything else: an unsupported Node.js gets one line and exit 2 (see node-version.ts).
 import "./node-version";
+// Then: a build older than its sources stops here with one line (see build-freshness.ts).
+import "./build-freshness";
 // Next, before the CLI's modules load: a report over local files starts its parse workers now (see prestartParseWorkers).
 import "./prestart";
 import { readFile } from "node:fs/promises";

@@ -1,12 +1,16 @@
 /**
  * How the report is built and started: `npm ci` builds reporting/dist (the
  * reporting workspace's prepare script) and links the `bedrock-report` bin;
- * `npm run report` runs the compiled report and nothing else.
+ * `npm run report` runs the compiled report and nothing else, and refuses to
+ * when a source is newer than the build.
  */
 import { expect } from "chai";
 import { execFileSync, spawnSync } from "node:child_process";
-import { accessSync, constants, existsSync, readFileSync } from "node:fs";
+import { accessSync, constants, cpSync, existsSync, mkdirSync, readFileSync, symlinkSync, utimesSync, writeFileSync } from "node:fs";
+import { mkdtemp, rm } from "node:fs/promises";
+import { tmpdir } from "node:os";
 import { join, resolve } from "node:path";
+import { sourceNewerThanBuild } from "../../reporting/src/build-freshness";
 
 const ROOT = resolve(__dirname, "..", "..");
 
@@ -56,5 +60,53 @@ describe("the built report and its bin", function () {
     const npmRun = spawnSync("npm", ["run", "-s", "report", "--", "--help"], { cwd: ROOT, encoding: "utf8" });
     expect(npmRun.status, npmRun.stderr).to.equal(0);
     expect(npmRun.stdout).to.equal(npx.stdout).and.match(/^bedrock-report \[options\]/);
+  });
+});
+
+describe("a build older than its sources", () => {
+  let work: string;
+  beforeEach(async () => (work = await mkdtemp(join(tmpdir(), "bedrock-build-freshness-"))));
+  afterEach(async () => rm(work, { recursive: true, force: true }));
+
+  /** Sets a file's modification time to `secondsAgo` before now. */
+  function age(path: string, secondsAgo: number): void {
+    const time = new Date(Date.now() - secondsAgo * 1000);
+    utimesSync(path, time, time);
+  }
+
+  it("names the first TypeScript source modified after the build stamp, in any subfolder", () => {
+    const src = join(work, "src");
+    mkdirSync(join(src, "sources"), { recursive: true });
+    const stamp = join(work, "stamp");
+    for (const path of [join(src, "main.ts"), join(src, "sources", "logfiles.ts"), join(src, "notes.md"), stamp]) writeFileSync(path, "");
+    age(join(src, "main.ts"), 60);
+    age(join(src, "sources", "logfiles.ts"), 60);
+    age(stamp, 30);
+    expect(sourceNewerThanBuild(src, stamp), "every source is older than the stamp").to.equal(undefined);
+    age(join(src, "sources", "logfiles.ts"), 10);
+    expect(sourceNewerThanBuild(src, stamp)).to.equal(join(src, "sources", "logfiles.ts"));
+    age(join(src, "sources", "logfiles.ts"), 60);
+    expect(sourceNewerThanBuild(src, stamp), "a file that is not TypeScript does not count").to.equal(undefined);
+    expect(sourceNewerThanBuild(join(work, "no-sources"), stamp), "a build without sources beside it").to.equal(undefined);
+  });
+
+  it("stops the compiled report with one line naming the file and exit 2, and lets a current build run", function () {
+    this.timeout(60_000);
+    execFileSync("npm", ["run", "-s", "build"], { cwd: ROOT, stdio: "ignore" });
+    // A copy of the checkout's reporting/ with its times, using the checkout's node_modules.
+    for (const folder of ["dist", "src"]) {
+      cpSync(join(ROOT, "reporting", folder), join(work, "reporting", folder), { recursive: true, preserveTimestamps: true });
+    }
+    symlinkSync(join(ROOT, "node_modules"), join(work, "node_modules"));
+    const main = join(work, "reporting", "dist", "main.js");
+
+    const current = spawnSync(process.execPath, [main, "--help"], { encoding: "utf8" });
+    expect(current.status, current.stderr).to.equal(0);
+
+    age(join(work, "reporting", "src", "main.ts"), -5);
+    const stale = spawnSync(process.execPath, [main, "--help"], { encoding: "utf8" });
+    expect(stale.stdout).to.equal("");
+    expect(stale.stderr).to.equal("error: reporting/src/main.ts changed after the report was built; run `npm run build`, then the report again\n");
+    expect(stale.status).to.equal(2);
   });
 });
