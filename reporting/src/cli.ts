@@ -5,11 +5,7 @@
  */
 import yargs, { type Argv } from "yargs";
 import type { createAwsClients } from "./aws/clients";
-import { runCommandsCommand } from "./commands/commands";
 import { DEFAULT_HOURS, GROUP_BY_CHOICES, SOURCE_CHOICES } from "./commands/options";
-import { runPricingCommand } from "./commands/pricing";
-import { runQueryCommand } from "./commands/query";
-import { runReportCommand } from "./commands/report";
 import { OperationalError, UsageError } from "./errors";
 import { SAVED_QUERIES } from "./queries";
 import { OUTPUT_FORMATS } from "./render";
@@ -104,6 +100,20 @@ function guarded<A>(deps: CliDeps, run: (args: A, deps: CliDeps) => Promise<numb
     }
   };
 }
+
+/**
+ * A command whose module loads when it runs: `--help` needs none of them, and
+ * it should start about as fast as Node.js itself (see bench/startup.ts).
+ */
+function loadedOnRun<A>(load: () => (args: A, deps: CliDeps) => Promise<number>) {
+  return (args: A, deps: CliDeps) => load()(args, deps);
+}
+/* eslint-disable @typescript-eslint/no-require-imports -- a deferred require is the point here */
+const runReportCommand = loadedOnRun(() => (require("./commands/report") as typeof import("./commands/report")).runReportCommand);
+const runPricingCommand = loadedOnRun(() => (require("./commands/pricing") as typeof import("./commands/pricing")).runPricingCommand);
+const runQueryCommand = loadedOnRun(() => (require("./commands/query") as typeof import("./commands/query")).runQueryCommand);
+const runCommandsCommand = loadedOnRun(() => (require("./commands/commands") as typeof import("./commands/commands")).runCommandsCommand);
+/* eslint-enable @typescript-eslint/no-require-imports */
 
 export function buildCli(deps: CliDeps) {
   return yargs()

@@ -10,13 +10,11 @@ import { resolve } from "node:path";
 import { hideBin } from "yargs/helpers";
 import { runCli, type CliDeps } from "./cli";
 import { writeFileWhole } from "./output-file";
-import { readLogFiles } from "./sources/logfiles";
-import { loadStackOutputs } from "./stack-outputs";
 
 /**
  * The AWS SDK takes about 80 ms to load, a sixth of an offline report's
- * start-up, and offline reports never call it: the modules that use it are
- * loaded on first use.
+ * start-up, and offline reports never call it; `--help` needs no source at
+ * all: the modules that read are loaded on first use.
  */
 function onFirstUse<T>(load: () => T): () => T {
   let loaded: T | undefined;
@@ -28,6 +26,8 @@ const insights = onFirstUse(() => require("./sources/insights") as typeof import
 const metrics = onFirstUse(() => require("./sources/metrics") as typeof import("./sources/metrics"));
 const tokenMetrics = onFirstUse(() => require("./sources/token-metrics") as typeof import("./sources/token-metrics"));
 const archive = onFirstUse(() => require("./sources/archive") as typeof import("./sources/archive"));
+const logFiles = onFirstUse(() => require("./sources/logfiles") as typeof import("./sources/logfiles"));
+const stackOutputs = onFirstUse(() => require("./stack-outputs") as typeof import("./stack-outputs"));
 /* eslint-enable @typescript-eslint/no-require-imports */
 
 /** The exit code of a process stopped by SIGINT, as shells report it (128 + 2). */
@@ -56,14 +56,14 @@ const deps: CliDeps = {
   signal: controller.signal,
   readTextFile: (path) => readFile(path, "utf8"),
   writeTextFile: writeFileWhole,
-  loadStackOutputs,
+  loadStackOutputs: (options) => stackOutputs().loadStackOutputs(options),
   createAwsClients: (options) => awsClients().createAwsClients(options),
   readUsageFromInsights: (options) => insights().readUsageFromInsights(options),
   readMetrics: (options) => metrics().readMetrics(options),
   readTokenMetrics: (options) => tokenMetrics().readTokenMetrics(options),
   runSavedQuery: (options) => insights().runSavedQuery(options),
   // Ctrl-C stops a read of local files too: its workers end, and no report is written.
-  readLogFiles: (options) => readLogFiles({ ...options, signal: controller.signal }),
+  readLogFiles: (options) => logFiles().readLogFiles({ ...options, signal: controller.signal }),
   readArchive: (options) => archive().readArchive(options),
 };
 

@@ -9,7 +9,7 @@ import { execFileSync, spawnSync } from "node:child_process";
 import { accessSync, constants, cpSync, existsSync, mkdirSync, readFileSync, symlinkSync, utimesSync, writeFileSync } from "node:fs";
 import { mkdtemp, rm } from "node:fs/promises";
 import { tmpdir } from "node:os";
-import { join, resolve } from "node:path";
+import { join, relative, resolve } from "node:path";
 import { sourceNewerThanBuild } from "../../reporting/src/build-freshness";
 
 const ROOT = resolve(__dirname, "..", "..");
@@ -52,6 +52,34 @@ describe("the built report and its bin", function () {
     expect(run.stderr).to.equal("");
     expect(run.status).to.equal(0);
     expect(run.stdout).to.match(/^bedrock-report \[options\]: Claude usage, cost/);
+  });
+
+  it("reports on the bundled sample exactly as pinned, and runs a subcommand, each loading its modules on use", () => {
+    const bin = join(ROOT, "node_modules", ".bin", "bedrock-report");
+    const argv = ["--hours", "168", "--logs", "reporting/samples/bedrock-logs", "--end", "2026-11-20T00:00:00Z", "--format", "json"];
+    const report = spawnSync(bin, argv, { cwd: ROOT, encoding: "utf8" });
+    expect(report.status, report.stderr).to.equal(0);
+    expect(report.stdout).to.equal(readFileSync(join(ROOT, "test", "fixtures", "sample-report.json"), "utf8"));
+    const pricing = spawnSync(bin, ["pricing", "--format", "json"], { cwd: ROOT, encoding: "utf8" });
+    expect(pricing.status, pricing.stderr).to.equal(0);
+    expect((JSON.parse(pricing.stdout) as { prices: unknown[] }).prices).to.have.length.above(0);
+  });
+
+  it("--help loads no command, no reader and no AWS SDK: they load when used", async () => {
+    const work = await mkdtemp(join(tmpdir(), "bedrock-help-modules-"));
+    try {
+      const loadedFile = join(work, "loaded.json");
+      const preload = join(work, "record-modules.cjs");
+      writeFileSync(preload, `process.on("exit", () => require("node:fs").writeFileSync(${JSON.stringify(loadedFile)}, JSON.stringify(Object.keys(require.cache))));`);
+      const run = spawnSync(process.execPath, ["--require", preload, join(ROOT, "reporting", "dist", "main.js"), "--help"], { cwd: ROOT, encoding: "utf8" });
+      expect(run.status, run.stderr).to.equal(0);
+      const loaded = (JSON.parse(readFileSync(loadedFile, "utf8")) as string[]).map((path) => relative(ROOT, path));
+      expect(loaded, "the check itself sees the report load").to.include(join("reporting", "dist", "cli.js"));
+      const needless = /^reporting\/dist\/(commands\/(report|pricing|query|commands|sources)|sources\/(logfiles|archive|insights|metrics)|aws\/|report|stack-outputs)|@aws-sdk/;
+      expect(loaded.filter((path) => needless.test(path))).to.deep.equal([]);
+    } finally {
+      await rm(work, { recursive: true, force: true });
+    }
   });
 
   it("runs as npx bedrock-report from anywhere in the checkout, and as npm run report, with the same help", () => {
