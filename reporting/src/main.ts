@@ -3,6 +3,8 @@
 import "./node-version";
 // Then: a build older than its sources stops here with one line (see build-freshness.ts).
 import "./build-freshness";
+// Then: the modules below load from V8's code cache when they did before (see compile-cache.ts).
+import "./compile-cache";
 // Next, before the CLI's modules load: a report over local files starts its parse workers now (see prestartParseWorkers).
 import "./prestart";
 import { readFile } from "node:fs/promises";

@@ -6,7 +6,7 @@
  */
 import { expect } from "chai";
 import { execFileSync, spawnSync } from "node:child_process";
-import { accessSync, constants, cpSync, existsSync, mkdirSync, readFileSync, symlinkSync, utimesSync, writeFileSync } from "node:fs";
+import { accessSync, constants, cpSync, existsSync, mkdirSync, readdirSync, readFileSync, symlinkSync, utimesSync, writeFileSync } from "node:fs";
 import { mkdtemp, rm } from "node:fs/promises";
 import { tmpdir } from "node:os";
 import { join, relative, resolve } from "node:path";
@@ -79,6 +79,22 @@ describe("the built report and its bin", function () {
       expect(loaded.filter((path) => needless.test(path))).to.deep.equal([]);
     } finally {
       await rm(work, { recursive: true, force: true });
+    }
+  });
+
+  it("keeps V8's code for its modules in node-compile-cache under the OS temp folder, for the next start", async () => {
+    const temp = await mkdtemp(join(tmpdir(), "bedrock-compile-cache-"));
+    try {
+      const env: NodeJS.ProcessEnv = { ...process.env, TMPDIR: temp };
+      delete env.NODE_COMPILE_CACHE;
+      delete env.NODE_DISABLE_COMPILE_CACHE;
+      const run = spawnSync(join(ROOT, "node_modules", ".bin", "bedrock-report"), ["--help"], { cwd: ROOT, env, encoding: "utf8" });
+      expect(run.status, run.stderr).to.equal(0);
+      const cacheFolders = readdirSync(join(temp, "node-compile-cache"));
+      expect(cacheFolders).to.have.length(1);
+      expect(readdirSync(join(temp, "node-compile-cache", cacheFolders[0])).length).to.be.above(10);
+    } finally {
+      await rm(temp, { recursive: true, force: true });
     }
   });
 
