@@ -38,7 +38,8 @@ if (!__filename.endsWith(".ts")) {
   const newer = sourceNewerThanBuild(join(__dirname, "..", "src"), join(__dirname, ".tsbuildinfo"));
   if (newer !== undefined) {
     const shown = relative(join(__dirname, "..", ".."), newer);
-    process.stderr.write(`error: ${shown} changed after the report was built; run \`npm run build\`, then the report again\n`);
+    const advice = "run `npm run build`, then the report again";
+    process.stderr.write(`error: ${shown} changed after the report was built; ${advice}\n`);
     process.exit(STALE_BUILD_EXIT_CODE);
   }
 }
