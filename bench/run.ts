@@ -1,7 +1,8 @@
 /**
- * `npm run bench [-- --scale 10] [--runs 3]`: times this project's offline
- * aggregation against DuckDB and against plain gunzip, on one generated
- * archive in the S3 key layout, and checks that all three read the same data.
+ * `npm run bench [-- --scale 10] [--runs 3] [--startup-only]`: first the
+ * report's start-up (see startup.ts), then its offline aggregation against
+ * DuckDB and against plain gunzip, on one generated archive in the S3 key
+ * layout, checking that all three read the same data.
  *
  * Each contender is a whole process, timed from spawn to exit, start-up
  * included, with its peak RSS from /usr/bin/time:
@@ -18,6 +19,7 @@ import yargs from "yargs";
 import { hideBin } from "yargs/helpers";
 import { reportScriptFailure, requirePositive, ScriptUsageError } from "../scripts/option-checks";
 import { writeGeneratedArchive, type GenerateOptions, type WrittenArchive } from "../scripts/gen-logs";
+import { formatStartup, measureStartup, median } from "./startup";
 
 const ROOT = resolve(__dirname, "..");
 const CACHE = join(ROOT, "bench", ".cache");
@@ -81,12 +83,6 @@ function timed(command: string, args: string[]): Promise<Run> {
   });
 }
 
-function median(values: number[]): number {
-  const sorted = [...values].sort((a, b) => a - b);
-  const middle = Math.floor(sorted.length / 2);
-  return sorted.length % 2 === 1 ? sorted[middle] : (sorted[middle - 1] + sorted[middle]) / 2;
-}
-
 /** Fails the benchmark, loudly, unless the three processes read exactly the same records. */
 function checkAgreement(ours: Totals & { skipped: Record<string, number> }, duckdb: Totals, gunzip: { lines: number }): void {
   const problems = TOTAL_FIELDS.filter((field) => ours[field] !== duckdb[field]).map((field) => `${field}: ours ${ours[field]}, DuckDB ${duckdb[field]}`);
@@ -101,8 +97,16 @@ export function parseBenchArgs(argv: string[]) {
     .scriptName("bench")
     .option("scale", { type: "number", default: 1, describe: "Archive size in units of ~100,000 records (~400 MB of JSON)" })
     .option("runs", { type: "number", default: 3, describe: "Runs of each contender; the median is reported" })
+    .option("startup-runs", { type: "number", default: 20, describe: "Rounds of the start-up commands (medians)" })
+    .option("startup-only", { type: "boolean", default: false, describe: "Time the start-up only: no archive" })
     .option("delete-archive", { type: "boolean", default: false, describe: "Delete the generated archive afterwards (large scales take GBs)" })
-    .check((args) => requirePositive(args, [{ name: "scale", whole: true }, { name: "runs", whole: true }]))
+    .check((args) =>
+      requirePositive(args, [
+        { name: "scale", whole: true },
+        { name: "runs", whole: true },
+        { name: "startup-runs", whole: true },
+      ]),
+    )
     .version(false)
     .strict()
     .exitProcess(false)
@@ -119,6 +123,9 @@ async function main(): Promise<void> {
   if (!existsSync(REPORT_BIN)) throw new Error(`${REPORT_BIN} is missing: run npm ci first, which links the report's bin`);
   process.stderr.write("Building the report (tsc -b reporting)...\n");
   execFileSync("npx", ["tsc", "-b", "reporting"], { cwd: ROOT, stdio: "inherit" });
+  process.stderr.write(`Timing start-up, ${args.startupRuns} rounds...\n`);
+  process.stdout.write(`${formatStartup(measureStartup(ROOT, REPORT_BIN, args.startupRuns)).join("\n")}\n\n`);
+  if (args.startupOnly) return;
 
   const { dir, written } = await ensureArchive(args.scale);
   process.stderr.write("Building the benchmark's peers (tsc)...\n");
