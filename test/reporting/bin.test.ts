@@ -69,6 +69,18 @@ describe("the built report and its bin", function () {
     expect(help.stdout).to.match(/^bedrock-report \[options\]: Claude usage, cost/);
   });
 
+  it("starts Node.js with a 1 MB semi-space, which V8 can only take at start-up", async () => {
+    await inTempFolder("bedrock-bin-flags-", (folder) => {
+      const flagsFile = join(folder, "exec-argv.json");
+      const preload = join(folder, "record-flags.cjs");
+      const write = `require("node:fs").writeFileSync(${JSON.stringify(flagsFile)}, JSON.stringify(process.execArgv))`;
+      fs.writeFileSync(preload, `${write};`);
+      const help = run(BIN, ["--help"], { env: { ...process.env, NODE_OPTIONS: `--require ${preload}` } });
+      expect(help.status, help.stderr).to.equal(0);
+      expect(JSON.parse(fs.readFileSync(flagsFile, "utf8"))).to.include("--max-semi-space-size=1");
+    });
+  });
+
   it("reports on the bundled sample exactly as pinned, and runs a subcommand, each loading its modules on use", () => {
     const report = run(BIN, [...SAMPLE_ARGS, "--format", "json"]);
     expect(report.status, report.stderr).to.equal(0);
