@@ -7,11 +7,11 @@ import "./build-freshness";
 import "./compile-cache";
 // Next, before the CLI's modules load: a report over local files starts its parse workers now (see prestartParseWorkers).
 import "./prestart";
-import { readFile } from "node:fs/promises";
+// fs.promises, read when first used: --help loads neither it nor the streams and readline it brings.
+import { promises as fsPromises } from "node:fs";
 import { resolve } from "node:path";
 import { hideBin } from "yargs/helpers";
 import { runCli, type CliDeps } from "./cli";
-import { writeFileWhole } from "./output-file";
 
 /**
  * The AWS SDK takes about 80 ms to load, a sixth of an offline report's
@@ -30,6 +30,7 @@ const tokenMetrics = onFirstUse(() => require("./sources/token-metrics") as type
 const archive = onFirstUse(() => require("./sources/archive") as typeof import("./sources/archive"));
 const logFiles = onFirstUse(() => require("./sources/logfiles") as typeof import("./sources/logfiles"));
 const stackOutputs = onFirstUse(() => require("./stack-outputs") as typeof import("./stack-outputs"));
+const outputFile = onFirstUse(() => require("./output-file") as typeof import("./output-file"));
 /* eslint-enable @typescript-eslint/no-require-imports */
 
 /** The exit code of a process stopped by SIGINT, as shells report it (128 + 2). */
@@ -56,8 +57,8 @@ const deps: CliDeps = {
   now: () => new Date(),
   cwd: resolve(__dirname, "..", ".."),
   signal: controller.signal,
-  readTextFile: (path) => readFile(path, "utf8"),
-  writeTextFile: writeFileWhole,
+  readTextFile: (path) => fsPromises.readFile(path, "utf8"),
+  writeTextFile: (path, text) => outputFile().writeFileWhole(path, text),
   loadStackOutputs: (options) => stackOutputs().loadStackOutputs(options),
   createAwsClients: (options) => awsClients().createAwsClients(options),
   readUsageFromInsights: (options) => insights().readUsageFromInsights(options),

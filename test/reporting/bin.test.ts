@@ -90,7 +90,7 @@ describe("the built report and its bin", function () {
     expect((JSON.parse(pricing.stdout) as { prices: unknown[] }).prices).to.have.length.above(0);
   });
 
-  it("--help loads no command, no reader and no AWS SDK: they load when used", async () => {
+  it("--help loads no command, no reader, no file writer and no AWS SDK: they load when used", async () => {
     await inTempFolder("bedrock-help-modules-", (folder) => {
       const loadedFile = join(folder, "loaded.json");
       const preload = join(folder, "record-modules.cjs");
@@ -102,7 +102,7 @@ describe("the built report and its bin", function () {
       const loaded = (JSON.parse(fs.readFileSync(loadedFile, "utf8")) as string[]).map((path) => relative(ROOT, path));
       expect(loaded, "the check itself sees the report load").to.include(join("reporting", "dist", "cli.js"));
       const commands = "commands/(report|pricing|query|commands|sources)";
-      const readers = "sources/(logfiles|archive|insights|metrics)|aws/|report|stack-outputs";
+      const readers = "sources/(logfiles|archive|insights|metrics)|aws/|report|stack-outputs|output-file";
       const needless = new RegExp(`^reporting/dist/(${commands}|${readers})|@aws-sdk`);
       expect(loaded.filter((path) => needless.test(path))).to.deep.equal([]);
     });
