@@ -1,11 +1,12 @@
 /**
- * `npm run bench [-- --scale 10] [--runs 3]`: times this project's offline
- * aggregation against DuckDB and against plain gunzip, on one generated
- * archive in the S3 key layout, and checks that all three read the same data.
+ * `npm run bench [-- --scale 10] [--runs 3] [--startup-only]`: first the
+ * report's start-up (see startup.ts), then its offline aggregation against
+ * DuckDB and against plain gunzip, on one generated archive in the S3 key
+ * layout, checking that all three read the same data.
  *
  * Each contender is a whole process, timed from spawn to exit, start-up
  * included, with its peak RSS from /usr/bin/time:
- *   ours    node ... reporting/dist/main.js --logs <archive> --format json  (what `npm run report` runs after its build step)
+ *   ours    node_modules/.bin/bedrock-report --logs <archive> --format json  (the report's bin, as npx runs it)
  *   duckdb  node bench/.cache/build/duckdb-totals.js                    (read_ndjson over the same objects)
  *   gunzip  node bench/.cache/build/gunzip-floor.js                     (zlib over every object, nothing else)
  * The archive is generated once per scale and kept in bench/.cache/.
@@ -19,9 +20,12 @@ import { hideBin } from "yargs/helpers";
 import { UsageError } from "../reporting/src/kernel/errors";
 import { reportScriptFailure, requirePositive } from "../scripts/option-checks";
 import { writeGeneratedArchive, type GenerateOptions, type WrittenArchive } from "../scripts/gen-logs";
+import { formatStartup, measureStartup, median } from "./startup";
 
 const ROOT = resolve(__dirname, "..");
 const CACHE = join(ROOT, "bench", ".cache");
+/** The report's bin, linked by npm ci from the reporting workspace. */
+const REPORT_BIN = join(ROOT, "node_modules", ".bin", "bedrock-report");
 const HOUR_MS = 3_600_000;
 const END = new Date("2026-11-20T00:00:00Z");
 const HOURS = 720;
@@ -57,14 +61,6 @@ async function ensureArchive(scale: number): Promise<{ dir: string; written: Wri
   return { dir, written };
 }
 
-/** What `npm run report` runs once its build step is done: `node [flags] reporting/dist/main.js`, from package.json. */
-function reportCommandLine(): string[] {
-  const scripts = (JSON.parse(readFileSync(join(ROOT, "package.json"), "utf8")) as { scripts: Record<string, string> }).scripts;
-  const command = scripts.report.split("&&").pop()?.trim().split(/\s+/) ?? [];
-  if (command[0] !== "node") throw new Error(`npm run report no longer ends with a node command (${scripts.report}); update the benchmark`);
-  return command;
-}
-
 /** Runs a command under /usr/bin/time and returns its wall time (spawn to exit), peak RSS and stdout; throws if it fails. */
 function timed(command: string, args: string[]): Promise<Run> {
   const rssFile = join(CACHE, "time.out");
@@ -88,12 +84,6 @@ function timed(command: string, args: string[]): Promise<Run> {
   });
 }
 
-function median(values: number[]): number {
-  const sorted = [...values].sort((a, b) => a - b);
-  const middle = Math.floor(sorted.length / 2);
-  return sorted.length % 2 === 1 ? sorted[middle] : (sorted[middle - 1] + sorted[middle]) / 2;
-}
-
 /** Fails the benchmark, loudly, unless the three processes read exactly the same records. */
 function checkAgreement(ours: Totals & { skipped: Record<string, number> }, duckdb: Totals, gunzip: { lines: number }): void {
   const problems = TOTAL_FIELDS.filter((field) => ours[field] !== duckdb[field]).map((field) => `${field}: ours ${ours[field]}, DuckDB ${duckdb[field]}`);
@@ -108,8 +98,16 @@ export function parseBenchArgs(argv: string[]) {
     .scriptName("bench")
     .option("scale", { type: "number", default: 1, describe: "Archive size in units of ~100,000 records (~400 MB of JSON)" })
     .option("runs", { type: "number", default: 3, describe: "Runs of each contender; the median is reported" })
+    .option("startup-runs", { type: "number", default: 20, describe: "Rounds of the start-up commands (medians)" })
+    .option("startup-only", { type: "boolean", default: false, describe: "Time the start-up only: no archive" })
     .option("delete-archive", { type: "boolean", default: false, describe: "Delete the generated archive afterwards (large scales take GBs)" })
-    .check((args) => requirePositive(args, [{ name: "scale", whole: true }, { name: "runs", whole: true }]))
+    .check((args) =>
+      requirePositive(args, [
+        { name: "scale", whole: true },
+        { name: "runs", whole: true },
+        { name: "startup-runs", whole: true },
+      ]),
+    )
     .version(false)
     .strict()
     .exitProcess(false)
@@ -123,17 +121,22 @@ async function main(): Promise<void> {
   const args = await parseBenchArgs(hideBin(process.argv));
   // yargs has printed the help; without exitProcess it would go on and run.
   if (args.help === true) return;
+  if (!existsSync(REPORT_BIN)) throw new Error(`${REPORT_BIN} is missing: run npm ci first, which links the report's bin`);
+  process.stderr.write("Building the report (tsc -b reporting)...\n");
+  execFileSync("npx", ["tsc", "-b", "reporting"], { cwd: ROOT, stdio: "inherit" });
+  process.stderr.write(`Timing start-up, ${args.startupRuns} rounds...\n`);
+  process.stdout.write(`${formatStartup(measureStartup(ROOT, REPORT_BIN, args.startupRuns)).join("\n")}\n\n`);
+  if (args.startupOnly) return;
+
   const { dir, written } = await ensureArchive(args.scale);
-  process.stderr.write("Building the report and the benchmark's peers (tsc)...\n");
-  execFileSync("npx", ["tsc", "-p", "tsconfig.build.json"], { cwd: ROOT, stdio: "inherit" });
+  process.stderr.write("Building the benchmark's peers (tsc)...\n");
   execFileSync("npx", ["tsc", "-p", "bench/tsconfig.json"], { cwd: ROOT, stdio: "inherit" });
 
-  const reportCommand = reportCommandLine();
   // One hour before the first generated hour: delayed delivery puts a few records there.
   const start = new Date(END.getTime() - (HOURS + 1) * HOUR_MS).toISOString();
   const end = END.toISOString();
   const contenders = {
-    ours: [reportCommand[0], [...reportCommand.slice(1), "--logs", dir, "--start", start, "--end", end, "--format", "json"]],
+    ours: [REPORT_BIN, ["--logs", dir, "--start", start, "--end", end, "--format", "json"]],
     duckdb: ["node", [join("bench", ".cache", "build", "duckdb-totals.js"), dir, start, end]],
     gunzip: ["node", [join("bench", ".cache", "build", "gunzip-floor.js"), dir]],
   } as const;
@@ -162,7 +165,7 @@ async function main(): Promise<void> {
     `${"contender".padEnd(38)}time (s)  min-max (s)   records/s   peak RSS (MB)`,
     ...(Object.keys(seconds) as Array<keyof typeof seconds>).map((name) => {
       const times = runs[name].map((r) => r.seconds);
-      const label = { ours: "ours (npm run report's node process)", duckdb: "DuckDB read_ndjson (2 threads)", gunzip: "gunzip only (zlib, 1 thread)" }[name];
+      const label = { ours: "ours (bedrock-report, the bin)", duckdb: "DuckDB read_ndjson (2 threads)", gunzip: "gunzip only (zlib, 1 thread)" }[name];
       return `${label.padEnd(38)}${seconds[name].toFixed(2).padStart(8)}  ${`${Math.min(...times).toFixed(2)}-${Math.max(...times).toFixed(2)}`.padStart(11)}  ${Math.round(records / seconds[name]).toLocaleString("en-US").padStart(10)}  ${Math.max(...runs[name].map((r) => r.peakRssMb)).toFixed(0).padStart(14)}`;
     }),
     "",

@@ -6,10 +6,6 @@
 import yargs, { type Argv } from "yargs";
 import type { CliDeps } from "./commands/context";
 import { DEFAULT_HOURS, GROUP_BY_CHOICES, SOURCE_CHOICES } from "./commands/options";
-import { runPricingCommand } from "./commands/pricing";
-import { runQueryCommand } from "./commands/query";
-import { runReportCommand } from "./commands/report";
-import { runCommandsCommand } from "./commands/stack-commands";
 import { OperationalError, UsageError } from "./kernel/errors";
 import { SAVED_QUERIES } from "./kernel/queries";
 import { OUTPUT_FORMATS } from "./render/formats";
@@ -59,9 +55,23 @@ function guarded<A>(deps: CliDeps, run: (args: A, deps: CliDeps) => Promise<numb
   };
 }
 
+/**
+ * A command whose module loads when it runs: `--help` needs none of them, and
+ * it should start about as fast as Node.js itself (see bench/startup.ts).
+ */
+function loadedOnRun<A>(load: () => (args: A, deps: CliDeps) => Promise<number>) {
+  return (args: A, deps: CliDeps) => load()(args, deps);
+}
+/* eslint-disable @typescript-eslint/no-require-imports -- a deferred require is the point here */
+const runReportCommand = loadedOnRun(() => (require("./commands/report") as typeof import("./commands/report")).runReportCommand);
+const runPricingCommand = loadedOnRun(() => (require("./commands/pricing") as typeof import("./commands/pricing")).runPricingCommand);
+const runQueryCommand = loadedOnRun(() => (require("./commands/query") as typeof import("./commands/query")).runQueryCommand);
+const runCommandsCommand = loadedOnRun(() => (require("./commands/stack-commands") as typeof import("./commands/stack-commands")).runCommandsCommand);
+/* eslint-enable @typescript-eslint/no-require-imports */
+
 export function buildCli(deps: CliDeps) {
   return yargs()
-    .scriptName("report")
+    .scriptName("bedrock-report")
     .usage("$0 [options]: Claude usage, cost, latency and errors on Bedrock for a time window")
     .command(
       "$0",

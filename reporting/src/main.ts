@@ -1,21 +1,23 @@
-/** Entry point of `npm run report`: the real world plugged into the CLI. */
+/** Entry point of the report (`npm run report`, the `bedrock-report` bin): the real world plugged into the CLI. */
 // Before anything else: an unsupported Node.js gets one line and exit 2 (see node-version.ts).
 import "./node-version";
+// Then: a build older than its sources stops here with one line (see build-freshness.ts).
+import "./build-freshness";
+// Then: the modules below load from V8's code cache when they did before (see compile-cache.ts).
+import "./compile-cache";
 // Next, before the CLI's modules load: a report over local files starts its parse workers now (see prestartParseWorkers).
 import "./prestart";
-import { readFile } from "node:fs/promises";
+// fs.promises, read when first used: --help loads neither it nor the streams and readline it brings.
+import { promises as fsPromises } from "node:fs";
 import { resolve } from "node:path";
 import { hideBin } from "yargs/helpers";
 import { runCli } from "./cli";
 import type { CliDeps } from "./commands/context";
-import { writeFileWhole } from "./commands/output-file";
-import { readLogFiles } from "./sources/logfiles";
-import { loadStackOutputs } from "./aws/stack-outputs";
 
 /**
  * The AWS SDK takes about 80 ms to load, a sixth of an offline report's
- * start-up, and offline reports never call it: the modules that use it are
- * loaded on first use.
+ * start-up, and offline reports never call it; `--help` needs no source at
+ * all: the modules that read are loaded on first use.
  */
 function onFirstUse<T>(load: () => T): () => T {
   let loaded: T | undefined;
@@ -27,6 +29,9 @@ const insights = onFirstUse(() => require("./sources/insights") as typeof import
 const metrics = onFirstUse(() => require("./sources/metrics") as typeof import("./sources/metrics"));
 const tokenMetrics = onFirstUse(() => require("./sources/token-metrics") as typeof import("./sources/token-metrics"));
 const archive = onFirstUse(() => require("./sources/archive") as typeof import("./sources/archive"));
+const logFiles = onFirstUse(() => require("./sources/logfiles") as typeof import("./sources/logfiles"));
+const stackOutputs = onFirstUse(() => require("./aws/stack-outputs") as typeof import("./aws/stack-outputs"));
+const outputFile = onFirstUse(() => require("./commands/output-file") as typeof import("./commands/output-file"));
 /* eslint-enable @typescript-eslint/no-require-imports */
 
 /** The exit code of a process stopped by SIGINT, as shells report it (128 + 2). */
@@ -53,16 +58,16 @@ const deps: CliDeps = {
   now: () => new Date(),
   cwd: resolve(__dirname, "..", ".."),
   signal: controller.signal,
-  readTextFile: (path) => readFile(path, "utf8"),
-  writeTextFile: writeFileWhole,
-  loadStackOutputs,
+  readTextFile: (path) => fsPromises.readFile(path, "utf8"),
+  writeTextFile: (path, text) => outputFile().writeFileWhole(path, text),
+  loadStackOutputs: (options) => stackOutputs().loadStackOutputs(options),
   createAwsClients: (options) => awsClients().createAwsClients(options),
   readUsageFromInsights: (options) => insights().readUsageFromInsights(options),
   readMetrics: (options) => metrics().readMetrics(options),
   readTokenMetrics: (options) => tokenMetrics().readTokenMetrics(options),
   runSavedQuery: (options) => insights().runSavedQuery(options),
   // Ctrl-C stops a read of local files too: its workers end, and no report is written.
-  readLogFiles: (options) => readLogFiles({ ...options, signal: controller.signal }),
+  readLogFiles: (options) => logFiles().readLogFiles({ ...options, signal: controller.signal }),
   readArchive: (options) => archive().readArchive(options),
 };
 

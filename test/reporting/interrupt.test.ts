@@ -25,7 +25,7 @@ describe("Ctrl-C during a local read (compiled CLI)", function () {
   let work: string;
 
   before(async () => {
-    execFileSync("npx", ["tsc", "-b", "tsconfig.build.json"], { cwd: ROOT, stdio: "ignore" });
+    execFileSync("npx", ["tsc", "-b", "reporting"], { cwd: ROOT, stdio: "ignore" });
     work = await mkdtemp(join(tmpdir(), "bedrock-interrupt-"));
     // A day of records with realistic bodies, then 60 more copies by hard link: ~150,000 records, seconds of reading.
     const base = join(work, "logs", "base");

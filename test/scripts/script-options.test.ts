@@ -74,5 +74,11 @@ describe("developer script options", () => {
       expect(await usageError(() => parseBenchArgs(["--runs", "abc"]))).to.equal("--runs NaN: must be a whole number greater than 0");
       expect(await usageError(() => parseBenchArgs(["--sacle", "2"]))).to.match(/sacle/);
     });
+
+    it("takes start-up rounds, and a start-up-only run", async () => {
+      expect(await parseBenchArgs([])).to.include({ startupRuns: 20, startupOnly: false });
+      expect(await parseBenchArgs(["--startup-runs", "50", "--startup-only"])).to.include({ startupRuns: 50, startupOnly: true });
+      expect(await usageError(() => parseBenchArgs(["--startup-runs", "0"]))).to.equal("--startup-runs 0: must be a whole number greater than 0");
+    });
   });
 });
