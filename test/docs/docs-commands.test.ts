@@ -111,7 +111,7 @@ function parseHelp(text: string): Help {
     const choices = /: ([\w-]+(?: \| [\w-]+)+)/.exec(described);
     options.set(option[1], choices ? choices[1].split(" | ") : null);
   }
-  const subcommands = [...text.matchAll(/^\s+report (\w+)/gm)].map((match) => match[1]);
+  const subcommands = [...text.matchAll(/^\s+bedrock-report (\w+)/gm)].map((match) => match[1]);
   const listed = /\(([\w-]+(?:, [\w-]+)+)\)/.exec(text.replace(/\s+/g, " "));
   return { options, subcommands, names: listed ? listed[1].split(", ") : [] };
 }
