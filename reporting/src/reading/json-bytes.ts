@@ -21,6 +21,22 @@ const PLAIN_STRING_BYTE = new Uint8Array(256).map((_, byte) => (byte >= 0x20 && 
 const SIMPLE_ESCAPE = new Uint8Array(256).map((_, byte) => ('"\\/bfnrt'.includes(String.fromCharCode(byte)) ? 1 : 0));
 const HEX_DIGIT = new Uint8Array(256).map((_, byte) => (/[0-9a-fA-F]/.test(String.fromCharCode(byte)) ? 1 : 0));
 
+/**
+ * The bytes of a little-endian word that end plain string text: below 0x20, a
+ * quote or a backslash, each flagged by its top bit (the classic "has a zero
+ * byte" bit trick). Flags above the lowest may be false; the lowest is exact.
+ */
+function specialBytes(word: number): number {
+  const quote = word ^ 0x22222222;
+  const backslash = word ^ 0x5c5c5c5c;
+  return (((word - 0x20202020) & ~word) | ((quote - 0x01010101) & ~quote) | ((backslash - 0x01010101) & ~backslash)) & 0x80808080;
+}
+
+/** The index (0-3) of the lowest flagged byte of specialBytes' answer. */
+function firstFlagged(flags: number): number {
+  return (31 - Math.clz32(flags & -flags)) >> 3;
+}
+
 /** Where a string value lies in the bytes; start is -1 when there is none. */
 export interface Span {
   start: number;
@@ -144,11 +160,9 @@ export class JsonBytesReader {
 
   /**
    * A string at pos (the opening quote). Bodies are long strings, so this is
-   * the hot loop of the whole report. It reads four bytes at a time (unaligned
-   * DataView loads): the classic "has a zero byte" bit trick flags a byte
-   * below 0x20, a quote or a backslash, and the lowest flag is exactly the
-   * first such byte, so plain text is passed four bytes a step and the loop
-   * lands right on the next byte that matters.
+   * the hot loop of the whole report. It reads eight bytes a step as two
+   * unaligned DataView loads (specialBytes), so plain text costs one branch
+   * per eight bytes and the loop lands right on the next byte that matters.
    */
   protected string(): void {
     const bytes = this.bytes;
@@ -158,16 +172,21 @@ export class JsonBytesReader {
     this.stringStart = pos;
     this.stringEscaped = false;
     for (;;) {
-      if (pos + 4 <= end) {
-        const x = words.getInt32(pos, true);
-        const quote = x ^ 0x22222222;
-        const backslash = x ^ 0x5c5c5c5c;
-        const flags = (((x - 0x20202020) & ~x) | ((quote - 0x01010101) & ~quote) | ((backslash - 0x01010101) & ~backslash)) & 0x80808080;
+      if (pos + 8 <= end) {
+        const low = specialBytes(words.getInt32(pos, true));
+        const high = specialBytes(words.getInt32(pos + 4, true));
+        if ((low | high) === 0) {
+          pos += 8;
+          continue;
+        }
+        pos += low !== 0 ? firstFlagged(low) : 4 + firstFlagged(high);
+      } else if (pos + 4 <= end) {
+        const flags = specialBytes(words.getInt32(pos, true));
         if (flags === 0) {
           pos += 4;
           continue;
         }
-        pos += (31 - Math.clz32(flags & -flags)) >> 3;
+        pos += firstFlagged(flags);
       } else {
         while (pos < end && PLAIN_STRING_BYTE[bytes[pos]] === 1) pos += 1;
         if (pos >= end) throw GIVE_UP;
