@@ -5,6 +5,7 @@
  * members they want and skip the rest. Anything it cannot vouch for ends the
  * read with GIVE_UP, for the caller to hand the text to JSON.parse.
  */
+import { firstSpecialByte, textArea } from "./special-bytes";
 
 /** Thrown to give up on a text; callers catch it and fall back to JSON.parse. */
 export const GIVE_UP: unique symbol = Symbol("give up");
@@ -15,27 +16,9 @@ const MAX_DEPTH = 64;
 const QUOTE = 0x22;
 const BACKSLASH = 0x5c;
 
-/** Bytes that can stand in a JSON string as they are: not a control character, quote or backslash (UTF-8 sequences included). */
-const PLAIN_STRING_BYTE = new Uint8Array(256).map((_, byte) => (byte >= 0x20 && byte !== QUOTE && byte !== BACKSLASH ? 1 : 0));
 /** Characters allowed after a backslash, besides `u`. */
 const SIMPLE_ESCAPE = new Uint8Array(256).map((_, byte) => ('"\\/bfnrt'.includes(String.fromCharCode(byte)) ? 1 : 0));
 const HEX_DIGIT = new Uint8Array(256).map((_, byte) => (/[0-9a-fA-F]/.test(String.fromCharCode(byte)) ? 1 : 0));
-
-/**
- * The bytes of a little-endian word that end plain string text: below 0x20, a
- * quote or a backslash, each flagged by its top bit (the classic "has a zero
- * byte" bit trick). Flags above the lowest may be false; the lowest is exact.
- */
-function specialBytes(word: number): number {
-  const quote = word ^ 0x22222222;
-  const backslash = word ^ 0x5c5c5c5c;
-  return (((word - 0x20202020) & ~word) | ((quote - 0x01010101) & ~quote) | ((backslash - 0x01010101) & ~backslash)) & 0x80808080;
-}
-
-/** The index (0-3) of the lowest flagged byte of specialBytes' answer. */
-function firstFlagged(flags: number): number {
-  return (31 - Math.clz32(flags & -flags)) >> 3;
-}
 
 /** Where a string value lies in the bytes; start is -1 when there is none. */
 export interface Span {
@@ -45,11 +28,16 @@ export interface Span {
 
 const NO_FIELDS = [] as const;
 
-/** Reads from `pos` up to `end` (exclusive) of `bytes`; a subclass sets them and calls the grammar below. */
+/**
+ * The longest text read here: texts are copied into WebAssembly memory
+ * (textArea), which never shrinks, so longer ones are left to JSON.parse
+ * (records of the inline-body kind are far shorter: larger bodies go to S3).
+ */
+export const MAX_READ_BYTES = 8 * 1024 * 1024;
+
+/** Reads from `pos` up to `end` (exclusive) of `bytes`; a subclass calls read() and then the grammar below. */
 export class JsonBytesReader {
-  protected bytes: Buffer = Buffer.alloc(0);
-  /** The same memory as `bytes`, for reading four bytes at once. */
-  protected words: DataView<ArrayBufferLike> = new DataView(new ArrayBuffer(0));
+  protected bytes: Buffer = textArea(0);
   protected pos = 0;
   protected end = 0;
   protected depth = 0;
@@ -58,9 +46,15 @@ export class JsonBytesReader {
   protected stringEnd = 0;
   protected stringEscaped = false;
 
-  protected view(bytes: Buffer): void {
-    this.bytes = bytes;
-    this.words = new DataView(bytes.buffer, bytes.byteOffset, bytes.length);
+  /** Starts reading `text[start, end)`, copied where firstSpecialByte searches; false if longer than MAX_READ_BYTES. */
+  protected read(text: Buffer, start: number, end: number): boolean {
+    if (end - start > MAX_READ_BYTES) return false;
+    this.bytes = textArea(end - start);
+    text.copy(this.bytes, 0, start, end);
+    this.pos = 0;
+    this.end = end - start;
+    this.depth = 0;
+    return true;
   }
 
   /** A string value into `span` (false, after skipping it, for a value of another type); escaped content is left to JSON.parse. */
@@ -160,37 +154,18 @@ export class JsonBytesReader {
 
   /**
    * A string at pos (the opening quote). Bodies are long strings, so this is
-   * the hot loop of the whole report. It reads eight bytes a step as two
-   * unaligned DataView loads (specialBytes), so plain text costs one branch
-   * per eight bytes and the loop lands right on the next byte that matters.
+   * the hot loop of the whole report: firstSpecialByte jumps over plain text
+   * to the next byte that matters.
    */
   protected string(): void {
     const bytes = this.bytes;
-    const words = this.words;
     const end = this.end;
     let pos = this.pos + 1;
     this.stringStart = pos;
     this.stringEscaped = false;
     for (;;) {
-      if (pos + 8 <= end) {
-        const low = specialBytes(words.getInt32(pos, true));
-        const high = specialBytes(words.getInt32(pos + 4, true));
-        if ((low | high) === 0) {
-          pos += 8;
-          continue;
-        }
-        pos += low !== 0 ? firstFlagged(low) : 4 + firstFlagged(high);
-      } else if (pos + 4 <= end) {
-        const flags = specialBytes(words.getInt32(pos, true));
-        if (flags === 0) {
-          pos += 4;
-          continue;
-        }
-        pos += firstFlagged(flags);
-      } else {
-        while (pos < end && PLAIN_STRING_BYTE[bytes[pos]] === 1) pos += 1;
-        if (pos >= end) throw GIVE_UP;
-      }
+      pos = firstSpecialByte(pos, end);
+      if (pos >= end) throw GIVE_UP;
       const byte = bytes[pos];
       if (byte === QUOTE) break;
       if (byte !== BACKSLASH) throw GIVE_UP; // a raw control character
