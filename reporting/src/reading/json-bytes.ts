@@ -5,7 +5,7 @@
  * members they want and skip the rest. Anything it cannot vouch for ends the
  * read with GIVE_UP, for the caller to hand the text to JSON.parse.
  */
-import { firstSpecialByte, textArea } from "./special-bytes";
+import { ESCAPED, stringEnd, textArea } from "./special-bytes";
 
 /** Thrown to give up on a text; callers catch it and fall back to JSON.parse. */
 export const GIVE_UP: unique symbol = Symbol("give up");
@@ -14,11 +14,7 @@ export const GIVE_UP: unique symbol = Symbol("give up");
 const MAX_DEPTH = 64;
 
 const QUOTE = 0x22;
-const BACKSLASH = 0x5c;
 
-/** Characters allowed after a backslash, besides `u`. */
-const SIMPLE_ESCAPE = new Uint8Array(256).map((_, byte) => ('"\\/bfnrt'.includes(String.fromCharCode(byte)) ? 1 : 0));
-const HEX_DIGIT = new Uint8Array(256).map((_, byte) => (/[0-9a-fA-F]/.test(String.fromCharCode(byte)) ? 1 : 0));
 
 /** Where a string value lies in the bytes; start is -1 when there is none. */
 export interface Span {
@@ -46,7 +42,7 @@ export class JsonBytesReader {
   protected stringEnd = 0;
   protected stringEscaped = false;
 
-  /** Starts reading `text[start, end)`, copied where firstSpecialByte searches; false if longer than MAX_READ_BYTES. */
+  /** Starts reading `text[start, end)`, copied where stringEnd searches; false if longer than MAX_READ_BYTES. */
   protected read(text: Buffer, start: number, end: number): boolean {
     if (end - start > MAX_READ_BYTES) return false;
     this.bytes = textArea(end - start);
@@ -152,35 +148,15 @@ export class JsonBytesReader {
     else throw GIVE_UP;
   }
 
-  /**
-   * A string at pos (the opening quote). Bodies are long strings, so this is
-   * the hot loop of the whole report: firstSpecialByte jumps over plain text
-   * to the next byte that matters.
-   */
+  /** A string at pos (the opening quote), checked and passed by stringEnd. */
   protected string(): void {
-    const bytes = this.bytes;
-    const end = this.end;
-    let pos = this.pos + 1;
-    this.stringStart = pos;
-    this.stringEscaped = false;
-    for (;;) {
-      pos = firstSpecialByte(pos, end);
-      if (pos >= end) throw GIVE_UP;
-      const byte = bytes[pos];
-      if (byte === QUOTE) break;
-      if (byte !== BACKSLASH) throw GIVE_UP; // a raw control character
-      this.stringEscaped = true;
-      const escaped = bytes[pos + 1];
-      if (pos + 1 < end && SIMPLE_ESCAPE[escaped] === 1) {
-        pos += 2;
-      } else if (escaped === 0x75 && pos + 5 < end && HEX_DIGIT[bytes[pos + 2]] & HEX_DIGIT[bytes[pos + 3]] & HEX_DIGIT[bytes[pos + 4]] & HEX_DIGIT[bytes[pos + 5]]) {
-        pos += 6;
-      } else {
-        throw GIVE_UP;
-      }
-    }
-    this.stringEnd = pos;
-    this.pos = pos + 1;
+    const start = this.pos + 1;
+    const found = stringEnd(start, this.end);
+    if (found < 0) throw GIVE_UP;
+    this.stringStart = start;
+    this.stringEscaped = found >= ESCAPED;
+    this.stringEnd = found & (ESCAPED - 1);
+    this.pos = this.stringEnd + 1;
   }
 
   protected isNumberStart(): boolean {
