@@ -16,7 +16,8 @@
  */
 import { GIVE_UP, JsonBytesReader, type Span } from "./json-bytes";
 import { parseRecordTimestampBytes } from "./record-timestamps";
-import { callerFromArn, UNKNOWN_CALLER, type InvocationFacts } from "./records";
+import { UNKNOWN_CALLER, type InvocationFacts } from "./records";
+import { CallerCache, TextCache } from "./record-texts";
 
 
 const key = (name: string) => Buffer.from(name, "latin1");
@@ -54,6 +55,10 @@ const EVENT_FIELDS = [KEYS.metrics, KEYS.invocationMetrics, KEYS.stopReason, KEY
 const METRICS_FIELDS = [KEYS.latencyMs] as const;
 const INVOCATION_METRICS_FIELDS = [KEYS.invocationLatency] as const;
 
+/** An absent or empty string counts as no value. */
+function isEmpty(span: Span): boolean {
+  return span.start < 0 || span.start === span.end;
+}
 
 class LineScanner extends JsonBytesReader {
 
@@ -67,12 +72,12 @@ class LineScanner extends JsonBytesReader {
   private outputTokens = 0;
   private latencyMs: number | null = null;
   private guardrailIntervened = false;
+  private readonly modelIds = new TextCache();
+  private readonly callers = new CallerCache();
+  private readonly errorCodes = new TextCache();
 
   scan(bytes: Buffer, start: number, end: number): InvocationFacts | null {
-    if (bytes !== this.bytes) this.view(bytes);
-    this.pos = start;
-    this.end = end;
-    this.depth = 0;
+    if (!this.read(bytes, start, end)) return null;
     this.timestamp.start = this.modelId.start = this.errorCode.start = this.arn.start = -1;
     this.resetInput();
     this.resetOutput();
@@ -95,20 +100,16 @@ class LineScanner extends JsonBytesReader {
     if (!Number.isFinite(timestampMs)) return null;
     return {
       timestampMs,
-      modelId: this.text(this.modelId),
-      caller: this.arn.start < 0 || this.arn.start === this.arn.end ? UNKNOWN_CALLER : callerFromArn(this.text(this.arn)),
+      modelId: this.modelIds.text(this.bytes, this.modelId.start, this.modelId.end),
+      caller: isEmpty(this.arn) ? UNKNOWN_CALLER : this.callers.caller(this.bytes, this.arn.start, this.arn.end),
       inputTokens: this.inputTokens,
       outputTokens: this.outputTokens,
       cacheReadInputTokens: this.cacheReadInputTokens,
       cacheWriteInputTokens: this.cacheWriteInputTokens,
-      errorCode: this.errorCode.start < 0 || this.errorCode.start === this.errorCode.end ? null : this.text(this.errorCode),
+      errorCode: isEmpty(this.errorCode) ? null : this.errorCodes.text(this.bytes, this.errorCode.start, this.errorCode.end),
       latencyMs: this.latencyMs,
       guardrailIntervened: this.guardrailIntervened,
     };
-  }
-
-  private text(span: Span): string {
-    return this.bytes.toString("utf8", span.start, span.end);
   }
 
   private resetInput(): void {
