@@ -77,7 +77,10 @@ class LineScanner extends JsonBytesReader {
   private readonly errorCodes = new TextCache();
 
   scan(bytes: Buffer, start: number, end: number): InvocationFacts | null {
-    if (!this.read(bytes, start, end)) return null;
+    if (bytes !== this.bytes) this.view(bytes);
+    this.pos = start;
+    this.end = end;
+    this.depth = 0;
     this.timestamp.start = this.modelId.start = this.errorCode.start = this.arn.start = -1;
     this.resetInput();
     this.resetOutput();

@@ -13,9 +13,6 @@ const MAX_CACHED_BYTES = 256;
 /** Distinct texts kept per cache; past it, new ones are decoded every time, so memory stays flat on any input. */
 const MAX_ENTRIES = 4096;
 
-/** How many of a text's last bytes make its hash; equal hashes are told apart by comparing every byte. */
-const HASHED_TAIL_BYTES = 12;
-
 const SLASH = 0x2f;
 
 interface Entry {
@@ -33,11 +30,8 @@ export class TextCache {
   /** make() of the UTF-8 text of `bytes[start, end)`, from the cache when the same bytes were seen before. */
   text(bytes: Buffer, start: number, end: number): string {
     if (end - start > MAX_CACHED_BYTES) return this.make(bytes.toString("utf8", start, end));
-    // Texts that differ mostly differ near the end (model versions, role names): hashing the tail is enough.
     let hash = end - start;
-    for (let index = Math.max(start, end - HASHED_TAIL_BYTES); index < end; index += 1) {
-      hash = Math.imul(hash ^ bytes[index], 0x01000193);
-    }
+    for (let index = start; index < end; index += 1) hash = Math.imul(hash ^ bytes[index], 0x01000193);
     const bucket = this.byHash.get(hash);
     if (bucket !== undefined) {
       for (const entry of bucket) if (sameBytes(entry.bytes, bytes, start, end)) return entry.text;
@@ -56,8 +50,7 @@ export class TextCache {
 
 function sameBytes(kept: Buffer, bytes: Buffer, start: number, end: number): boolean {
   if (kept.length !== end - start) return false;
-  // From the end, where texts of one kind (model IDs sharing a vendor prefix) differ.
-  for (let index = kept.length - 1; index >= 0; index -= 1) if (kept[index] !== bytes[start + index]) return false;
+  for (let index = 0; index < kept.length; index += 1) if (kept[index] !== bytes[start + index]) return false;
   return true;
 }
 
@@ -69,7 +62,7 @@ function sameBytes(kept: Buffer, bytes: Buffer, start: number, end: number): boo
  * such, the answer depends only on the bytes up to the second `/`.
  */
 export class CallerCache {
-  /** Up to and including the second `/` → the caller, or "" where the pattern does not match (the whole ARN is). */
+  /** Up to and including the second `/` → the caller, or "" when the pattern does not match (the caller is then the whole ARN). */
   private readonly byPrefix = new TextCache((prefix) => {
     const sample = `${prefix}x`;
     const caller = callerFromArn(sample);
@@ -102,8 +95,7 @@ function indexOfByte(bytes: Buffer, byte: number, start: number, end: number): n
  */
 function hasLineSeparator(bytes: Buffer, start: number, end: number): boolean {
   for (let index = start; index + 2 < end; index += 1) {
-    const separator = bytes[index] === 0xe2 && bytes[index + 1] === 0x80;
-    if (separator && (bytes[index + 2] === 0xa8 || bytes[index + 2] === 0xa9)) return true;
+    if (bytes[index] === 0xe2 && bytes[index + 1] === 0x80 && (bytes[index + 2] === 0xa8 || bytes[index + 2] === 0xa9)) return true;
   }
   return false;
 }
