@@ -39,7 +39,9 @@ async function main(): Promise<void> {
     FROM read_ndjson(${quoted(glob)}, columns = ${COLUMNS})
     WHERE modelId <> '' AND "timestamp" >= ${quoted(start)}::TIMESTAMPTZ AND "timestamp" < ${quoted(end)}::TIMESTAMPTZ`);
   const [totals] = reader.getRowObjectsJson();
-  process.stdout.write(`${JSON.stringify(Object.fromEntries(Object.entries(totals).map(([name, value]) => [name, Number(value)])))}\n`);
+  process.stdout.write(
+    `${JSON.stringify(Object.fromEntries(Object.entries(totals).map(([name, value]) => [name, Number(value)])))}\n`,
+  );
 }
 
 main().catch((error: Error) => {

@@ -32,10 +32,25 @@ const HOURS = 720;
 
 /** About 100,000 Converse-family records a scale unit, ~4 KB each with their bodies (~400 MB of JSON), 50 to an object. */
 function archiveOptions(scale: number): GenerateOptions {
-  return { seed: 42, end: END, hours: HOURS, requestsPerHour: 158 * scale, bodyBytes: 3600, recordsPerObject: 50, malformedLines: false };
+  return {
+    seed: 42,
+    end: END,
+    hours: HOURS,
+    requestsPerHour: 158 * scale,
+    bodyBytes: 3600,
+    recordsPerObject: 50,
+    malformedLines: false,
+  };
 }
 
-const TOTAL_FIELDS = ["invocations", "errors", "inputTokens", "outputTokens", "cacheReadInputTokens", "cacheWriteInputTokens"] as const;
+const TOTAL_FIELDS = [
+  "invocations",
+  "errors",
+  "inputTokens",
+  "outputTokens",
+  "cacheReadInputTokens",
+  "cacheWriteInputTokens",
+] as const;
 type Totals = Record<(typeof TOTAL_FIELDS)[number], number>;
 
 interface Run {
@@ -66,7 +81,10 @@ function timed(command: string, args: string[]): Promise<Run> {
   const rssFile = join(CACHE, "time.out");
   return new Promise((resolvePromise, reject) => {
     const started = process.hrtime.bigint();
-    const child = spawn("/usr/bin/time", ["-f", "%M", "-o", rssFile, command, ...args], { cwd: ROOT, stdio: ["ignore", "pipe", "pipe"] });
+    const child = spawn("/usr/bin/time", ["-f", "%M", "-o", rssFile, command, ...args], {
+      cwd: ROOT,
+      stdio: ["ignore", "pipe", "pipe"],
+    });
     const out: Buffer[] = [];
     const err: Buffer[] = [];
     child.stdout.on("data", (chunk: Buffer) => out.push(chunk));
@@ -85,22 +103,38 @@ function timed(command: string, args: string[]): Promise<Run> {
 }
 
 /** Fails the benchmark, loudly, unless the three processes read exactly the same records. */
-function checkAgreement(ours: Totals & { skipped: Record<string, number> }, duckdb: Totals, gunzip: { lines: number }): void {
-  const problems = TOTAL_FIELDS.filter((field) => ours[field] !== duckdb[field]).map((field) => `${field}: ours ${ours[field]}, DuckDB ${duckdb[field]}`);
+function checkAgreement(
+  ours: Totals & { skipped: Record<string, number> },
+  duckdb: Totals,
+  gunzip: { lines: number },
+): void {
+  const problems = TOTAL_FIELDS.filter((field) => ours[field] !== duckdb[field]).map(
+    (field) => `${field}: ours ${ours[field]}, DuckDB ${duckdb[field]}`,
+  );
   const linesSeen = ours.invocations + (ours.skipped.malformed ?? 0) + (ours.skipped.outsideWindow ?? 0);
-  if (linesSeen !== gunzip.lines) problems.push(`lines: ours ${linesSeen} (records + malformed + outside the window), gunzip ${gunzip.lines}`);
-  if (problems.length > 0) throw new Error(`the contenders disagree, so their times mean nothing:\n  ${problems.join("\n  ")}`);
+  if (linesSeen !== gunzip.lines)
+    problems.push(`lines: ours ${linesSeen} (records + malformed + outside the window), gunzip ${gunzip.lines}`);
+  if (problems.length > 0)
+    throw new Error(`the contenders disagree, so their times mean nothing:\n  ${problems.join("\n  ")}`);
 }
 
 /** The bench command line; bad values end in a UsageError. */
 export function parseBenchArgs(argv: string[]) {
   return yargs(argv)
     .scriptName("bench")
-    .option("scale", { type: "number", default: 1, describe: "Archive size in units of ~100,000 records (~400 MB of JSON)" })
+    .option("scale", {
+      type: "number",
+      default: 1,
+      describe: "Archive size in units of ~100,000 records (~400 MB of JSON)",
+    })
     .option("runs", { type: "number", default: 3, describe: "Runs of each contender; the median is reported" })
     .option("startup-runs", { type: "number", default: 20, describe: "Rounds of the start-up commands (medians)" })
     .option("startup-only", { type: "boolean", default: false, describe: "Time the start-up only: no archive" })
-    .option("delete-archive", { type: "boolean", default: false, describe: "Delete the generated archive afterwards (large scales take GBs)" })
+    .option("delete-archive", {
+      type: "boolean",
+      default: false,
+      describe: "Delete the generated archive afterwards (large scales take GBs)",
+    })
     .check((args) =>
       requirePositive(args, [
         { name: "scale", whole: true },
@@ -121,7 +155,8 @@ async function main(): Promise<void> {
   const args = await parseBenchArgs(hideBin(process.argv));
   // yargs has printed the help; without exitProcess it would go on and run.
   if (args.help === true) return;
-  if (!existsSync(REPORT_BIN)) throw new Error(`${REPORT_BIN} is missing: run npm ci first, which links the report's bin`);
+  if (!existsSync(REPORT_BIN))
+    throw new Error(`${REPORT_BIN} is missing: run npm ci first, which links the report's bin`);
   process.stderr.write("Building the report (tsc -b reporting)...\n");
   execFileSync("npx", ["tsc", "-b", "reporting"], { cwd: ROOT, stdio: "inherit" });
   process.stderr.write(`Timing start-up, ${args.startupRuns} rounds...\n`);
@@ -146,17 +181,28 @@ async function main(): Promise<void> {
       const [command, commandArgs] = contenders[name];
       const result = await timed(command, [...commandArgs]);
       runs[name].push(result);
-      process.stderr.write(`run ${run}/${args.runs} ${name.padEnd(6)} ${result.seconds.toFixed(2)} s, peak RSS ${result.peakRssMb.toFixed(0)} MB\n`);
+      process.stderr.write(
+        `run ${run}/${args.runs} ${name.padEnd(6)} ${result.seconds.toFixed(2)} s, peak RSS ${result.peakRssMb.toFixed(0)} MB\n`,
+      );
     }
   }
 
   const report = JSON.parse(runs.ours[0].stdout) as { totals: Totals; skipped: Record<string, number> };
   const duckdb = JSON.parse(runs.duckdb[0].stdout) as Totals;
-  const gunzip = JSON.parse(runs.gunzip[0].stdout) as { objects: number; compressedBytes: number; bytes: number; lines: number };
+  const gunzip = JSON.parse(runs.gunzip[0].stdout) as {
+    objects: number;
+    compressedBytes: number;
+    bytes: number;
+    lines: number;
+  };
   checkAgreement({ ...report.totals, skipped: report.skipped }, duckdb, gunzip);
 
   const records = report.totals.invocations;
-  const seconds = { ours: median(runs.ours.map((r) => r.seconds)), duckdb: median(runs.duckdb.map((r) => r.seconds)), gunzip: median(runs.gunzip.map((r) => r.seconds)) };
+  const seconds = {
+    ours: median(runs.ours.map((r) => r.seconds)),
+    duckdb: median(runs.duckdb.map((r) => r.seconds)),
+    gunzip: median(runs.gunzip.map((r) => r.seconds)),
+  };
   const mb = (bytes: number) => (bytes / 1e6).toFixed(0);
   const lines = [
     `Archive x${args.scale}: ${records.toLocaleString("en-US")} records in ${gunzip.objects.toLocaleString("en-US")} objects over ${HOURS} hour folders (${written.bodyObjects} data/ objects besides), ${mb(gunzip.compressedBytes)} MB gzipped, ${mb(gunzip.bytes)} MB of JSON`,
@@ -165,8 +211,18 @@ async function main(): Promise<void> {
     `${"contender".padEnd(38)}time (s)  min-max (s)   records/s   peak RSS (MB)`,
     ...(Object.keys(seconds) as Array<keyof typeof seconds>).map((name) => {
       const times = runs[name].map((r) => r.seconds);
-      const label = { ours: "ours (bedrock-report, the bin)", duckdb: "DuckDB read_ndjson (2 threads)", gunzip: "gunzip only (zlib, 1 thread)" }[name];
-      return `${label.padEnd(38)}${seconds[name].toFixed(2).padStart(8)}  ${`${Math.min(...times).toFixed(2)}-${Math.max(...times).toFixed(2)}`.padStart(11)}  ${Math.round(records / seconds[name]).toLocaleString("en-US").padStart(10)}  ${Math.max(...runs[name].map((r) => r.peakRssMb)).toFixed(0).padStart(14)}`;
+      const label = {
+        ours: "ours (bedrock-report, the bin)",
+        duckdb: "DuckDB read_ndjson (2 threads)",
+        gunzip: "gunzip only (zlib, 1 thread)",
+      }[name];
+      return `${label.padEnd(38)}${seconds[name].toFixed(2).padStart(8)}  ${`${Math.min(...times).toFixed(2)}-${Math.max(...times).toFixed(2)}`.padStart(11)}  ${Math.round(
+        records / seconds[name],
+      )
+        .toLocaleString("en-US")
+        .padStart(10)}  ${Math.max(...runs[name].map((r) => r.peakRssMb))
+        .toFixed(0)
+        .padStart(14)}`;
     }),
     "",
     `ours / DuckDB: ${(seconds.ours / seconds.duckdb).toFixed(2)}   ours / gunzip: ${(seconds.ours / seconds.gunzip).toFixed(2)}`,

@@ -130,7 +130,8 @@ export function alarmSpecs(thresholds: AlarmThresholds): AlarmSpec[] {
     ),
     {
       key: "log-delivery-failing",
-      description: "Bedrock could not deliver invocation logs to CloudWatch Logs or S3: monitoring and reports are going blind.",
+      description:
+        "Bedrock could not deliver invocation logs to CloudWatch Logs or S3: monitoring and reports are going blind.",
       threshold: 0,
       comparisonOperator: "GreaterThanThreshold",
       evaluationPeriods: 1,
@@ -165,7 +166,12 @@ export function alarmSpecs(thresholds: AlarmThresholds): AlarmSpec[] {
           id: "cost",
           label: "Estimated cost (USD, 24 h)",
           returnData: true,
-          metric: { namespace: ESTIMATED_COST_NAMESPACE, metricName: ESTIMATED_COST_METRIC, stat: "Sum", period: 24 * HOUR },
+          metric: {
+            namespace: ESTIMATED_COST_NAMESPACE,
+            metricName: ESTIMATED_COST_METRIC,
+            stat: "Sum",
+            period: 24 * HOUR,
+          },
         },
       ],
     });

@@ -48,14 +48,20 @@ export class Alerting extends pulumi.ComponentResource {
       `${name}-alerts`,
       {
         arn: this.topic.arn,
-        policy: pulumi.all([scope, this.topic.arn]).apply(([s, topicArn]) => JSON.stringify(alertTopicPolicy({ ...s, topicArn }))),
+        policy: pulumi
+          .all([scope, this.topic.arn])
+          .apply(([s, topicArn]) => JSON.stringify(alertTopicPolicy({ ...s, topicArn }))),
       },
       child,
     );
 
     this.subscriptions = args.alertEmails.map(
       (email, index) =>
-        new aws.sns.TopicSubscription(`${name}-email-${index}`, { topic: this.topic.arn, protocol: "email", endpoint: email }, child),
+        new aws.sns.TopicSubscription(
+          `${name}-email-${index}`,
+          { topic: this.topic.arn, protocol: "email", endpoint: email },
+          child,
+        ),
     );
 
     this.alarms = alarmSpecs(args.thresholds).map((spec) => this.createAlarm(name, args, spec, topicPolicy));

@@ -24,7 +24,11 @@ const NOW_EPOCH = `"$(date -u +%s)"`;
 /** One Metrics Insights query per call: GetMetricData accepts only one. */
 function lastHourByModel(region: string, metric: string): string {
   const queries = JSON.stringify([
-    { Id: "byModel", Expression: `SELECT SUM(${metric}) FROM SCHEMA("AWS/Bedrock", ModelId) GROUP BY ModelId`, Period: 300 },
+    {
+      Id: "byModel",
+      Expression: `SELECT SUM(${metric}) FROM SCHEMA("AWS/Bedrock", ModelId) GROUP BY ModelId`,
+      Period: 300,
+    },
   ]);
   return [
     "aws cloudwatch get-metric-data",
@@ -37,7 +41,8 @@ function lastHourByModel(region: string, metric: string): string {
 
 export function buildCliCommands(spec: CliCommandsSpec): Record<string, string> {
   const usage = findSavedQuery("usage-hourly");
-  if (usage === undefined) throw new Error("the saved query 'usage-hourly' is missing from reporting/src/kernel/queries.ts");
+  if (usage === undefined)
+    throw new Error("the saved query 'usage-hourly' is missing from reporting/src/kernel/queries.ts");
   const group = shellQuote(spec.logGroupName);
   const startQuery = [
     "aws logs start-query",

@@ -3,7 +3,12 @@
  * estimated cost in dollars, from the same price catalog the report uses.
  * Pure functions of plain data: no Pulumi here.
  */
-import { MODEL_FAMILIES, type ModelFamily, type PriceCatalog, type TokenRates } from "../reporting/src/kernel/pricing/catalog";
+import {
+  MODEL_FAMILIES,
+  type ModelFamily,
+  type PriceCatalog,
+  type TokenRates,
+} from "../reporting/src/kernel/pricing/catalog";
 import { GEO_PROFILE_PREFIXES } from "../reporting/src/kernel/pricing/model-ids";
 import type { AccountScope } from "./policies";
 
@@ -51,7 +56,10 @@ export function systemProfileArn(scope: AccountScope, profileId: string): string
 }
 
 /** Every model ID a catalog entry can be logged under in this account and region, with the rates that apply to it. */
-function routesOf(model: PriceCatalog["models"][number], scope: AccountScope): { modelIds: string[]; rates: TokenRates }[] {
+function routesOf(
+  model: PriceCatalog["models"][number],
+  scope: AccountScope,
+): { modelIds: string[]; rates: TokenRates }[] {
   const withArn = (profileId: string) => [profileId, systemProfileArn(scope, profileId)];
   const geoIds = GEO_PROFILE_PREFIXES.flatMap((prefix) => withArn(`${prefix}.${model.baseModelId}`));
   const routes = [{ modelIds: [model.baseModelId, ...geoIds], rates: model.regional }];
@@ -87,7 +95,10 @@ function chunkForSearch(tokenKind: TokenKind, modelIds: string[]): string[][] {
  * does not have (no prompt caching).
  */
 export function costTerms(catalog: PriceCatalog, periodSeconds: number, scope: AccountScope): CostTerm[] {
-  const groups = new Map<string, { family: ModelFamily; tokenKind: TokenKind; ratePerMillion: number; modelIds: string[] }>();
+  const groups = new Map<
+    string,
+    { family: ModelFamily; tokenKind: TokenKind; ratePerMillion: number; modelIds: string[] }
+  >();
   for (const model of catalog.models.filter((m) => m.confirmed)) {
     for (const route of routesOf(model, scope)) {
       for (const tokenKind of Object.keys(TOKEN_METRICS) as TokenKind[]) {
@@ -104,7 +115,9 @@ export function costTerms(catalog: PriceCatalog, periodSeconds: number, scope: A
     chunkForSearch(group.tokenKind, group.modelIds).map((modelIds) => ({
       ...group,
       modelIds,
-      searches: TOKEN_METRICS[group.tokenKind].map((name) => `SEARCH('${searchQuery(name, modelIds)}', 'Sum', ${periodSeconds})`),
+      searches: TOKEN_METRICS[group.tokenKind].map(
+        (name) => `SEARCH('${searchQuery(name, modelIds)}', 'Sum', ${periodSeconds})`,
+      ),
     })),
   );
 }
@@ -146,7 +159,11 @@ export interface FamilyCostQueries {
  * priced slices, so a slice whose models are not in use adds nothing instead
  * of blanking the whole line.
  */
-export function familyCostQueries(catalog: PriceCatalog, periodSeconds: number, scope: AccountScope): FamilyCostQueries {
+export function familyCostQueries(
+  catalog: PriceCatalog,
+  periodSeconds: number,
+  scope: AccountScope,
+): FamilyCostQueries {
   const terms = costTerms(catalog, periodSeconds, scope);
   const slices = terms.flatMap((term, index) => slicePricing(term, `c${index}`));
   const families = MODEL_FAMILIES.flatMap((family) => {

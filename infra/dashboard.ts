@@ -123,7 +123,8 @@ export function buildDashboardBody(spec: DashboardSpec): DashboardBody {
     ...cost.families.map(({ id, family, expression }) => ({ id, expression, label: `${family} (USD per hour)` })),
   ];
   const recentInvocations = findSavedQuery("recent-invocations");
-  if (recentInvocations === undefined) throw new Error("the saved query 'recent-invocations' is missing from reporting/src/kernel/queries.ts");
+  if (recentInvocations === undefined)
+    throw new Error("the saved query 'recent-invocations' is missing from reporting/src/kernel/queries.ts");
 
   const errorsId = (name: string) => allModels(name, period);
   const widgets = layout([
@@ -141,13 +142,28 @@ export function buildDashboardBody(spec: DashboardSpec): DashboardBody {
     },
     {
       placement: THIRD,
-      widget: graph(spec, "Invocations", [
-        { expression: allModels("Invocations", period), id: "total", label: "All models" },
-        { expression: perModel("Invocations", "Sum", period), id: "byModel", label: "" },
-      ], { stat: "Sum" }),
+      widget: graph(
+        spec,
+        "Invocations",
+        [
+          { expression: allModels("Invocations", period), id: "total", label: "All models" },
+          { expression: perModel("Invocations", "Sum", period), id: "byModel", label: "" },
+        ],
+        { stat: "Sum" },
+      ),
     },
-    { placement: THIRD, widget: graph(spec, "Input tokens", [{ expression: perModel("InputTokenCount", "Sum", period), id: "input", label: "" }]) },
-    { placement: THIRD, widget: graph(spec, "Output tokens", [{ expression: perModel("OutputTokenCount", "Sum", period), id: "output", label: "" }]) },
+    {
+      placement: THIRD,
+      widget: graph(spec, "Input tokens", [
+        { expression: perModel("InputTokenCount", "Sum", period), id: "input", label: "" },
+      ]),
+    },
+    {
+      placement: THIRD,
+      widget: graph(spec, "Output tokens", [
+        { expression: perModel("OutputTokenCount", "Sum", period), id: "output", label: "" },
+      ]),
+    },
     {
       placement: THIRD,
       widget: graph(spec, "Latency, average and p99 (ms)", [
@@ -165,19 +181,24 @@ export function buildDashboardBody(spec: DashboardSpec): DashboardBody {
     },
     {
       placement: THIRD,
-      widget: graph(spec, "Error rate (%)", [
-        { expression: errorsId("InvocationClientErrors"), id: "client", visible: false },
-        { expression: errorsId("InvocationServerErrors"), id: "server", visible: false },
-        { expression: allModels("Invocations", period), id: "invocations", visible: false },
-        // Invocations counts every request Bedrock accepted, including those that later failed with a client or
-        // server error (https://docs.aws.amazon.com/bedrock/latest/userguide/monitoring-runtime-metrics.html),
-        // so it is the whole denominator: adding the errors to it would count each failure twice.
-        {
-          expression: "100 * (FILL(client, 0) + FILL(server, 0)) / invocations",
-          id: "errorRate",
-          label: "Errors / invocations (%)",
-        },
-      ], { yAxis: { left: { min: 0, max: 100 } } }),
+      widget: graph(
+        spec,
+        "Error rate (%)",
+        [
+          { expression: errorsId("InvocationClientErrors"), id: "client", visible: false },
+          { expression: errorsId("InvocationServerErrors"), id: "server", visible: false },
+          { expression: allModels("Invocations", period), id: "invocations", visible: false },
+          // Invocations counts every request Bedrock accepted, including those that later failed with a client or
+          // server error (https://docs.aws.amazon.com/bedrock/latest/userguide/monitoring-runtime-metrics.html),
+          // so it is the whole denominator: adding the errors to it would count each failure twice.
+          {
+            expression: "100 * (FILL(client, 0) + FILL(server, 0)) / invocations",
+            id: "errorRate",
+            label: "Errors / invocations (%)",
+          },
+        ],
+        { yAxis: { left: { min: 0, max: 100 } } },
+      ),
     },
     {
       placement: THIRD,
@@ -205,7 +226,10 @@ export function buildDashboardBody(spec: DashboardSpec): DashboardBody {
     },
     {
       placement: { width: GRID_COLUMNS, height: 6 },
-      widget: graph(spec, "Estimated cost by model family (USD per hour)", costMetrics, { period: costPeriod, stacked: true }),
+      widget: graph(spec, "Estimated cost by model family (USD per hour)", costMetrics, {
+        period: costPeriod,
+        stacked: true,
+      }),
     },
     {
       placement: { width: GRID_COLUMNS, height: 8 },

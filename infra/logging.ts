@@ -140,7 +140,13 @@ export class InvocationLogging extends pulumi.ComponentResource {
     );
     const publicAccess = new aws.s3.BucketPublicAccessBlock(
       `${name}-archive`,
-      { ...target, blockPublicAcls: true, blockPublicPolicy: true, ignorePublicAcls: true, restrictPublicBuckets: true },
+      {
+        ...target,
+        blockPublicAcls: true,
+        blockPublicPolicy: true,
+        ignorePublicAcls: true,
+        restrictPublicBuckets: true,
+      },
       child,
     );
     new aws.s3.BucketVersioning(
@@ -191,9 +197,11 @@ export class InvocationLogging extends pulumi.ComponentResource {
       `${name}-archive`,
       {
         ...target,
-        policy: pulumi.all([scope, bucket.bucket]).apply(([s, bucketName]) =>
-          JSON.stringify(archiveBucketPolicy({ ...s, bucketName, keyPrefix: args.archiveKeyPrefix })),
-        ),
+        policy: pulumi
+          .all([scope, bucket.bucket])
+          .apply(([s, bucketName]) =>
+            JSON.stringify(archiveBucketPolicy({ ...s, bucketName, keyPrefix: args.archiveKeyPrefix })),
+          ),
       },
       // S3 rejects a bucket policy while the public access block is still being applied.
       { ...child, dependsOn: [publicAccess] },

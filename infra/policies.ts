@@ -50,7 +50,9 @@ export function logGroupArn(target: Omit<DeliveryTarget, "bucketName" | "keyPref
 }
 
 /** The objects Bedrock writes: `<prefix>AWSLogs/<account>/BedrockModelInvocationLogs/...` (records and large-data bodies alike). */
-export function archiveObjectsArn(target: Pick<DeliveryTarget, "partition" | "bucketName" | "keyPrefix" | "accountId">): string {
+export function archiveObjectsArn(
+  target: Pick<DeliveryTarget, "partition" | "bucketName" | "keyPrefix" | "accountId">,
+): string {
   return `arn:${target.partition}:s3:::${target.bucketName}/${target.keyPrefix}AWSLogs/${target.accountId}/BedrockModelInvocationLogs/*`;
 }
 
@@ -104,7 +106,9 @@ export function deliveryRolePolicy(target: DeliveryTarget): PolicyDocument {
   return { Version: "2012-10-17", Statement: statements };
 }
 
-export function archiveBucketPolicy(target: Pick<DeliveryTarget, "partition" | "region" | "accountId" | "bucketName" | "keyPrefix">): PolicyDocument {
+export function archiveBucketPolicy(
+  target: Pick<DeliveryTarget, "partition" | "region" | "accountId" | "bucketName" | "keyPrefix">,
+): PolicyDocument {
   const bucket = `arn:${target.partition}:s3:::${target.bucketName}`;
   return {
     Version: "2012-10-17",

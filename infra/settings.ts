@@ -3,8 +3,7 @@ import type { AlarmThresholds } from "./alarm-specs";
 
 /** The retention periods CloudWatch Logs accepts (PutRetentionPolicy). */
 export const CLOUDWATCH_RETENTION_DAYS = [
-  1, 3, 5, 7, 14, 30, 60, 90, 120, 150, 180, 365, 400, 545, 731, 1096, 1827, 2192, 2557, 2922, 3288,
-  3653,
+  1, 3, 5, 7, 14, 30, 60, 90, 120, 150, 180, 365, 400, 545, 731, 1096, 1827, 2192, 2557, 2922, 3288, 3653,
 ] as const;
 
 export const PROJECT = "bedrock-monitoring";
@@ -167,7 +166,9 @@ function isEmailAddress(address: string): boolean {
   const at = address.lastIndexOf("@");
   const local = address.slice(0, at);
   const domain = address.slice(at + 1);
-  return at > 0 && local.length <= 64 && domain.length <= 253 && EMAIL_LOCAL_PART.test(local) && EMAIL_DOMAIN.test(domain);
+  return (
+    at > 0 && local.length <= 64 && domain.length <= 253 && EMAIL_LOCAL_PART.test(local) && EMAIL_DOMAIN.test(domain)
+  );
 }
 
 function requiredThresholdOf(raw: RawConfig, key: string, fallback: number): number {
@@ -204,7 +205,7 @@ function stringListOf(raw: RawConfig, key: string): string[] {
   if (value === undefined || value === null || value === "") return [];
   const list = typeof value === "string" ? parseJsonList(key, value) : value;
   if (!Array.isArray(list) || !list.every((item) => typeof item === "string")) {
-    throw new StackConfigError(key, value, "expected a list of strings, e.g. [\"ops@example.com\"].");
+    throw new StackConfigError(key, value, 'expected a list of strings, e.g. ["ops@example.com"].');
   }
   return list;
 }
@@ -213,7 +214,11 @@ function parseJsonList(key: string, text: string): unknown {
   try {
     return JSON.parse(text);
   } catch {
-    throw new StackConfigError(key, text, "expected a list of strings, e.g. [\"ops@example.com\"] (set it with --path or a YAML list).");
+    throw new StackConfigError(
+      key,
+      text,
+      'expected a list of strings, e.g. ["ops@example.com"] (set it with --path or a YAML list).',
+    );
   }
 }
 
@@ -225,7 +230,11 @@ function optional(value: string): string | undefined {
 export function parseStackSettings(raw: RawConfig): StackSettings {
   const logGroupName = stringOf(raw, "logGroupName", "/aws/bedrock/modelinvocations");
   if (!LOG_GROUP_NAME.test(logGroupName)) {
-    throw new StackConfigError("logGroupName", logGroupName, "a log group name is 1-512 characters of a-z, A-Z, 0-9, '_', '-', '/', '.', '#'.");
+    throw new StackConfigError(
+      "logGroupName",
+      logGroupName,
+      "a log group name is 1-512 characters of a-z, A-Z, 0-9, '_', '-', '/', '.', '#'.",
+    );
   }
   if (logGroupName.startsWith(RESERVED_LOG_GROUP_PREFIX)) {
     const allowed = `a log group name must not start with "${RESERVED_LOG_GROUP_PREFIX}" (reserved by AWS); "/aws/..." is fine.`;
@@ -234,7 +243,11 @@ export function parseStackSettings(raw: RawConfig): StackSettings {
 
   const logRetentionDays = integerOf(raw, "logRetentionDays", 30, "days");
   if (!(CLOUDWATCH_RETENTION_DAYS as readonly number[]).includes(logRetentionDays)) {
-    throw new StackConfigError("logRetentionDays", logRetentionDays, `CloudWatch Logs accepts only ${CLOUDWATCH_RETENTION_DAYS.join(", ")} days.`);
+    throw new StackConfigError(
+      "logRetentionDays",
+      logRetentionDays,
+      `CloudWatch Logs accepts only ${CLOUDWATCH_RETENTION_DAYS.join(", ")} days.`,
+    );
   }
 
   const archiveRetentionDays = integerOf(raw, "archiveRetentionDays", 90, "days");
@@ -275,11 +288,19 @@ export function parseStackSettings(raw: RawConfig): StackSettings {
 
   const periodSeconds = integerOf(raw, "dashboardPeriodSeconds", 300, "seconds");
   if (!(DASHBOARD_PERIODS_SECONDS as readonly number[]).includes(periodSeconds)) {
-    throw new StackConfigError("dashboardPeriodSeconds", periodSeconds, `expected one of ${DASHBOARD_PERIODS_SECONDS.join(", ")} seconds.`);
+    throw new StackConfigError(
+      "dashboardPeriodSeconds",
+      periodSeconds,
+      `expected one of ${DASHBOARD_PERIODS_SECONDS.join(", ")} seconds.`,
+    );
   }
   const rangeHours = integerOf(raw, "dashboardRangeHours", 24, "hours");
   if (rangeHours < 1 || rangeHours > MAX_DASHBOARD_RANGE_HOURS) {
-    throw new StackConfigError("dashboardRangeHours", rangeHours, `expected 1 to ${MAX_DASHBOARD_RANGE_HOURS} hours (CloudWatch keeps hourly data 455 days).`);
+    throw new StackConfigError(
+      "dashboardRangeHours",
+      rangeHours,
+      `expected 1 to ${MAX_DASHBOARD_RANGE_HOURS} hours (CloudWatch keeps hourly data 455 days).`,
+    );
   }
 
   const thresholds: AlarmThresholds = {

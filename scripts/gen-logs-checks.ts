@@ -14,13 +14,19 @@ import { parseIsoTime } from "../reporting/src/kernel/time";
 /** --end as the report reads times: ISO-8601 only, UTC without a zone, no impossible dates. */
 export function parseEnd(text: string): Date {
   const parsed = parseIsoTime(text);
-  if (!parsed.ok) throw new UsageError(`--end ${text}: ${parsed.problem}; use an ISO-8601 date or time, e.g. 2026-11-20T00:00:00Z (without a zone, UTC)`);
+  if (!parsed.ok)
+    throw new UsageError(
+      `--end ${text}: ${parsed.problem}; use an ISO-8601 date or time, e.g. 2026-11-20T00:00:00Z (without a zone, UTC)`,
+    );
   return parsed.time;
 }
 
 /** No longer a period than a report reads in one window. */
 export function requireReportableHours(hours: number): true {
-  if (hours > MAX_WINDOW_HOURS) throw new UsageError(`--hours ${hours}: at most ${MAX_WINDOW_HOURS.toLocaleString("en-US")} (3,653 days), the longest window a report reads`);
+  if (hours > MAX_WINDOW_HOURS)
+    throw new UsageError(
+      `--hours ${hours}: at most ${MAX_WINDOW_HOURS.toLocaleString("en-US")} (3,653 days), the longest window a report reads`,
+    );
   return true;
 }
 
@@ -60,7 +66,9 @@ export function requireFitsInMemory(size: GeneratedSize, heapLimitBytes = getHea
       `${options}: the busiest hour would take about ${megabytes(heapBytes)} of memory, more than half of Node's heap limit (${megabytes(heapLimitBytes)}); lower --rate or --body-bytes`,
     );
   }
-  const objectChars = Math.min(recordsPerHour, size.recordsPerObject ?? recordsPerHour) * (LINE_CHARS + LINE_CHARS_PER_BODY_BYTE * bodyBytes);
+  const objectChars =
+    Math.min(recordsPerHour, size.recordsPerObject ?? recordsPerHour) *
+    (LINE_CHARS + LINE_CHARS_PER_BODY_BYTE * bodyBytes);
   if (objectChars > constants.MAX_STRING_LENGTH) {
     throw new UsageError(
       `${options}: one object would be about ${Math.round(objectChars).toLocaleString("en-US")} characters, more than a JavaScript string holds (${constants.MAX_STRING_LENGTH.toLocaleString("en-US")}); set --records-per-object or lower --body-bytes`,

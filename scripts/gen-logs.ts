@@ -33,23 +33,80 @@ interface ModelChoice {
 }
 
 const MODELS: ModelChoice[] = [
-  { modelId: "us.anthropic.claude-sonnet-4-5-20250929-v1:0", weight: 30, baseLatencyMs: 1800, caches: true, longContext: true },
-  { modelId: "global.anthropic.claude-sonnet-4-5-20250929-v1:0", weight: 10, baseLatencyMs: 1900, caches: true, longContext: true },
-  { modelId: "us.anthropic.claude-sonnet-4-20250514-v1:0", weight: 5, baseLatencyMs: 1700, caches: true, longContext: true },
-  { modelId: "global.anthropic.claude-haiku-4-5-20251001-v1:0", weight: 15, baseLatencyMs: 700, caches: true, longContext: false },
-  { modelId: "us.anthropic.claude-opus-4-5-20251101-v1:0", weight: 5, baseLatencyMs: 4200, caches: true, longContext: false },
+  {
+    modelId: "us.anthropic.claude-sonnet-4-5-20250929-v1:0",
+    weight: 30,
+    baseLatencyMs: 1800,
+    caches: true,
+    longContext: true,
+  },
+  {
+    modelId: "global.anthropic.claude-sonnet-4-5-20250929-v1:0",
+    weight: 10,
+    baseLatencyMs: 1900,
+    caches: true,
+    longContext: true,
+  },
+  {
+    modelId: "us.anthropic.claude-sonnet-4-20250514-v1:0",
+    weight: 5,
+    baseLatencyMs: 1700,
+    caches: true,
+    longContext: true,
+  },
+  {
+    modelId: "global.anthropic.claude-haiku-4-5-20251001-v1:0",
+    weight: 15,
+    baseLatencyMs: 700,
+    caches: true,
+    longContext: false,
+  },
+  {
+    modelId: "us.anthropic.claude-opus-4-5-20251101-v1:0",
+    weight: 5,
+    baseLatencyMs: 4200,
+    caches: true,
+    longContext: false,
+  },
   { modelId: "global.anthropic.claude-opus-4-7", weight: 3, baseLatencyMs: 4000, caches: true, longContext: false },
-  { modelId: "us.anthropic.claude-3-7-sonnet-20250219-v1:0", weight: 5, baseLatencyMs: 2000, caches: false, longContext: false },
-  { modelId: "anthropic.claude-3-5-haiku-20241022-v1:0", weight: 5, baseLatencyMs: 800, caches: false, longContext: false },
-  { modelId: "anthropic.claude-3-haiku-20240307-v1:0", weight: 12, baseLatencyMs: 500, caches: false, longContext: false },
-  { modelId: "anthropic.claude-3-opus-20240229-v1:0", weight: 1, baseLatencyMs: 5000, caches: false, longContext: false },
+  {
+    modelId: "us.anthropic.claude-3-7-sonnet-20250219-v1:0",
+    weight: 5,
+    baseLatencyMs: 2000,
+    caches: false,
+    longContext: false,
+  },
+  {
+    modelId: "anthropic.claude-3-5-haiku-20241022-v1:0",
+    weight: 5,
+    baseLatencyMs: 800,
+    caches: false,
+    longContext: false,
+  },
+  {
+    modelId: "anthropic.claude-3-haiku-20240307-v1:0",
+    weight: 12,
+    baseLatencyMs: 500,
+    caches: false,
+    longContext: false,
+  },
+  {
+    modelId: "anthropic.claude-3-opus-20240229-v1:0",
+    weight: 1,
+    baseLatencyMs: 5000,
+    caches: false,
+    longContext: false,
+  },
   { modelId: SAMPLE_APPLICATION_PROFILE, weight: 6, baseLatencyMs: 1800, caches: false, longContext: false },
   { modelId: SAMPLE_UNKNOWN_MODEL, weight: 3, baseLatencyMs: 2000, caches: false, longContext: false },
 ];
 
 const CALLERS = [
   { arn: (session: string) => `arn:aws:sts::${SAMPLE_ACCOUNT}:assumed-role/ChatBackend/${session}`, weight: 6 },
-  { arn: (session: string) => `arn:aws:sts::${SAMPLE_ACCOUNT}:assumed-role/DataScience/${session}@example.com`, weight: 3 },
+  {
+    arn: (session: string) => `arn:aws:sts::${SAMPLE_ACCOUNT}:assumed-role/DataScience/${session}@example.com`,
+    weight: 3,
+  },
   { arn: () => `arn:aws:iam::${SAMPLE_ACCOUNT}:user/ci-bot`, weight: 1 },
 ];
 
@@ -60,7 +117,12 @@ const OPERATIONS = [
   { name: "InvokeModelWithResponseStream", weight: 2 },
 ];
 
-const ERROR_CODES = ["ThrottlingException", "ValidationException", "ModelTimeoutException", "ServiceUnavailableException"];
+const ERROR_CODES = [
+  "ThrottlingException",
+  "ValidationException",
+  "ModelTimeoutException",
+  "ServiceUnavailableException",
+];
 
 /** mulberry32: small, fast, and the same sequence on every machine. */
 function seededRandom(seed: number): () => number {
@@ -173,7 +235,13 @@ function bodyTextMaker(seed: number, bodyBytes: number | undefined): () => BodyT
   };
 }
 
-function outputBody(operation: string, text: string, outputTokens: number, inputTokens: number, latencyMs: number): unknown {
+function outputBody(
+  operation: string,
+  text: string,
+  outputTokens: number,
+  inputTokens: number,
+  latencyMs: number,
+): unknown {
   if (operation === "Converse" || operation === "ConverseStream") {
     return {
       output: { message: { role: "assistant", content: [{ text }] } },
@@ -188,11 +256,23 @@ function outputBody(operation: string, text: string, outputTokens: number, input
       { type: "content_block_delta", index: 0, delta: { type: "text_delta", text } },
       {
         type: "message_stop",
-        "amazon-bedrock-invocationMetrics": { inputTokenCount: inputTokens, outputTokenCount: outputTokens, invocationLatency: latencyMs, firstByteLatency: Math.round(latencyMs / 4) },
+        "amazon-bedrock-invocationMetrics": {
+          inputTokenCount: inputTokens,
+          outputTokenCount: outputTokens,
+          invocationLatency: latencyMs,
+          firstByteLatency: Math.round(latencyMs / 4),
+        },
       },
     ];
   }
-  return { id: "msg_bdrk_01", type: "message", role: "assistant", content: [{ type: "text", text }], stop_reason: "end_turn", usage: { input_tokens: inputTokens, output_tokens: outputTokens } };
+  return {
+    id: "msg_bdrk_01",
+    type: "message",
+    role: "assistant",
+    content: [{ type: "text", text }],
+    stop_reason: "end_turn",
+    usage: { input_tokens: inputTokens, output_tokens: outputTokens },
+  };
 }
 
 function makeRecord(random: () => number, timestampMs: number, texts: BodyTexts): Record<string, unknown> {
@@ -202,7 +282,11 @@ function makeRecord(random: () => number, timestampMs: number, texts: BodyTexts)
   // Long-context requests: a large document plus a cached prefix, past 200,000 tokens together.
   const longContext = model.longContext && random() < 0.03;
   const inputTokens = longContext ? between(random, 120_000, 190_000) : between(random, 150, 6_000);
-  const cacheReadInputTokens = longContext ? between(random, 30_000, 90_000) : model.caches && random() < 0.4 ? between(random, 1_000, 30_000) : 0;
+  const cacheReadInputTokens = longContext
+    ? between(random, 30_000, 90_000)
+    : model.caches && random() < 0.4
+      ? between(random, 1_000, 30_000)
+      : 0;
   const cacheWriteInputTokens = model.caches && random() < 0.1 ? between(random, 1_000, 8_000) : 0;
   const failed = random() < 0.03;
   const outputTokens = between(random, 20, 1_200);
@@ -226,7 +310,8 @@ function makeRecord(random: () => number, timestampMs: number, texts: BodyTexts)
     identity: { arn: caller },
     input,
   };
-  if (model.modelId.startsWith("global.") || model.modelId.startsWith("us.")) record.inferenceRegion = random() < 0.5 ? "us-east-1" : "us-west-2";
+  if (model.modelId.startsWith("global.") || model.modelId.startsWith("us."))
+    record.inferenceRegion = random() < 0.5 ? "us-east-1" : "us-west-2";
   if (failed) {
     record.errorCode = ERROR_CODES[between(random, 0, ERROR_CODES.length - 1)];
   } else {
@@ -295,7 +380,13 @@ export function* generateLogObjects(options: GenerateOptions): Generator<Generat
     }
     if (hour % 72 === 3) {
       const key = `${folder}/data/${hex(random, 32)}_input.json.gz`;
-      yield { key, lines: [JSON.stringify({ messages: [{ role: "user", content: "x".repeat(200) }] })], records: [], malformedLines: 0, bodyObject: true };
+      yield {
+        key,
+        lines: [JSON.stringify({ messages: [{ role: "user", content: "x".repeat(200) }] })],
+        records: [],
+        malformedLines: 0,
+        bodyObject: true,
+      };
     }
   }
 }
@@ -345,15 +436,31 @@ export async function writeGeneratedArchive(options: GenerateOptions, outDir: st
 export function parseGenLogsArgs(argv: string[]) {
   return yargs(argv)
     .scriptName("gen:logs")
-    .usage("$0 --out <dir> [--end <ISO>] [--hours n] [--rate n] [--seed n] [--body-bytes n] [--records-per-object n] [--no-malformed]")
+    .usage(
+      "$0 --out <dir> [--end <ISO>] [--hours n] [--rate n] [--seed n] [--body-bytes n] [--records-per-object n] [--no-malformed]",
+    )
     .option("out", { type: "string", demandOption: true, describe: "Folder to write the archive into" })
-    .option("end", { type: "string", default: "2026-11-20T00:00:00Z", describe: "Exclusive end of the period (ISO-8601; without a zone, UTC)" })
+    .option("end", {
+      type: "string",
+      default: "2026-11-20T00:00:00Z",
+      describe: "Exclusive end of the period (ISO-8601; without a zone, UTC)",
+    })
     .option("hours", { type: "number", default: 168, describe: "Hours of traffic before --end" })
     .option("rate", { type: "number", default: 12, describe: "Average requests per hour" })
     .option("seed", { type: "number", default: 42, describe: "Seed: the same seed gives the same archive" })
-    .option("body-bytes", { type: "number", describe: "About this many bytes of prose in each record's bodies (default: one short sentence each)" })
-    .option("records-per-object", { type: "number", describe: "At most this many records in one object (default: one object an hour)" })
-    .option("malformed", { type: "boolean", default: true, describe: "Add a truncated line every 50 hours (--no-malformed: none)" })
+    .option("body-bytes", {
+      type: "number",
+      describe: "About this many bytes of prose in each record's bodies (default: one short sentence each)",
+    })
+    .option("records-per-object", {
+      type: "number",
+      describe: "At most this many records in one object (default: one object an hour)",
+    })
+    .option("malformed", {
+      type: "boolean",
+      default: true,
+      describe: "Add a truncated line every 50 hours (--no-malformed: none)",
+    })
     .check((args) =>
       requirePositive(args, [
         { name: "hours", whole: true },
@@ -366,7 +473,11 @@ export function parseGenLogsArgs(argv: string[]) {
     .check((args) => {
       parseEnd(args.end);
       requireReportableHours(args.hours);
-      return requireFitsInMemory({ rate: args.rate, bodyBytes: args["body-bytes"], recordsPerObject: args["records-per-object"] });
+      return requireFitsInMemory({
+        rate: args.rate,
+        bodyBytes: args["body-bytes"],
+        recordsPerObject: args["records-per-object"],
+      });
     })
     .version(false)
     .strict()
@@ -380,7 +491,15 @@ export function parseGenLogsArgs(argv: string[]) {
 /** What the parsed command line asks the generator for. */
 export function generateOptions(args: Awaited<ReturnType<typeof parseGenLogsArgs>>): GenerateOptions {
   const { seed, hours, rate, bodyBytes, recordsPerObject, malformed } = args;
-  return { seed, end: parseEnd(args.end), hours, requestsPerHour: rate, bodyBytes, recordsPerObject, malformedLines: malformed };
+  return {
+    seed,
+    end: parseEnd(args.end),
+    hours,
+    requestsPerHour: rate,
+    bodyBytes,
+    recordsPerObject,
+    malformedLines: malformed,
+  };
 }
 
 async function main(): Promise<void> {

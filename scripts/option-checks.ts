@@ -14,7 +14,9 @@ export function requirePositive(argv: Record<string, unknown>, options: { name: 
     const value = argv[name];
     if (value === undefined) continue;
     if (typeof value !== "number" || !Number.isFinite(value) || value <= 0 || (whole && !Number.isInteger(value))) {
-      throw new UsageError(`--${name} ${String(value)}: must be ${whole ? "a whole number" : "a number"} greater than 0`);
+      throw new UsageError(
+        `--${name} ${String(value)}: must be ${whole ? "a whole number" : "a number"} greater than 0`,
+      );
     }
   }
   return true;

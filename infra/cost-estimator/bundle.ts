@@ -17,7 +17,12 @@ export function estimatorConfig(catalog: PriceCatalog, scope: AccountScope): Est
     metricName: ESTIMATED_COST_METRIC,
     queries: [
       ...cost.slices.map((slice) => ({ Id: slice.id, Expression: slice.expression, ReturnData: false })),
-      ...cost.families.map((family) => ({ Id: family.id, Expression: family.expression, Label: family.family, ReturnData: true })),
+      ...cost.families.map((family) => ({
+        Id: family.id,
+        Expression: family.expression,
+        Label: family.family,
+        ReturnData: true,
+      })),
     ],
     familyQueryIds: Object.fromEntries(cost.families.map((family) => [family.id, family.family])),
   };

@@ -21,7 +21,10 @@ export interface CostEstimatorArgs {
   tags?: Record<string, string>;
 }
 
-export function estimatorPolicy(scope: { partition: string; region: string; accountId: string }, logGroupName: string): PolicyDocument {
+export function estimatorPolicy(
+  scope: { partition: string; region: string; accountId: string },
+  logGroupName: string,
+): PolicyDocument {
   return {
     Version: "2012-10-17",
     Statement: [
@@ -58,7 +61,11 @@ export class CostEstimator extends pulumi.ComponentResource {
     const scope = accountScope(child);
     const logGroupName = `/aws/lambda/${args.functionName}`;
 
-    const logGroup = new aws.cloudwatch.LogGroup(`${name}-logs`, { name: logGroupName, retentionInDays: args.logRetentionDays, tags: args.tags }, child);
+    const logGroup = new aws.cloudwatch.LogGroup(
+      `${name}-logs`,
+      { name: logGroupName, retentionInDays: args.logRetentionDays, tags: args.tags },
+      child,
+    );
     const role = new aws.iam.Role(
       `${name}-role`,
       {
@@ -90,7 +97,9 @@ export class CostEstimator extends pulumi.ComponentResource {
         code: files.apply(
           (contents) =>
             new pulumi.asset.AssetArchive(
-              Object.fromEntries(Object.entries(contents).map(([file, text]) => [file, new pulumi.asset.StringAsset(text)])),
+              Object.fromEntries(
+                Object.entries(contents).map(([file, text]) => [file, new pulumi.asset.StringAsset(text)]),
+              ),
             ),
         ),
         tags: args.tags,
@@ -99,10 +108,19 @@ export class CostEstimator extends pulumi.ComponentResource {
     );
 
     // Five past the hour, so the hour's metrics have arrived.
-    const schedule = new aws.cloudwatch.EventRule(`${name}-hourly`, { scheduleExpression: "cron(5 * * * ? *)", tags: args.tags }, child);
+    const schedule = new aws.cloudwatch.EventRule(
+      `${name}-hourly`,
+      { scheduleExpression: "cron(5 * * * ? *)", tags: args.tags },
+      child,
+    );
     new aws.lambda.Permission(
       `${name}-hourly`,
-      { action: "lambda:InvokeFunction", function: this.function.name, principal: "events.amazonaws.com", sourceArn: schedule.arn },
+      {
+        action: "lambda:InvokeFunction",
+        function: this.function.name,
+        principal: "events.amazonaws.com",
+        sourceArn: schedule.arn,
+      },
       child,
     );
     new aws.cloudwatch.EventTarget(`${name}-hourly`, { rule: schedule.name, arn: this.function.arn }, child);

@@ -33,15 +33,27 @@ export interface HourEstimate {
 const HOUR_MS = 3_600_000;
 
 /** Estimates the last complete UTC hour and publishes it, per family and in total. */
-export async function publishLastHourEstimate(client: CloudWatchClient, config: EstimatorConfig, now: Date): Promise<HourEstimate> {
+export async function publishLastHourEstimate(
+  client: CloudWatchClient,
+  config: EstimatorConfig,
+  now: Date,
+): Promise<HourEstimate> {
   const end = new Date(Math.floor(now.getTime() / HOUR_MS) * HOUR_MS);
   const start = new Date(end.getTime() - HOUR_MS);
-  const byFamily: Record<string, number> = Object.fromEntries(Object.values(config.familyQueryIds).map((family) => [family, 0]));
+  const byFamily: Record<string, number> = Object.fromEntries(
+    Object.values(config.familyQueryIds).map((family) => [family, 0]),
+  );
 
   let nextToken: string | undefined;
   do {
     const page = await client.send(
-      new GetMetricDataCommand({ StartTime: start, EndTime: end, MetricDataQueries: config.queries, NextToken: nextToken, ScanBy: "TimestampAscending" }),
+      new GetMetricDataCommand({
+        StartTime: start,
+        EndTime: end,
+        MetricDataQueries: config.queries,
+        NextToken: nextToken,
+        ScanBy: "TimestampAscending",
+      }),
     );
     for (const result of page.MetricDataResults ?? []) {
       const family = result.Id === undefined ? undefined : config.familyQueryIds[result.Id];

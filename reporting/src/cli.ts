@@ -20,7 +20,10 @@ function windowOptions<T>(cli: Argv<T>) {
 function stackOptions<T>(cli: Argv<T>) {
   return cli
     .option("stack", { type: "string", describe: "Pulumi stack whose outputs name the log group and region" })
-    .option("outputs", { type: "string", describe: "File with the JSON of `pulumi stack output --json` (instead of --stack)" })
+    .option("outputs", {
+      type: "string",
+      describe: "File with the JSON of `pulumi stack output --json` (instead of --stack)",
+    })
     .option("region", { type: "string", describe: "AWS region (default: the stack's region)" })
     .option("profile", { type: "string", describe: "AWS profile from the shared config files" });
 }
@@ -28,7 +31,10 @@ function stackOptions<T>(cli: Argv<T>) {
 function outputOptions<T>(cli: Argv<T>) {
   return cli
     .option("format", { type: "string", describe: `Output format: ${OUTPUT_FORMATS.join(" | ")} (default table)` })
-    .option("out", { type: "string", describe: "Write to this file instead of stdout: whole or not at all, never over an input" });
+    .option("out", {
+      type: "string",
+      describe: "Write to this file instead of stdout: whole or not at all, never over an input",
+    });
 }
 
 /** Expected failures print one line (two for operational ones: what happened, what to do) and set the exit code; never a stack trace. */
@@ -40,7 +46,9 @@ export function reportFailure(error: unknown, deps: CliDeps): void {
     deps.stderr(`error: ${error.message}\n${error.hint ? `  ${error.hint}\n` : ""}`);
     deps.setExitCode(error.exitCode);
   } else {
-    deps.stderr(`error: unexpected failure, please report it: ${error instanceof Error ? (error.stack ?? error.message) : String(error)}\n`);
+    deps.stderr(
+      `error: unexpected failure, please report it: ${error instanceof Error ? (error.stack ?? error.message) : String(error)}\n`,
+    );
     deps.setExitCode(1);
   }
 }
@@ -63,10 +71,18 @@ function loadedOnRun<A>(load: () => (args: A, deps: CliDeps) => Promise<number>)
   return (args: A, deps: CliDeps) => load()(args, deps);
 }
 /* eslint-disable @typescript-eslint/no-require-imports -- a deferred require is the point here */
-const runReportCommand = loadedOnRun(() => (require("./commands/report") as typeof import("./commands/report")).runReportCommand);
-const runPricingCommand = loadedOnRun(() => (require("./commands/pricing") as typeof import("./commands/pricing")).runPricingCommand);
-const runQueryCommand = loadedOnRun(() => (require("./commands/query") as typeof import("./commands/query")).runQueryCommand);
-const runCommandsCommand = loadedOnRun(() => (require("./commands/stack-commands") as typeof import("./commands/stack-commands")).runCommandsCommand);
+const runReportCommand = loadedOnRun(
+  () => (require("./commands/report") as typeof import("./commands/report")).runReportCommand,
+);
+const runPricingCommand = loadedOnRun(
+  () => (require("./commands/pricing") as typeof import("./commands/pricing")).runPricingCommand,
+);
+const runQueryCommand = loadedOnRun(
+  () => (require("./commands/query") as typeof import("./commands/query")).runQueryCommand,
+);
+const runCommandsCommand = loadedOnRun(
+  () => (require("./commands/stack-commands") as typeof import("./commands/stack-commands")).runCommandsCommand,
+);
 /* eslint-enable @typescript-eslint/no-require-imports */
 
 export function buildCli(deps: CliDeps) {
@@ -78,26 +94,48 @@ export function buildCli(deps: CliDeps) {
       "Usage and cost report (default command)",
       (cli) =>
         outputOptions(stackOptions(windowOptions(cli)))
-          .option("logs", { type: "string", array: true, describe: "Read log records from these files/folders (.json, .jsonl, .json.gz), or from the S3 archive at s3://<bucket>/<prefix>" })
-          .option("source", { type: "string", describe: `Where usage comes from: ${SOURCE_CHOICES.join(" | ")} (default auto: Logs Insights within the log group's retention, else the S3 archive)` })
+          .option("logs", {
+            type: "string",
+            array: true,
+            describe:
+              "Read log records from these files/folders (.json, .jsonl, .json.gz), or from the S3 archive at s3://<bucket>/<prefix>",
+          })
+          .option("source", {
+            type: "string",
+            describe: `Where usage comes from: ${SOURCE_CHOICES.join(" | ")} (default auto: Logs Insights within the log group's retention, else the S3 archive)`,
+          })
           .option("quiet", { type: "boolean", describe: "No progress or status lines on stderr (errors still)" })
-          .option("group-by", { type: "string", describe: `Breakdown: ${GROUP_BY_CHOICES.join(" | ")} (default model)` })
-          .option("pricing", { type: "string", describe: "JSON file of price overrides, added models and application profile mappings" })
+          .option("group-by", {
+            type: "string",
+            describe: `Breakdown: ${GROUP_BY_CHOICES.join(" | ")} (default model)`,
+          })
+          .option("pricing", {
+            type: "string",
+            describe: "JSON file of price overrides, added models and application profile mappings",
+          })
           .example("$0 --hours 168", "the last week, from the deployed stack")
           .example("$0 --hours 168 --logs <folder> --end <ISO>", "offline, on a copy of the S3 archive")
-          .example("$0 --start 2026-07-01 --end 2026-10-01", "a quarter: read from the S3 archive, past the log group's retention"),
+          .example(
+            "$0 --start 2026-07-01 --end 2026-10-01",
+            "a quarter: read from the S3 archive, past the log group's retention",
+          ),
       guarded(deps, runReportCommand),
     )
     .command(
       "pricing",
       "Print the price catalog with its as-of date and sources",
-      (cli) => outputOptions(cli).option("pricing", { type: "string", describe: "Show the catalog with these overrides applied" }),
+      (cli) =>
+        outputOptions(cli).option("pricing", {
+          type: "string",
+          describe: "Show the catalog with these overrides applied",
+        }),
       guarded(deps, runPricingCommand),
     )
     .command(
       "query <name>",
       `Run a saved Logs Insights query and print its rows (${SAVED_QUERIES.map((query) => query.name).join(", ")})`,
-      (cli) => outputOptions(stackOptions(windowOptions(cli))).positional("name", { type: "string", demandOption: true }),
+      (cli) =>
+        outputOptions(stackOptions(windowOptions(cli))).positional("name", { type: "string", demandOption: true }),
       guarded(deps, runQueryCommand),
     )
     .command(

@@ -13,7 +13,8 @@ export function logsArguments(argv: readonly string[]): string[] {
   for (let index = 0; index < argv.length; index += 1) {
     const arg = argv[index];
     if (arg.startsWith("--logs=")) values.push(arg.slice("--logs=".length));
-    else if (arg === "--logs") for (index += 1; index < argv.length && !argv[index].startsWith("-"); index += 1) values.push(argv[index]);
+    else if (arg === "--logs")
+      for (index += 1; index < argv.length && !argv[index].startsWith("-"); index += 1) values.push(argv[index]);
     if (arg === "--logs") index -= 1;
   }
   return values;

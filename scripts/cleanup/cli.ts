@@ -28,7 +28,8 @@ interface ArchiveOutputs {
   archiveForceDestroy: boolean;
 }
 
-const CHECK_PULUMI = "Check that the Pulumi CLI is logged in to the right backend and that the stack exists (pulumi stack ls).";
+const CHECK_PULUMI =
+  "Check that the Pulumi CLI is logged in to the right backend and that the stack exists (pulumi stack ls).";
 
 /**
  * Reads and validates the stack's outputs with the report's own reader, and
@@ -52,7 +53,9 @@ async function readOutputs(deps: CleanupDeps, stack: string): Promise<ArchiveOut
     outputs = await loadStackOutputs({ stack, cwd: ".", runPulumi });
   } catch (error) {
     const message = error instanceof Error ? error.message : String(error);
-    throw new OperationalError(`${message} ${printed === "" ? CHECK_PULUMI : "Nothing was changed."}`, undefined, { cause: error });
+    throw new OperationalError(`${message} ${printed === "" ? CHECK_PULUMI : "Nothing was changed."}`, undefined, {
+      cause: error,
+    });
   }
   if (outputs.bucketName === undefined) {
     throw new OperationalError(
@@ -61,7 +64,11 @@ async function readOutputs(deps: CleanupDeps, stack: string): Promise<ArchiveOut
         `Run \`pulumi up --stack ${stack}\` so the stack exports them, or run \`pulumi destroy --stack ${stack}\` yourself.`,
     );
   }
-  return { region: outputs.region, bucketName: outputs.bucketName, archiveForceDestroy: outputs.archiveForceDestroy === true };
+  return {
+    region: outputs.region,
+    bucketName: outputs.bucketName,
+    archiveForceDestroy: outputs.archiveForceDestroy === true,
+  };
 }
 
 /** One line for a failed S3 call, saying what cleanup had done by then. */
@@ -100,18 +107,28 @@ async function onArchive<T>(outputs: ArchiveOutputs, done: string, step: () => P
 }
 
 async function confirmPurge(deps: CleanupDeps, bucket: string, confirmation: string | undefined): Promise<void> {
-  const answer = confirmation ?? (await deps.ask(`Type the bucket name (${bucket}) to delete every archived invocation log in it: `));
+  const answer =
+    confirmation ??
+    (await deps.ask(`Type the bucket name (${bucket}) to delete every archived invocation log in it: `));
   if (answer === undefined) {
-    throw new UsageError(`--purge-archive deletes every archived invocation log in ${bucket}; without a terminal, confirm with --confirm ${bucket}.`);
+    throw new UsageError(
+      `--purge-archive deletes every archived invocation log in ${bucket}; without a terminal, confirm with --confirm ${bucket}.`,
+    );
   }
   if (answer.trim() !== bucket) {
-    throw new UsageError(`Confirmation "${answer.trim()}" does not match the archive bucket ${bucket}; nothing was deleted.`);
+    throw new UsageError(
+      `Confirmation "${answer.trim()}" does not match the archive bucket ${bucket}; nothing was deleted.`,
+    );
   }
 }
 
 async function purge(deps: CleanupDeps, s3: S3Client, bucket: string): Promise<void> {
-  const purged = await purgeArchive(s3, bucket, (count) => deps.err(`  deleted ${count} object versions and delete markers...`));
-  deps.out(`Deleted ${purged.objectVersions} object versions and ${purged.deleteMarkers} delete markers from ${bucket}.`);
+  const purged = await purgeArchive(s3, bucket, (count) =>
+    deps.err(`  deleted ${count} object versions and delete markers...`),
+  );
+  deps.out(
+    `Deleted ${purged.objectVersions} object versions and ${purged.deleteMarkers} delete markers from ${bucket}.`,
+  );
 }
 
 async function destroy(deps: CleanupDeps, stack: string): Promise<boolean> {
@@ -145,14 +162,18 @@ export async function runCleanup(
   }
   if (options.purgeArchive) {
     // Bedrock may still flush logs that were in flight when logging was turned off; empty the bucket again and retry once.
-    deps.err("pulumi destroy failed; emptying the archive again in case logs arrived during the destroy, then retrying.");
+    deps.err(
+      "pulumi destroy failed; emptying the archive again in case logs arrived during the destroy, then retrying.",
+    );
     await onArchive(outputs, "pulumi destroy had failed once; run cleanup again.", () => purge(deps, s3, bucket));
     if (await destroy(deps, options.stack)) {
       deps.out(`Stack "${options.stack}" is destroyed: logging is off and its resources are gone.`);
       return;
     }
   }
-  throw new OperationalError(`pulumi destroy failed for stack "${options.stack}"; its output above says which resource and why.`);
+  throw new OperationalError(
+    `pulumi destroy failed for stack "${options.stack}"; its output above says which resource and why.`,
+  );
 }
 
 const USAGE = "npm run cleanup -- --stack <name> [--purge-archive [--confirm <bucket>]]";
@@ -166,10 +187,17 @@ export function buildCleanupCli(deps: CleanupDeps) {
     .option("purge-archive", {
       type: "boolean",
       default: false,
-      describe: "Also delete every archived log, old version and delete marker in the archive bucket, so it can be removed",
+      describe:
+        "Also delete every archived log, old version and delete marker in the archive bucket, so it can be removed",
     })
-    .option("confirm", { type: "string", describe: "The archive bucket's name, to confirm --purge-archive without a terminal" })
-    .option("profile", { type: "string", describe: "AWS profile for emptying the bucket (Pulumi uses its own credentials)" })
+    .option("confirm", {
+      type: "string",
+      describe: "The archive bucket's name, to confirm --purge-archive without a terminal",
+    })
+    .option("profile", {
+      type: "string",
+      describe: "AWS profile for emptying the bucket (Pulumi uses its own credentials)",
+    })
     .strict()
     .exitProcess(false)
     .fail((message, error) => {
@@ -180,7 +208,8 @@ export function buildCleanupCli(deps: CleanupDeps) {
       false,
       () => {},
       async (argv) => {
-        if ((argv.stack as string).trim() === "") throw new UsageError(`--stack needs the name of a stack. Usage: ${USAGE}`);
+        if ((argv.stack as string).trim() === "")
+          throw new UsageError(`--stack needs the name of a stack. Usage: ${USAGE}`);
         await runCleanup(deps, {
           stack: argv.stack as string,
           purgeArchive: argv["purge-archive"] as boolean,

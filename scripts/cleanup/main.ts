@@ -8,13 +8,20 @@ const PROJECT_ROOT = `${__dirname}/../..`;
 
 function runPulumi(args: string[], { interactive }: { interactive: boolean }): Promise<CommandResult> {
   return new Promise((resolve) => {
-    const child = spawn("pulumi", args, { cwd: PROJECT_ROOT, stdio: interactive ? "inherit" : ["ignore", "pipe", "pipe"] });
+    const child = spawn("pulumi", args, {
+      cwd: PROJECT_ROOT,
+      stdio: interactive ? "inherit" : ["ignore", "pipe", "pipe"],
+    });
     let stdout = "";
     let stderr = "";
     child.stdout?.on("data", (chunk: Buffer) => (stdout += chunk.toString()));
     child.stderr?.on("data", (chunk: Buffer) => (stderr += chunk.toString()));
     child.on("error", (error: NodeJS.ErrnoException) =>
-      resolve({ code: 127, stdout, stderr: error.code === "ENOENT" ? "the Pulumi CLI (pulumi) is not installed or not on PATH" : error.message }),
+      resolve({
+        code: 127,
+        stdout,
+        stderr: error.code === "ENOENT" ? "the Pulumi CLI (pulumi) is not installed or not on PATH" : error.message,
+      }),
     );
     child.on("close", (code) => resolve({ code: code ?? 1, stdout, stderr }));
   });

@@ -49,13 +49,17 @@ export async function holdsAnyVersion(s3: S3Client, bucket: string): Promise<boo
 }
 
 function toIdentifiers(entries: { Key?: string; VersionId?: string }[] | undefined): ObjectIdentifier[] {
-  return (entries ?? []).flatMap((entry) => (entry.Key === undefined ? [] : [{ Key: entry.Key, VersionId: entry.VersionId }]));
+  return (entries ?? []).flatMap((entry) =>
+    entry.Key === undefined ? [] : [{ Key: entry.Key, VersionId: entry.VersionId }],
+  );
 }
 
 async function deleteAll(s3: S3Client, bucket: string, objects: ObjectIdentifier[]): Promise<void> {
   for (let start = 0; start < objects.length; start += DELETE_BATCH) {
     const batch = objects.slice(start, start + DELETE_BATCH);
-    const response = await s3.send(new DeleteObjectsCommand({ Bucket: bucket, Delete: { Objects: batch, Quiet: true } }));
+    const response = await s3.send(
+      new DeleteObjectsCommand({ Bucket: bucket, Delete: { Objects: batch, Quiet: true } }),
+    );
     const failed = response.Errors ?? [];
     if (failed.length > 0) {
       const first = failed[0];

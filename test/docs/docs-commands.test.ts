@@ -169,9 +169,12 @@ function tableAfter(file: string, heading: string): string[][] {
   const lines = text.slice(start + heading.length + 2).split("\n");
   const first = lines.findIndex((line) => line.startsWith("|"));
   const end = lines.findIndex((line, index) => index > first && !line.startsWith("|"));
-  return lines
-    .slice(first + 2, end)
-    .map((row) => row.split(/(?<!\\)\|/).slice(1, -1).map((cell) => cell.trim()));
+  return lines.slice(first + 2, end).map((row) =>
+    row
+      .split(/(?<!\\)\|/)
+      .slice(1, -1)
+      .map((cell) => cell.trim()),
+  );
 }
 
 describe("the commands and options the docs show", function () {
@@ -281,7 +284,8 @@ describe("the links between README.md and docs/", () => {
         const path = target === "" ? file : join(file, "..", target);
         const page = docs.find((doc) => doc.file === path);
         if (page === undefined) broken.push(`${file}: ${target} is not README.md or a page of docs/`);
-        else if (anchor !== undefined && !anchors(page.text).has(anchor)) broken.push(`${file}: ${path} has no #${anchor}`);
+        else if (anchor !== undefined && !anchors(page.text).has(anchor))
+          broken.push(`${file}: ${path} has no #${anchor}`);
       }
     }
     expect(broken).to.deep.equal([]);

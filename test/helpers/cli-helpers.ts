@@ -18,7 +18,8 @@ export const FAKE_OUTPUTS = {
   logGroupName: "/aws/bedrock/modelinvocations",
   bucketName: "bedrock-logs-123456789012",
   cliCommands: {
-    invocationsLastHour: "aws cloudwatch get-metric-statistics --namespace AWS/Bedrock --metric-name Invocations --statistics Sum --period 3600",
+    invocationsLastHour:
+      "aws cloudwatch get-metric-statistics --namespace AWS/Bedrock --metric-name Invocations --statistics Sum --period 3600",
   },
 };
 

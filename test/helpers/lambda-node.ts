@@ -64,7 +64,11 @@ require(handlerFile).handler().then((result) => {
 `;
 
 /** Runs the package's handler once on `node`, CloudWatch answering GetMetricData with `pages` in turn. */
-export async function runPackage(node: string, files: Record<string, string>, pages: Partial<GetMetricDataCommandOutput>[]): Promise<PackageRun> {
+export async function runPackage(
+  node: string,
+  files: Record<string, string>,
+  pages: Partial<GetMetricDataCommandOutput>[],
+): Promise<PackageRun> {
   const root = await mkdtemp(join(tmpdir(), "bedrock-estimator-"));
   try {
     const task = join(root, "task");
@@ -76,12 +80,19 @@ export async function runPackage(node: string, files: Record<string, string>, pa
     await writeFile(join(root, "harness.js"), HARNESS);
     await writeFile(join(root, "pages.json"), JSON.stringify(pages));
 
-    const child = spawnSync(node, [join(root, "harness.js"), task, require.resolve("aws-sdk-client-mock"), join(root, "pages.json")], {
-      cwd: task,
-      encoding: "utf8",
-      env: { PATH: process.env.PATH, NODE_PATH: runtimeModules, AWS_REGION: "us-east-1" },
-    });
-    if (child.status !== 0) throw new Error(`the packaged handler failed on ${node} (exit ${child.status}):\n${child.stderr}${child.error ?? ""}`);
+    const child = spawnSync(
+      node,
+      [join(root, "harness.js"), task, require.resolve("aws-sdk-client-mock"), join(root, "pages.json")],
+      {
+        cwd: task,
+        encoding: "utf8",
+        env: { PATH: process.env.PATH, NODE_PATH: runtimeModules, AWS_REGION: "us-east-1" },
+      },
+    );
+    if (child.status !== 0)
+      throw new Error(
+        `the packaged handler failed on ${node} (exit ${child.status}):\n${child.stderr}${child.error ?? ""}`,
+      );
     return JSON.parse(child.stdout) as PackageRun;
   } finally {
     await rm(root, { recursive: true, force: true });

@@ -52,10 +52,14 @@ const FilesystemStore = createRequire(__filename)("s3rver/lib/stores/filesystem"
 function patchS3rver(): () => void {
   const { createCipheriv, createDecipheriv } = crypto;
   const asTripleDes = (algorithm: string, key: crypto.CipherKey): [string, crypto.CipherKey] =>
-    algorithm === "des" ? ["des-ede3-cbc", Buffer.concat([key as Buffer, key as Buffer, key as Buffer])] : [algorithm, key];
+    algorithm === "des"
+      ? ["des-ede3-cbc", Buffer.concat([key as Buffer, key as Buffer, key as Buffer])]
+      : [algorithm, key];
   const patchedCrypto = crypto as { createCipheriv: unknown; createDecipheriv: unknown };
-  patchedCrypto.createCipheriv = (algorithm: string, key: crypto.CipherKey, iv: crypto.BinaryLike | null) => createCipheriv(...asTripleDes(algorithm, key), iv);
-  patchedCrypto.createDecipheriv = (algorithm: string, key: crypto.CipherKey, iv: crypto.BinaryLike | null) => createDecipheriv(...asTripleDes(algorithm, key), iv);
+  patchedCrypto.createCipheriv = (algorithm: string, key: crypto.CipherKey, iv: crypto.BinaryLike | null) =>
+    createCipheriv(...asTripleDes(algorithm, key), iv);
+  patchedCrypto.createDecipheriv = (algorithm: string, key: crypto.CipherKey, iv: crypto.BinaryLike | null) =>
+    createDecipheriv(...asTripleDes(algorithm, key), iv);
 
   const { listObjects } = FilesystemStore.prototype;
   FilesystemStore.prototype.listObjects = async function (this: unknown, bucket, options) {
@@ -68,7 +72,8 @@ function patchS3rver(): () => void {
       if (cut >= 0) commonPrefixes.add(key.slice(0, cut + delimiter.length));
       return cut < 0;
     });
-    if (objects.length + commonPrefixes.size > maxKeys) throw new Error("test S3: a paged delimiter listing is not supported");
+    if (objects.length + commonPrefixes.size > maxKeys)
+      throw new Error("test S3: a paged delimiter listing is not supported");
     return { objects, commonPrefixes: [...commonPrefixes].sort(), isTruncated: false };
   };
 
@@ -79,7 +84,8 @@ function patchS3rver(): () => void {
   };
 }
 
-const ACCESS_DENIED = '<?xml version="1.0" encoding="UTF-8"?>\n<Error><Code>AccessDenied</Code><Message>Access Denied</Message><RequestId>TEST</RequestId></Error>';
+const ACCESS_DENIED =
+  '<?xml version="1.0" encoding="UTF-8"?>\n<Error><Code>AccessDenied</Code><Message>Access Denied</Message><RequestId>TEST</RequestId></Error>';
 
 export class LocalS3 {
   readonly requests: ServedRequest[] = [];
@@ -113,7 +119,12 @@ export class LocalS3 {
   private serve(request: IncomingMessage, response: ServerResponse, handle: ReturnType<S3rver["callback"]>): void {
     const url = new URL(request.url ?? "/", this.endpoint);
     const [, bucket = "", ...key] = url.pathname.split("/");
-    const served: ServedRequest = { method: request.method ?? "GET", bucket, key: decodeURIComponent(key.join("/")), query: url.searchParams };
+    const served: ServedRequest = {
+      method: request.method ?? "GET",
+      bucket,
+      key: decodeURIComponent(key.join("/")),
+      query: url.searchParams,
+    };
     this.requests.push(served);
     if (this.deny?.(served)) {
       response.writeHead(403, { "content-type": "application/xml" });
@@ -144,7 +155,11 @@ export class LocalS3 {
     const client = this.client();
     await client.send(new CreateBucketCommand({ Bucket: bucket }));
     for (let index = 0; index < objects.length; index += 50) {
-      await Promise.all(objects.slice(index, index + 50).map(({ key, body }) => client.send(new PutObjectCommand({ Bucket: bucket, Key: key, Body: body }))));
+      await Promise.all(
+        objects
+          .slice(index, index + 50)
+          .map(({ key, body }) => client.send(new PutObjectCommand({ Bucket: bucket, Key: key, Body: body }))),
+      );
     }
     client.destroy();
   }
@@ -153,7 +168,11 @@ export class LocalS3 {
   listedPrefixes(bucket: string): string[] {
     return this.requests
       .filter((request) => request.bucket === bucket && request.query.get("list-type") === "2")
-      .map((request) => (request.query.get("delimiter") ? `${request.query.get("prefix")}|${request.query.get("delimiter")}` : (request.query.get("prefix") ?? "")));
+      .map((request) =>
+        request.query.get("delimiter")
+          ? `${request.query.get("prefix")}|${request.query.get("delimiter")}`
+          : (request.query.get("prefix") ?? ""),
+      );
   }
 
   resetLog(): void {

@@ -125,12 +125,14 @@ function mapSeries(series: Series | Series[], apply: (value: number) => number):
 }
 
 function arithmetic(left: Value, right: Value, operator: string): Value {
-  const op = (a: number, b: number) => (operator === "+" ? a + b : operator === "-" ? a - b : operator === "*" ? a * b : a / b);
+  const op = (a: number, b: number) =>
+    operator === "+" ? a + b : operator === "-" ? a - b : operator === "*" ? a * b : a / b;
   if (typeof left === "string" || typeof right === "string") throw new Error("no arithmetic on strings");
   if (typeof left === "number" && typeof right === "number") return op(left, right);
   if (typeof right === "number") return mapSeries(left as Series | Series[], (value) => op(value, right));
   if (typeof left === "number") return mapSeries(right, (value) => op(left, value));
-  if (Array.isArray(left) || Array.isArray(right)) throw new Error("arithmetic between arrays of time series is not supported here");
+  if (Array.isArray(left) || Array.isArray(right))
+    throw new Error("arithmetic between arrays of time series is not supported here");
   const result: Series = new Map();
   for (const [time, value] of left) {
     const other = right.get(time);
@@ -191,7 +193,9 @@ function search(metrics: StoredMetric[], query: string, statistic: string): Seri
 
 function combine(series: Series[], reduce: (values: number[]) => number): Series {
   const times = [...new Set(series.flatMap((s) => [...s.keys()]))].sort((a, b) => a - b);
-  return new Map(times.map((time) => [time, reduce(series.flatMap((s) => (s.has(time) ? [s.get(time) as number] : [])))]));
+  return new Map(
+    times.map((time) => [time, reduce(series.flatMap((s) => (s.has(time) ? [s.get(time) as number] : [])))]),
+  );
 }
 
 function asArray(value: Value, fn: string): Series[] {
@@ -217,7 +221,8 @@ export function evaluate(expression: string, evaluation: Evaluation, resolving: 
         return combine(asArray(args[0], name), (values) => Math.max(...values));
       case "FILL": {
         const [series, fill] = args;
-        if (!(series instanceof Map) || typeof fill !== "number") throw new Error("FILL is evaluated here only as FILL(series, number)");
+        if (!(series instanceof Map) || typeof fill !== "number")
+          throw new Error("FILL is evaluated here only as FILL(series, number)");
         return new Map(evaluation.timeline.map((time) => [time, series.get(time) ?? fill]));
       }
       default:

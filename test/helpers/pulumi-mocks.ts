@@ -81,7 +81,9 @@ pulumi.runtime.setMocks(
     call(args: pulumi.runtime.MockCallArgs) {
       const answer = invokes[args.token];
       if (answer === undefined) {
-        throw new Error(`unexpected invoke ${args.token}: the program may only look up caller identity, region and partition`);
+        throw new Error(
+          `unexpected invoke ${args.token}: the program may only look up caller identity, region and partition`,
+        );
       }
       return answer;
     },
@@ -118,10 +120,12 @@ export function dependenciesOf(type: string, name: string): string[] {
 
 /** Resolves an Output's value so tests can await it instead of asserting inside apply. */
 export function promiseOf<T>(output: pulumi.Output<T>): Promise<T> {
-  return new Promise((resolve) => output.apply((value) => {
-    resolve(value);
-    return value;
-  }));
+  return new Promise((resolve) =>
+    output.apply((value) => {
+      resolve(value);
+      return value;
+    }),
+  );
 }
 
 /** Recorded resources of one type, in registration order. */

@@ -39,8 +39,24 @@ export const RECORD_SCHEMA_FIELDS: readonly string[] = [
 export const SYSTEM_FIELDS: readonly string[] = ["@timestamp", "@message", "@logStream", "@log", "@ingestionTime"];
 
 const KEYWORDS = new Set([
-  "fields", "display", "filter", "stats", "sort", "limit", "parse", "dedup", "unmask", "as", "by",
-  "and", "or", "not", "in", "like", "asc", "desc",
+  "fields",
+  "display",
+  "filter",
+  "stats",
+  "sort",
+  "limit",
+  "parse",
+  "dedup",
+  "unmask",
+  "as",
+  "by",
+  "and",
+  "or",
+  "not",
+  "in",
+  "like",
+  "asc",
+  "desc",
 ]);
 
 /**
@@ -101,7 +117,9 @@ function classifyIdentifier(
 /** A slash starts a regex after `parse <field>`, `like` or `=~`; elsewhere it divides. */
 function regexAllowedAfter(tokens: string[]): boolean {
   const last = tokens[tokens.length - 1];
-  return tokens[tokens.length - 2] === "parse" || last === "like" || (last === "~" && tokens[tokens.length - 2] === "=");
+  return (
+    tokens[tokens.length - 2] === "parse" || last === "like" || (last === "~" && tokens[tokens.length - 2] === "=")
+  );
 }
 
 /** Index just past the closing delimiter, honouring backslash escapes. */

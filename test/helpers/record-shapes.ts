@@ -24,7 +24,12 @@ interface Envelope {
   caller?: string;
 }
 
-function envelope({ modelId, operation, timestamp = "2026-11-10T08:00:00Z", caller = `arn:aws:sts::${ACCOUNT}:assumed-role/app-role/worker-1` }: Envelope): Json {
+function envelope({
+  modelId,
+  operation,
+  timestamp = "2026-11-10T08:00:00Z",
+  caller = `arn:aws:sts::${ACCOUNT}:assumed-role/app-role/worker-1`,
+}: Envelope): Json {
   return {
     timestamp,
     accountId: ACCOUNT,
@@ -37,26 +42,45 @@ function envelope({ modelId, operation, timestamp = "2026-11-10T08:00:00Z", call
 }
 
 /** Converse: `stopReason` and `metrics.latencyMs` in the body; a guardrail block has `stopReason: "guardrail_intervened"` and a trace. */
-export function converseRecord(options: Partial<Envelope> & { stopReason?: string; inputTokens?: number; outputTokens?: number } = {}): Json {
+export function converseRecord(
+  options: Partial<Envelope> & { stopReason?: string; inputTokens?: number; outputTokens?: number } = {},
+): Json {
   const { stopReason = "end_turn", inputTokens = 40, outputTokens = 90 } = options;
   const blocked = stopReason === "guardrail_intervened";
   return {
     schemaType: "ModelInvocationLog",
     schemaVersion: "1.0",
     ...envelope({ modelId: SONNET_4_US, operation: "Converse", ...options }),
-    input: { inputContentType: "application/json", inputBodyJson: { messages: [{ role: "user", content: [{ text: "How do I pick a lock?" }] }] }, inputTokenCount: inputTokens },
+    input: {
+      inputContentType: "application/json",
+      inputBodyJson: { messages: [{ role: "user", content: [{ text: "How do I pick a lock?" }] }] },
+      inputTokenCount: inputTokens,
+    },
     output: {
       outputContentType: "application/json",
       outputBodyJson: {
-        output: { message: { role: "assistant", content: [{ text: blocked ? "Sorry, I cannot help with that." : "Here you go." }] } },
+        output: {
+          message: {
+            role: "assistant",
+            content: [{ text: blocked ? "Sorry, I cannot help with that." : "Here you go." }],
+          },
+        },
         stopReason,
         metrics: { latencyMs: 310 },
         usage: { inputTokens, outputTokens, totalTokens: inputTokens + outputTokens },
         trace: {
           guardrail: {
             // A blocked model answer is kept in the trace as an escaped JSON string: its own stop_reason must not count.
-            modelOutput: [JSON.stringify({ type: "message", content: [{ type: "text", text: "..." }], stop_reason: "end_turn" })],
-            inputAssessment: { g1a2b3c4d5e6: { contentPolicy: { filters: [{ type: "MISCONDUCT", confidence: "HIGH", action: blocked ? "BLOCKED" : "NONE" }] } } },
+            modelOutput: [
+              JSON.stringify({ type: "message", content: [{ type: "text", text: "..." }], stop_reason: "end_turn" }),
+            ],
+            inputAssessment: {
+              g1a2b3c4d5e6: {
+                contentPolicy: {
+                  filters: [{ type: "MISCONDUCT", confidence: "HIGH", action: blocked ? "BLOCKED" : "NONE" }],
+                },
+              },
+            },
           },
         },
       },
@@ -74,15 +98,28 @@ export function invokeModelRecord(options: Partial<Envelope> & { guardrailAction
   const blocked = options.guardrailAction === "INTERVENED";
   const body: Json = blocked
     ? { type: "message", role: "assistant", content: [{ type: "text", text: "Sorry, please rephrase." }] }
-    : { id: "msg_bdrk_01", type: "message", role: "assistant", content: [{ type: "text", text: "Three sentences." }], stop_reason: "end_turn", usage: { input_tokens: 200, output_tokens: 100 } };
+    : {
+        id: "msg_bdrk_01",
+        type: "message",
+        role: "assistant",
+        content: [{ type: "text", text: "Three sentences." }],
+        stop_reason: "end_turn",
+        usage: { input_tokens: 200, output_tokens: 100 },
+      };
   return {
     ...envelope({ modelId: profileArn(SONNET_4_US), operation: "InvokeModel", ...options }),
-    input: { inputContentType: "application/json", inputBodyJson: { anthropic_version: "bedrock-2023-05-31", max_tokens: 512, messages: [] }, ...(blocked ? {} : { inputTokenCount: 200 }) },
+    input: {
+      inputContentType: "application/json",
+      inputBodyJson: { anthropic_version: "bedrock-2023-05-31", max_tokens: 512, messages: [] },
+      ...(blocked ? {} : { inputTokenCount: 200 }),
+    },
     output: {
       outputContentType: "application/json",
       outputBodyJson: {
         ...body,
-        "amazon-bedrock-trace": { guardrail: { input: { g1a2b3c4d5e6: { invocationMetrics: { guardrailProcessingLatency: 290 } } } } },
+        "amazon-bedrock-trace": {
+          guardrail: { input: { g1a2b3c4d5e6: { invocationMetrics: { guardrailProcessingLatency: 290 } } } },
+        },
         "amazon-bedrock-guardrailAction": options.guardrailAction,
       },
       ...(blocked ? {} : { outputTokenCount: 100 }),
@@ -98,15 +135,32 @@ export function streamRecord(options: Partial<Envelope> & { blocked: boolean }):
   return {
     schemaType: "ModelInvocationLog",
     schemaVersion: "1.0",
-    ...envelope({ modelId: profileArn(OPUS_46_GLOBAL, "us-west-2"), operation: "InvokeModelWithResponseStream", ...options }),
-    input: { inputContentType: "application/json", inputTokenCount: options.blocked ? 0 : 6, cacheWriteInputTokenCount: options.blocked ? 0 : 30_000 },
+    ...envelope({
+      modelId: profileArn(OPUS_46_GLOBAL, "us-west-2"),
+      operation: "InvokeModelWithResponseStream",
+      ...options,
+    }),
+    input: {
+      inputContentType: "application/json",
+      inputTokenCount: options.blocked ? 0 : 6,
+      cacheWriteInputTokenCount: options.blocked ? 0 : 30_000,
+    },
     output: {
       outputContentType: "application/json",
       outputBodyJson: [
         { type: "message_start", message: { role: "assistant", usage: { input_tokens: 6, output_tokens: 1 } } },
         { type: "content_block_delta", index: 0, delta: { type: "text_delta", text: "Hi" }, ...mark },
         { type: "message_delta", delta: { stop_reason: "end_turn" }, usage: { output_tokens: 120 } },
-        { type: "message_stop", "amazon-bedrock-invocationMetrics": { inputTokenCount: 6, outputTokenCount: 120, invocationLatency: 2400, firstByteLatency: 900 }, ...mark },
+        {
+          type: "message_stop",
+          "amazon-bedrock-invocationMetrics": {
+            inputTokenCount: 6,
+            outputTokenCount: 120,
+            invocationLatency: 2400,
+            firstByteLatency: 900,
+          },
+          ...mark,
+        },
       ],
       outputTokenCount: options.blocked ? 0 : 120,
     },

@@ -4,7 +4,16 @@ import { expect } from "chai";
 import { Alerting, type AlertingArgs } from "../../infra/alerting";
 import { alertTopicPolicy } from "../../infra/policies";
 import { parseStackSettings, type RawConfig } from "../../infra/settings";
-import { dependenciesOf, oneResourceOf, promiseOf, resetRecorded, resourcesOf, settle, TEST_ACCOUNT, TEST_REGION } from "../helpers/pulumi-mocks";
+import {
+  dependenciesOf,
+  oneResourceOf,
+  promiseOf,
+  resetRecorded,
+  resourcesOf,
+  settle,
+  TEST_ACCOUNT,
+  TEST_REGION,
+} from "../helpers/pulumi-mocks";
 
 type AlarmInputs = {
   name: string;
@@ -13,7 +22,13 @@ type AlarmInputs = {
   alarmActions: string[];
   okActions: string[];
   evaluationPeriods: number;
-  metricQueries: { id: string; expression?: string; period?: number; returnData?: boolean; metric?: { metricName: string; namespace: string; period: number } }[];
+  metricQueries: {
+    id: string;
+    expression?: string;
+    period?: number;
+    returnData?: boolean;
+    metric?: { metricName: string; namespace: string; period: number };
+  }[];
 };
 
 function argsFrom(raw: RawConfig): AlertingArgs {
@@ -23,14 +38,24 @@ function argsFrom(raw: RawConfig): AlertingArgs {
 async function deploy(raw: RawConfig = {}): Promise<Alerting> {
   resetRecorded();
   const alerting = new Alerting("al", argsFrom(raw));
-  await settle(alerting.topic.arn, ...alerting.alarms.map((alarm) => alarm.arn), ...alerting.subscriptions.map((s) => s.arn));
+  await settle(
+    alerting.topic.arn,
+    ...alerting.alarms.map((alarm) => alarm.arn),
+    ...alerting.subscriptions.map((s) => s.arn),
+  );
   return alerting;
 }
 
-const alarms = () => resourcesOf("aws:cloudwatch/metricAlarm:MetricAlarm").map((r) => r.inputs as unknown as AlarmInputs);
+const alarms = () =>
+  resourcesOf("aws:cloudwatch/metricAlarm:MetricAlarm").map((r) => r.inputs as unknown as AlarmInputs);
 const alarm = (key: string): AlarmInputs => {
   const found = alarms().find((a) => a.name === `bedrock-test-${key}`);
-  if (found === undefined) throw new Error(`no alarm ${key}; have ${alarms().map((a) => a.name).join(", ")}`);
+  if (found === undefined)
+    throw new Error(
+      `no alarm ${key}; have ${alarms()
+        .map((a) => a.name)
+        .join(", ")}`,
+    );
   return found;
 };
 
@@ -48,11 +73,18 @@ describe("alerting", () => {
     expect(alarm("server-errors")).to.deep.include({ threshold: 10 });
     expect(alarm("client-errors").metricQueries[0]).to.deep.include({ period: 300 });
     expect(alarm("slow-responses")).to.deep.include({ threshold: 10_000 });
-    expect(alarm("slow-responses").metricQueries[0].expression).to.equal('SELECT AVG(InvocationLatency) FROM SCHEMA("AWS/Bedrock", ModelId)');
+    expect(alarm("slow-responses").metricQueries[0].expression).to.equal(
+      'SELECT AVG(InvocationLatency) FROM SCHEMA("AWS/Bedrock", ModelId)',
+    );
   });
 
   it("follows the thresholds in config", async () => {
-    await deploy({ inputTokensPerHourThreshold: "5000000", errorsPer5MinThreshold: "3", invocationsPerHourThreshold: "20000", averageLatencyThresholdMs: "45000" });
+    await deploy({
+      inputTokensPerHourThreshold: "5000000",
+      errorsPer5MinThreshold: "3",
+      invocationsPerHourThreshold: "20000",
+      averageLatencyThresholdMs: "45000",
+    });
     expect(alarm("high-input-tokens").threshold).to.equal(5_000_000);
     expect(alarm("server-errors").threshold).to.equal(3);
     expect(alarm("client-errors").threshold).to.equal(3);
@@ -68,7 +100,10 @@ describe("alerting", () => {
       expect(each.treatMissingData, each.name).to.equal("notBreaching");
       expect(each.alarmActions, each.name).to.deep.equal([topicArn]);
       expect(each.okActions, each.name).to.deep.equal([topicArn]);
-      expect(each.metricQueries.filter((q) => q.returnData), each.name).to.have.length(1);
+      expect(
+        each.metricQueries.filter((q) => q.returnData),
+        each.name,
+      ).to.have.length(1);
     }
   });
 
@@ -81,7 +116,9 @@ describe("alerting", () => {
       "ModelInvocationLogsS3DeliveryFailure",
       "ModelInvocationLargeDataS3DeliveryFailure",
     ]);
-    expect(delivery.metricQueries.find((q) => q.returnData)?.expression).to.equal("FILL(m1, 0) + FILL(m2, 0) + FILL(m3, 0)");
+    expect(delivery.metricQueries.find((q) => q.returnData)?.expression).to.equal(
+      "FILL(m1, 0) + FILL(m2, 0) + FILL(m3, 0)",
+    );
   });
 
   it("has a daily estimated-cost alarm only when dailyCostBudgetUsd is set", async () => {
@@ -90,13 +127,21 @@ describe("alerting", () => {
     await deploy({ dailyCostBudgetUsd: "250" });
     const cost = alarm("daily-cost-budget");
     expect(cost.threshold).to.equal(250);
-    expect(cost.metricQueries[0].metric).to.deep.include({ namespace: "BedrockMonitoring", metricName: "EstimatedCostUsd", period: 86400 });
+    expect(cost.metricQueries[0].metric).to.deep.include({
+      namespace: "BedrockMonitoring",
+      metricName: "EstimatedCostUsd",
+      period: 86400,
+    });
   });
 
   it("subscribes each configured e-mail address, and none when the list is empty", async () => {
     await deploy({ alertEmails: '["ops@example.com","finops@example.com","lead@example.com"]' });
     const subscriptions = resourcesOf("aws:sns/topicSubscription:TopicSubscription");
-    expect(subscriptions.map((s) => s.inputs.endpoint)).to.deep.equal(["ops@example.com", "finops@example.com", "lead@example.com"]);
+    expect(subscriptions.map((s) => s.inputs.endpoint)).to.deep.equal([
+      "ops@example.com",
+      "finops@example.com",
+      "lead@example.com",
+    ]);
     expect(subscriptions.every((s) => s.inputs.protocol === "email")).to.equal(true);
 
     await deploy({ alertEmails: "[]" });
@@ -130,14 +175,18 @@ describe("alerting", () => {
 
   it("creates alarms only once CloudWatch may publish to the topic", async () => {
     await deploy();
-    expect(dependenciesOf("aws:cloudwatch/metricAlarm:MetricAlarm", "al-high-input-tokens")).to.include("aws:sns/topicPolicy:TopicPolicy::al-alerts");
+    expect(dependenciesOf("aws:cloudwatch/metricAlarm:MetricAlarm", "al-high-input-tokens")).to.include(
+      "aws:sns/topicPolicy:TopicPolicy::al-alerts",
+    );
   });
 
   it("gives the topic the policy that lets CloudWatch of this account publish", async () => {
     const alerting = await deploy();
     const topicArn = await promiseOf(alerting.topic.arn);
     const policy = JSON.parse(String(oneResourceOf("aws:sns/topicPolicy:TopicPolicy").inputs.policy));
-    expect(policy).to.deep.equal(alertTopicPolicy({ partition: "aws", region: TEST_REGION, accountId: TEST_ACCOUNT, topicArn }));
+    expect(policy).to.deep.equal(
+      alertTopicPolicy({ partition: "aws", region: TEST_REGION, accountId: TEST_ACCOUNT, topicArn }),
+    );
   });
 });
 
@@ -147,7 +196,12 @@ describe("alert topic policy", () => {
 
   async function publish(principal: string, context: Record<string, string>): Promise<string> {
     const simulation = {
-      request: { principal, action: "sns:Publish", resource: { resource: topicArn, accountId: TEST_ACCOUNT }, contextVariables: context },
+      request: {
+        principal,
+        action: "sns:Publish",
+        resource: { resource: topicArn, accountId: TEST_ACCOUNT },
+        contextVariables: context,
+      },
       identityPolicies: [],
       serviceControlPolicies: [],
       resourceControlPolicies: [],
@@ -159,17 +213,26 @@ describe("alert topic policy", () => {
   }
 
   it("lets CloudWatch alarms of this account publish", async () => {
-    const context = { "aws:SourceAccount": TEST_ACCOUNT, "aws:SourceArn": `arn:aws:cloudwatch:${TEST_REGION}:${TEST_ACCOUNT}:alarm:bedrock-test-throttles` };
+    const context = {
+      "aws:SourceAccount": TEST_ACCOUNT,
+      "aws:SourceArn": `arn:aws:cloudwatch:${TEST_REGION}:${TEST_ACCOUNT}:alarm:bedrock-test-throttles`,
+    };
     expect(await publish("cloudwatch.amazonaws.com", context)).to.equal("Allowed");
   });
 
   it("refuses CloudWatch acting for another account", async () => {
-    const context = { "aws:SourceAccount": "444455556666", "aws:SourceArn": `arn:aws:cloudwatch:${TEST_REGION}:444455556666:alarm:x` };
+    const context = {
+      "aws:SourceAccount": "444455556666",
+      "aws:SourceArn": `arn:aws:cloudwatch:${TEST_REGION}:444455556666:alarm:x`,
+    };
     expect(await publish("cloudwatch.amazonaws.com", context)).to.not.equal("Allowed");
   });
 
   it("refuses other service principals and other accounts' users", async () => {
-    const context = { "aws:SourceAccount": TEST_ACCOUNT, "aws:SourceArn": `arn:aws:cloudwatch:${TEST_REGION}:${TEST_ACCOUNT}:alarm:x` };
+    const context = {
+      "aws:SourceAccount": TEST_ACCOUNT,
+      "aws:SourceArn": `arn:aws:cloudwatch:${TEST_REGION}:${TEST_ACCOUNT}:alarm:x`,
+    };
     expect(await publish("events.amazonaws.com", context)).to.not.equal("Allowed");
     expect(await publish("arn:aws:iam::444455556666:user/mallory", {})).to.not.equal("Allowed");
   });

@@ -28,11 +28,23 @@ function awsCliV2(): string | undefined {
 
 describe("AWS CLI commands in the stack outputs", () => {
   it("covers invocations and tokens over the last hour, the usage query, and a live tail", () => {
-    expect(commands).to.have.keys("invocationsLastHour", "inputTokensLastHour", "outputTokensLastHour", "usageQueryLastHour", "tailLogs");
-    expect(commands.invocationsLastHour).to.match(/^aws cloudwatch get-metric-data --region eu-west-1 /).and.include("SUM(Invocations)");
+    expect(commands).to.have.keys(
+      "invocationsLastHour",
+      "inputTokensLastHour",
+      "outputTokensLastHour",
+      "usageQueryLastHour",
+      "tailLogs",
+    );
+    expect(commands.invocationsLastHour)
+      .to.match(/^aws cloudwatch get-metric-data --region eu-west-1 /)
+      .and.include("SUM(Invocations)");
     expect(commands.inputTokensLastHour).to.include("SUM(InputTokenCount)");
-    expect(commands.usageQueryLastHour).to.match(/aws logs start-query .* && sleep 10 && aws logs get-query-results --region eu-west-1 --query-id "\$QUERY_ID"$/);
-    expect(commands.tailLogs).to.equal("aws logs tail '/aws/bedrock/modelinvocations' --follow --since 10m --format short --region eu-west-1");
+    expect(commands.usageQueryLastHour).to.match(
+      /aws logs start-query .* && sleep 10 && aws logs get-query-results --region eu-west-1 --query-id "\$QUERY_ID"$/,
+    );
+    expect(commands.tailLogs).to.equal(
+      "aws logs tail '/aws/bedrock/modelinvocations' --follow --since 10m --format short --region eu-west-1",
+    );
   });
 
   it("passes the metric queries as valid JSON", () => {
@@ -40,7 +52,9 @@ describe("AWS CLI commands in the stack outputs", () => {
       const json = /--metric-data-queries '([^']*)'/.exec(commands[key])?.[1] ?? "";
       const queries = JSON.parse(json) as { Id: string; Expression: string; Period: number }[];
       expect(queries).to.have.length(1);
-      expect(queries[0].Expression).to.match(/^SELECT SUM\(\w+\) FROM SCHEMA\("AWS\/Bedrock", ModelId\) GROUP BY ModelId$/);
+      expect(queries[0].Expression).to.match(
+        /^SELECT SUM\(\w+\) FROM SCHEMA\("AWS\/Bedrock", ModelId\) GROUP BY ModelId$/,
+      );
     }
   });
 
@@ -77,11 +91,17 @@ describe("AWS CLI commands in the stack outputs", () => {
       "logs tail",
     ]);
     for (const { service, operation, options } of invocations) {
-      const rendered = execFileSync(aws as string, [service, operation, "help"], { encoding: "utf8", env: { ...process.env, PAGER: "cat", MANPAGER: "cat" } });
+      const rendered = execFileSync(aws as string, [service, operation, "help"], {
+        encoding: "utf8",
+        env: { ...process.env, PAGER: "cat", MANPAGER: "cat" },
+      });
       // The help page is a man page: bold text comes overstruck with backspaces.
       // eslint-disable-next-line no-control-regex -- the backspace is exactly what has to go
       const help = rendered.replace(/.\x08/g, "");
-      const synopsis = help.slice(help.indexOf("SYNOPSIS"), help.indexOf("OPTIONS") > 0 ? help.indexOf("OPTIONS") : undefined);
+      const synopsis = help.slice(
+        help.indexOf("SYNOPSIS"),
+        help.indexOf("OPTIONS") > 0 ? help.indexOf("OPTIONS") : undefined,
+      );
       const known = new Set(synopsis.match(/--[a-z0-9-]+/g) ?? []);
       for (const option of options) expect(known.has(option), `aws ${service} ${operation} ${option}`).to.equal(true);
     }

@@ -9,9 +9,19 @@ import { publishLastHourEstimate } from "../../infra/cost-estimator/handler";
 import { PRICE_CATALOG } from "../../reporting/src/kernel/pricing/catalog";
 import { lambdaNodeMajor, nodeBinaryOfMajor, runPackage } from "../helpers/lambda-node";
 import { evaluate, type StoredMetric } from "../helpers/metric-math";
-import { oneResourceOf, resetRecorded, settle, TEST_ACCOUNT, TEST_PARTITION, TEST_REGION } from "../helpers/pulumi-mocks";
+import {
+  oneResourceOf,
+  resetRecorded,
+  settle,
+  TEST_ACCOUNT,
+  TEST_PARTITION,
+  TEST_REGION,
+} from "../helpers/pulumi-mocks";
 
-const cloudwatch = new CloudWatchClient({ region: TEST_REGION, credentials: { accessKeyId: "test", secretAccessKey: "test" } });
+const cloudwatch = new CloudWatchClient({
+  region: TEST_REGION,
+  credentials: { accessKeyId: "test", secretAccessKey: "test" },
+});
 const scope = { partition: TEST_PARTITION, region: TEST_REGION, accountId: TEST_ACCOUNT };
 const config = estimatorConfig(PRICE_CATALOG, scope);
 const NOW = new Date("2026-11-20T10:05:00Z");
@@ -48,18 +58,36 @@ describe("cost estimator for the daily budget alarm", () => {
       .on(GetMetricDataCommand)
       .resolvesOnce({
         MetricDataResults: [
-          { Id: "familyOpus", Label: "Opus", Timestamps: [new Date("2026-11-20T09:00:00Z")], Values: [12.5], StatusCode: "Complete" },
+          {
+            Id: "familyOpus",
+            Label: "Opus",
+            Timestamps: [new Date("2026-11-20T09:00:00Z")],
+            Values: [12.5],
+            StatusCode: "Complete",
+          },
         ],
         NextToken: "page-2",
       })
       .resolvesOnce({
-        MetricDataResults: [{ Id: "familySonnet", Label: "Sonnet", Timestamps: [new Date("2026-11-20T09:00:00Z")], Values: [3.25], StatusCode: "Complete" }],
+        MetricDataResults: [
+          {
+            Id: "familySonnet",
+            Label: "Sonnet",
+            Timestamps: [new Date("2026-11-20T09:00:00Z")],
+            Values: [3.25],
+            StatusCode: "Complete",
+          },
+        ],
       });
     cloudwatchMock.on(PutMetricDataCommand).resolves({});
 
     const estimate = await publishLastHourEstimate(cloudwatch, config, NOW);
 
-    expect(estimate).to.deep.equal({ hourStart: "2026-11-20T09:00:00.000Z", byFamily: { Opus: 12.5, Sonnet: 3.25, Haiku: 0, Other: 0 }, totalUsd: 15.75 });
+    expect(estimate).to.deep.equal({
+      hourStart: "2026-11-20T09:00:00.000Z",
+      byFamily: { Opus: 12.5, Sonnet: 3.25, Haiku: 0, Other: 0 },
+      totalUsd: 15.75,
+    });
     const requests = cloudwatchMock.commandCalls(GetMetricDataCommand).map((call) => call.args[0].input);
     expect(requests[0].StartTime).to.deep.equal(new Date("2026-11-20T09:00:00Z"));
     expect(requests[0].EndTime).to.deep.equal(new Date("2026-11-20T10:00:00Z"));
@@ -74,7 +102,8 @@ describe("cost estimator for the daily budget alarm", () => {
   it("prices cache tokens once when Bedrock publishes them under both names", async () => {
     const hour = new Date("2026-11-20T09:00:00Z").getTime();
     const sonnet = PRICE_CATALOG.models.find((m) => m.baseModelId === "anthropic.claude-sonnet-4-5-20250929-v1:0");
-    if (sonnet?.regional.cacheRead == null || sonnet.regional.cacheWrite == null) throw new Error("the catalog lost Sonnet 4.5's cache rates");
+    if (sonnet?.regional.cacheRead == null || sonnet.regional.cacheWrite == null)
+      throw new Error("the catalog lost Sonnet 4.5's cache rates");
     const metric = (metricName: string, tokens: number): StoredMetric => ({
       namespace: "AWS/Bedrock",
       metricName,
@@ -91,7 +120,9 @@ describe("cost estimator for the daily budget alarm", () => {
     const expressions = Object.fromEntries(config.queries.map((q) => [q.Id ?? "", q.Expression ?? ""]));
     cloudwatchMock.on(GetMetricDataCommand).callsFake((input: { MetricDataQueries: typeof config.queries }) => ({
       MetricDataResults: input.MetricDataQueries.filter((q) => q.ReturnData).map((q) => {
-        const points = [...(evaluate(q.Expression ?? "", { metrics, timeline: [hour], expressions }) as Map<number, number>)];
+        const points = [
+          ...(evaluate(q.Expression ?? "", { metrics, timeline: [hour], expressions }) as Map<number, number>),
+        ];
         const [timestamps, values] = [points.map(([t]) => new Date(t)), points.map(([, v]) => v)];
         return { Id: q.Id, Label: q.Label, Timestamps: timestamps, Values: values, StatusCode: "Complete" as const };
       }),
@@ -119,8 +150,17 @@ describe("cost estimator for the daily budget alarm", () => {
     const hour = [new Date("2026-11-20T09:00:00Z")];
 
     const run = await runPackage(node, files, [
-      { MetricDataResults: [{ Id: "familyOpus", Label: "Opus", Timestamps: hour, Values: [12.5], StatusCode: "Complete" }], NextToken: "page-2" },
-      { MetricDataResults: [{ Id: "familySonnet", Label: "Sonnet", Timestamps: hour, Values: [3.25], StatusCode: "Complete" }] },
+      {
+        MetricDataResults: [
+          { Id: "familyOpus", Label: "Opus", Timestamps: hour, Values: [12.5], StatusCode: "Complete" },
+        ],
+        NextToken: "page-2",
+      },
+      {
+        MetricDataResults: [
+          { Id: "familySonnet", Label: "Sonnet", Timestamps: hour, Values: [3.25], StatusCode: "Complete" },
+        ],
+      },
     ]);
 
     expect(Number.parseInt(run.node.slice(1), 10), `ran on ${run.node}`).to.equal(major);
@@ -142,10 +182,18 @@ describe("cost estimator for the daily budget alarm", () => {
   });
 
   it("may publish only into its own namespace and write only its own logs", async () => {
-    const policy = estimatorPolicy({ partition: "aws", region: TEST_REGION, accountId: TEST_ACCOUNT }, "/aws/lambda/est");
+    const policy = estimatorPolicy(
+      { partition: "aws", region: TEST_REGION, accountId: TEST_ACCOUNT },
+      "/aws/lambda/est",
+    );
     const decide = async (action: string, resource: string, context: Record<string, string> = {}) => {
       const simulation = {
-        request: { principal: `arn:aws:iam::${TEST_ACCOUNT}:role/est`, action, resource: { resource, accountId: TEST_ACCOUNT }, contextVariables: context },
+        request: {
+          principal: `arn:aws:iam::${TEST_ACCOUNT}:role/est`,
+          action,
+          resource: { resource, accountId: TEST_ACCOUNT },
+          contextVariables: context,
+        },
         identityPolicies: [{ name: "estimator", policy }],
         serviceControlPolicies: [],
         resourceControlPolicies: [],
@@ -154,20 +202,44 @@ describe("cost estimator for the daily budget alarm", () => {
       if (response.resultType === "error") throw new Error(JSON.stringify(response.errors));
       return response.overallResult;
     };
-    expect(await decide("cloudwatch:PutMetricData", "*", { "cloudwatch:namespace": "BedrockMonitoring" })).to.equal("Allowed");
-    expect(await decide("cloudwatch:PutMetricData", "*", { "cloudwatch:namespace": "AWS/Bedrock" })).to.not.equal("Allowed");
+    expect(await decide("cloudwatch:PutMetricData", "*", { "cloudwatch:namespace": "BedrockMonitoring" })).to.equal(
+      "Allowed",
+    );
+    expect(await decide("cloudwatch:PutMetricData", "*", { "cloudwatch:namespace": "AWS/Bedrock" })).to.not.equal(
+      "Allowed",
+    );
     expect(await decide("cloudwatch:GetMetricData", "*")).to.equal("Allowed");
-    expect(await decide("logs:PutLogEvents", `arn:aws:logs:${TEST_REGION}:${TEST_ACCOUNT}:log-group:/aws/lambda/est:log-stream:x`)).to.equal("Allowed");
-    expect(await decide("logs:PutLogEvents", `arn:aws:logs:${TEST_REGION}:${TEST_ACCOUNT}:log-group:/aws/bedrock/modelinvocations:log-stream:x`)).to.not.equal("Allowed");
+    expect(
+      await decide(
+        "logs:PutLogEvents",
+        `arn:aws:logs:${TEST_REGION}:${TEST_ACCOUNT}:log-group:/aws/lambda/est:log-stream:x`,
+      ),
+    ).to.equal("Allowed");
+    expect(
+      await decide(
+        "logs:PutLogEvents",
+        `arn:aws:logs:${TEST_REGION}:${TEST_ACCOUNT}:log-group:/aws/bedrock/modelinvocations:log-stream:x`,
+      ),
+    ).to.not.equal("Allowed");
   });
 
   it("runs hourly on its runtime, after its log group and permissions exist", async () => {
     resetRecorded();
     const estimator = new CostEstimator("ce", { functionName: "bedrock-test-cost-estimator", logRetentionDays: 14 });
     await settle(estimator.function.arn);
-    expect(oneResourceOf("aws:lambda/function:Function").inputs).to.include({ name: "bedrock-test-cost-estimator", runtime: ESTIMATOR_RUNTIME, handler: "index.handler" });
+    expect(oneResourceOf("aws:lambda/function:Function").inputs).to.include({
+      name: "bedrock-test-cost-estimator",
+      runtime: ESTIMATOR_RUNTIME,
+      handler: "index.handler",
+    });
     expect(oneResourceOf("aws:cloudwatch/eventRule:EventRule").inputs.scheduleExpression).to.equal("cron(5 * * * ? *)");
-    expect(oneResourceOf("aws:lambda/permission:Permission").inputs).to.include({ principal: "events.amazonaws.com", action: "lambda:InvokeFunction" });
-    expect(oneResourceOf("aws:cloudwatch/logGroup:LogGroup").inputs).to.include({ name: "/aws/lambda/bedrock-test-cost-estimator", retentionInDays: 14 });
+    expect(oneResourceOf("aws:lambda/permission:Permission").inputs).to.include({
+      principal: "events.amazonaws.com",
+      action: "lambda:InvokeFunction",
+    });
+    expect(oneResourceOf("aws:cloudwatch/logGroup:LogGroup").inputs).to.include({
+      name: "/aws/lambda/bedrock-test-cost-estimator",
+      retentionInDays: 14,
+    });
   });
 });

@@ -1,5 +1,11 @@
 import { expect } from "chai";
-import { buildDashboardBody, GRID_COLUMNS, type DashboardSpec, type MetricExpression, type Widget } from "../../infra/dashboard";
+import {
+  buildDashboardBody,
+  GRID_COLUMNS,
+  type DashboardSpec,
+  type MetricExpression,
+  type Widget,
+} from "../../infra/dashboard";
 import { costTerms, systemProfileArn } from "../../infra/cost-expressions";
 import { PRICE_CATALOG } from "../../reporting/src/kernel/pricing/catalog";
 import { fieldReferences, RECORD_SCHEMA_FIELDS, SYSTEM_FIELDS } from "../helpers/query-fields";
@@ -48,13 +54,24 @@ function balanced(expression: string): boolean {
 const T0 = Date.UTC(2026, 10, 20, 9);
 
 /** A metric in AWS/Bedrock with one Sum per period, at T0, T0 + period, ... */
-function bedrockMetric(metricName: string, dimensions: Record<string, string>, sums: number[], periodMs = HOUR_MS): StoredMetric {
+function bedrockMetric(
+  metricName: string,
+  dimensions: Record<string, string>,
+  sums: number[],
+  periodMs = HOUR_MS,
+): StoredMetric {
   const byPeriod = Object.fromEntries(sums.map((sum, i) => [T0 + i * periodMs, sum]));
   return { namespace: "AWS/Bedrock", metricName, dimensions, sums: byPeriod };
 }
 
 /** Evaluates one line of a widget against the given metrics, over `periods` periods from T0. */
-function lineOf(widget: Widget, id: string, metrics: StoredMetric[], periods = 1, periodMs = HOUR_MS): [number, number][] {
+function lineOf(
+  widget: Widget,
+  id: string,
+  metrics: StoredMetric[],
+  periods = 1,
+  periodMs = HOUR_MS,
+): [number, number][] {
   const expressions = Object.fromEntries(expressionsOf(widget).map((e) => [e.id, e.expression]));
   const timeline = Array.from({ length: periods }, (_, i) => T0 + i * periodMs);
   return pointsOf(evaluate(expressions[id], { metrics, timeline, expressions }));
@@ -73,8 +90,15 @@ describe("dashboard body", () => {
   it("opens on the configured range and lets widgets inherit the period", () => {
     expect(body.start).to.equal("-PT24H");
     expect(buildDashboardBody({ ...spec, rangeHours: 168 }).start).to.equal("-PT168H");
-    expect(metricWidgets.filter((w) => w.properties.title !== "Estimated cost by model family (USD per hour)").every((w) => w.properties.period === 300)).to.equal(true);
-    expect(buildDashboardBody({ ...spec, periodSeconds: 3600 }).widgets.find((w) => w.properties.title === "Input tokens")?.properties.period).to.equal(3600);
+    expect(
+      metricWidgets
+        .filter((w) => w.properties.title !== "Estimated cost by model family (USD per hour)")
+        .every((w) => w.properties.period === 300),
+    ).to.equal(true);
+    expect(
+      buildDashboardBody({ ...spec, periodSeconds: 3600 }).widgets.find((w) => w.properties.title === "Input tokens")
+        ?.properties.period,
+    ).to.equal(3600);
   });
 
   it("keeps every widget inside the 24-column grid, none overlapping", () => {
@@ -93,7 +117,8 @@ describe("dashboard body", () => {
   });
 
   it("sets the region on every metric and log widget", () => {
-    for (const widget of body.widgets.filter((w) => w.type !== "text")) expect(widget.properties.region).to.equal("eu-central-1");
+    for (const widget of body.widgets.filter((w) => w.type !== "text"))
+      expect(widget.properties.region).to.equal("eu-central-1");
   });
 
   it("has well-formed metric arrays: unique ids, balanced expressions, references only to ids of the same widget", () => {
@@ -128,8 +153,11 @@ describe("dashboard body", () => {
   });
 
   it("shows client errors, server errors and throttles as counts, and the error rate in percent", () => {
-    const counts = expressionsOf(titled("Errors and throttles")).map((e) => e.expression).join(" ");
-    for (const metric of ["InvocationClientErrors", "InvocationServerErrors", "InvocationThrottles"]) expect(counts).to.include(metric);
+    const counts = expressionsOf(titled("Errors and throttles"))
+      .map((e) => e.expression)
+      .join(" ");
+    for (const metric of ["InvocationClientErrors", "InvocationServerErrors", "InvocationThrottles"])
+      expect(counts).to.include(metric);
     const rate = expressionsOf(titled("Error rate (%)")).find((e) => e.id === "errorRate");
     expect(rate?.expression).to.match(/^100 \* /);
     expect(rate?.visible).to.not.equal(false);
@@ -154,7 +182,9 @@ describe("dashboard body", () => {
   });
 
   it("follows whatever models are in use: per-model series are SEARCHes over ModelId, no model ID outside the cost widget", () => {
-    for (const widget of metricWidgets.filter((w) => w.properties.title !== "Estimated cost by model family (USD per hour)")) {
+    for (const widget of metricWidgets.filter(
+      (w) => w.properties.title !== "Estimated cost by model family (USD per hour)",
+    )) {
       const text = JSON.stringify(widget.properties.metrics);
       expect(text, String(widget.properties.title)).to.not.match(/anthropic\.|claude/);
     }
@@ -163,12 +193,23 @@ describe("dashboard body", () => {
 
   it("shows cache tokens, time to first token and log delivery failures", () => {
     const cache = JSON.stringify(titled("Prompt cache tokens (all models)").properties.metrics);
-    for (const metric of ["CacheReadInputTokens", "CacheReadInputTokenCount", "CacheWriteInputTokens", "CacheWriteInputTokenCount"]) {
+    for (const metric of [
+      "CacheReadInputTokens",
+      "CacheReadInputTokenCount",
+      "CacheWriteInputTokens",
+      "CacheWriteInputTokenCount",
+    ]) {
       expect(cache).to.include(metric);
     }
-    expect(JSON.stringify(titled("Time to first token (ms, streaming)").properties.metrics)).to.include("TimeToFirstToken");
+    expect(JSON.stringify(titled("Time to first token (ms, streaming)").properties.metrics)).to.include(
+      "TimeToFirstToken",
+    );
     const delivery = JSON.stringify(titled("Invocation log delivery failures").properties.metrics);
-    for (const metric of ["ModelInvocationLogsCloudWatchDeliveryFailure", "ModelInvocationLogsS3DeliveryFailure", "ModelInvocationLargeDataS3DeliveryFailure"]) {
+    for (const metric of [
+      "ModelInvocationLogsCloudWatchDeliveryFailure",
+      "ModelInvocationLogsS3DeliveryFailure",
+      "ModelInvocationLargeDataS3DeliveryFailure",
+    ]) {
       expect(delivery).to.include(metric);
     }
   });
@@ -187,8 +228,14 @@ describe("dashboard body", () => {
         bedrockMetric("CacheWriteInputTokens", sonnet, [1200, 0]),
         bedrockMetric("CacheWriteInputTokenCount", sonnet, [1200, 0]),
       ];
-      expect(lineOf(cache, "cacheRead", metrics, 2)).to.deep.equal([[T0, 4500], [T0 + HOUR_MS, 100]]);
-      expect(lineOf(cache, "cacheWrite", metrics, 2)).to.deep.equal([[T0, 1200], [T0 + HOUR_MS, 0]]);
+      expect(lineOf(cache, "cacheRead", metrics, 2)).to.deep.equal([
+        [T0, 4500],
+        [T0 + HOUR_MS, 100],
+      ]);
+      expect(lineOf(cache, "cacheWrite", metrics, 2)).to.deep.equal([
+        [T0, 1200],
+        [T0 + HOUR_MS, 0],
+      ]);
     });
 
     it("shows the tokens whichever single name is published, and zero when neither is", () => {
@@ -219,18 +266,27 @@ describe("dashboard body", () => {
 
     it("draws one visible line per family, summing hidden priced slices", () => {
       const visible = expressions.filter((e) => e.visible !== false);
-      expect(visible.map((e) => e.label)).to.deep.equal(["Opus (USD per hour)", "Sonnet (USD per hour)", "Haiku (USD per hour)", "Other (USD per hour)"]);
+      expect(visible.map((e) => e.label)).to.deep.equal([
+        "Opus (USD per hour)",
+        "Sonnet (USD per hour)",
+        "Haiku (USD per hour)",
+        "Other (USD per hour)",
+      ]);
       for (const line of visible) expect(line.expression).to.match(/^SUM\(\[c\d+(, c\d+)*\]\)$/);
       expect(cost.properties.period).to.equal(3600);
     });
 
     it("prices each slice from the catalog: global and regional routes at their own rates", () => {
       const terms = costTerms(PRICE_CATALOG, 3600, scope);
-      const slice = terms.find((t) => t.tokenKind === "input" && t.modelIds.includes("global.anthropic.claude-sonnet-4-5-20250929-v1:0"));
+      const slice = terms.find(
+        (t) => t.tokenKind === "input" && t.modelIds.includes("global.anthropic.claude-sonnet-4-5-20250929-v1:0"),
+      );
       expect(slice?.ratePerMillion).to.equal(global.input);
       for (const prefix of ["", "us.", "eu.", "apac.", "jp.", "au."]) {
         const id = `${prefix}anthropic.claude-sonnet-4-5-20250929-v1:0`;
-        expect(terms.find((t) => t.tokenKind === "output" && t.modelIds.includes(id))?.ratePerMillion, id).to.equal(regional.output);
+        expect(terms.find((t) => t.tokenKind === "output" && t.modelIds.includes(id))?.ratePerMillion, id).to.equal(
+          regional.output,
+        );
       }
     });
 
@@ -242,7 +298,10 @@ describe("dashboard body", () => {
         bedrockMetric("CacheWriteInputTokens", { ModelId: "eu.anthropic.claude-sonnet-4-5-20250929-v1:0" }, [400_000]),
       ];
       const expected =
-        usd(2_000_000, global.input) + usd(100_000, global.output) + usd(1_000_000, regional.input) + usd(400_000, regional.cacheWrite);
+        usd(2_000_000, global.input) +
+        usd(100_000, global.output) +
+        usd(1_000_000, regional.input) +
+        usd(400_000, regional.cacheWrite);
       expect(sonnetCost(metrics)).to.be.closeTo(expected, 1e-9);
     });
 
@@ -254,22 +313,34 @@ describe("dashboard body", () => {
         bedrockMetric("CacheWriteInputTokens", model, [1_000_000]),
         bedrockMetric("CacheWriteInputTokenCount", model, [1_000_000]),
       ];
-      expect(sonnetCost(both)).to.be.closeTo(usd(10_000_000, regional.cacheRead) + usd(1_000_000, regional.cacheWrite), 1e-9);
+      expect(sonnetCost(both)).to.be.closeTo(
+        usd(10_000_000, regional.cacheRead) + usd(1_000_000, regional.cacheWrite),
+        1e-9,
+      );
     });
 
     it("prices cache tokens published under either name alone", () => {
       const model = { ModelId: "us.anthropic.claude-sonnet-4-5-20250929-v1:0" };
       for (const name of ["CacheReadInputTokens", "CacheReadInputTokenCount"]) {
-        expect(sonnetCost([bedrockMetric(name, model, [10_000_000])]), name).to.be.closeTo(usd(10_000_000, regional.cacheRead), 1e-9);
+        expect(sonnetCost([bedrockMetric(name, model, [10_000_000])]), name).to.be.closeTo(
+          usd(10_000_000, regional.cacheRead),
+          1e-9,
+        );
       }
     });
 
     it("prices a system inference-profile ARN logged as ModelId at its profile's route", () => {
-      const arn = (profileId: string) => ({ ModelId: `arn:aws:bedrock:eu-central-1:111122223333:inference-profile/${profileId}` });
-      expect(systemProfileArn(scope, "eu.x")).to.equal("arn:aws:bedrock:eu-central-1:111122223333:inference-profile/eu.x");
+      const arn = (profileId: string) => ({
+        ModelId: `arn:aws:bedrock:eu-central-1:111122223333:inference-profile/${profileId}`,
+      });
+      expect(systemProfileArn(scope, "eu.x")).to.equal(
+        "arn:aws:bedrock:eu-central-1:111122223333:inference-profile/eu.x",
+      );
       const geo = [bedrockMetric("InputTokenCount", arn("eu.anthropic.claude-sonnet-4-5-20250929-v1:0"), [1_000_000])];
       expect(sonnetCost(geo)).to.be.closeTo(usd(1_000_000, regional.input), 1e-9);
-      const viaGlobal = [bedrockMetric("OutputTokenCount", arn("global.anthropic.claude-sonnet-4-5-20250929-v1:0"), [1_000_000])];
+      const viaGlobal = [
+        bedrockMetric("OutputTokenCount", arn("global.anthropic.claude-sonnet-4-5-20250929-v1:0"), [1_000_000]),
+      ];
       expect(sonnetCost(viaGlobal)).to.be.closeTo(usd(1_000_000, global.output), 1e-9);
     });
 
@@ -304,7 +375,16 @@ describe("dashboard body", () => {
 
     it("reads the nested record fields: time, model, caller, tokens, error code", () => {
       const query = String(log?.properties.query).replace(/^SOURCE '[^']*' \| /, "");
-      for (const field of ["@timestamp", "modelId", "identity.arn", "input.inputTokenCount", "output.outputTokenCount", "input.cacheReadInputTokenCount", "input.cacheWriteInputTokenCount", "errorCode"]) {
+      for (const field of [
+        "@timestamp",
+        "modelId",
+        "identity.arn",
+        "input.inputTokenCount",
+        "output.outputTokenCount",
+        "input.cacheReadInputTokenCount",
+        "input.cacheWriteInputTokenCount",
+        "errorCode",
+      ]) {
         expect(query).to.include(field);
       }
       const known = new Set([...RECORD_SCHEMA_FIELDS, ...SYSTEM_FIELDS]);

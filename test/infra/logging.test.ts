@@ -1,5 +1,15 @@
 import { expect } from "chai";
-import { dependenciesOf, oneResourceOf, promiseOf, recorded, resetRecorded, resourcesOf, settle, TEST_ACCOUNT, TEST_REGION } from "../helpers/pulumi-mocks";
+import {
+  dependenciesOf,
+  oneResourceOf,
+  promiseOf,
+  recorded,
+  resetRecorded,
+  resourcesOf,
+  settle,
+  TEST_ACCOUNT,
+  TEST_REGION,
+} from "../helpers/pulumi-mocks";
 import { InvocationLogging, type InvocationLoggingArgs } from "../../infra/logging";
 import { parseStackSettings, type RawConfig } from "../../infra/settings";
 
@@ -10,12 +20,22 @@ function argsFrom(raw: RawConfig = {}): InvocationLoggingArgs {
 async function deploy(raw: RawConfig = {}, name = "bl"): Promise<InvocationLogging> {
   resetRecorded();
   const logging = new InvocationLogging(name, argsFrom(raw));
-  await settle(logging.configuration.id, logging.bucket.bucket, logging.role.arn, logging.logGroup.arn, logging.archiveRecordsPrefix);
+  await settle(
+    logging.configuration.id,
+    logging.bucket.bucket,
+    logging.role.arn,
+    logging.logGroup.arn,
+    logging.archiveRecordsPrefix,
+  );
   return logging;
 }
 
 type LoggingConfigInputs = {
-  cloudwatchConfig?: { logGroupName: string; roleArn: string; largeDataDeliveryS3Config?: { bucketName: string; keyPrefix?: string } };
+  cloudwatchConfig?: {
+    logGroupName: string;
+    roleArn: string;
+    largeDataDeliveryS3Config?: { bucketName: string; keyPrefix?: string };
+  };
   s3Config?: { bucketName: string; keyPrefix?: string };
   textDataDeliveryEnabled?: boolean;
   imageDataDeliveryEnabled?: boolean;
@@ -39,7 +59,12 @@ describe("InvocationLogging component", () => {
 
     it("takes a configured name, retention and KMS key", async () => {
       const key = `arn:aws:kms:${TEST_REGION}:${TEST_ACCOUNT}:key/1234abcd-12ab-34cd-56ef-1234567890ab`;
-      await deploy({ logGroupName: "/team/bedrock", logRetentionDays: "90", archiveRetentionDays: "365", kmsKeyArn: key });
+      await deploy({
+        logGroupName: "/team/bedrock",
+        logRetentionDays: "90",
+        archiveRetentionDays: "365",
+        kmsKeyArn: key,
+      });
       const group = oneResourceOf("aws:cloudwatch/logGroup:LogGroup");
       expect(group.inputs).to.include({ name: "/team/bedrock", retentionInDays: 90, kmsKeyId: key });
     });
@@ -60,31 +85,42 @@ describe("InvocationLogging component", () => {
 
     it("expires logs after 90 days by default and cleans up old versions, delete markers and multipart uploads", async () => {
       await deploy();
-      const rules = oneResourceOf("aws:s3/bucketLifecycleConfiguration:BucketLifecycleConfiguration").inputs.rules as Array<Record<string, unknown>>;
+      const rules = oneResourceOf("aws:s3/bucketLifecycleConfiguration:BucketLifecycleConfiguration").inputs
+        .rules as Array<Record<string, unknown>>;
       const expire = rules.find((rule) => rule.id === "expire-invocation-logs");
       expect(expire).to.deep.include({ status: "Enabled", expiration: { days: 90 } });
       expect(expire?.noncurrentVersionExpiration).to.have.property("noncurrentDays").that.is.a("number").above(0);
-      expect(expire?.abortIncompleteMultipartUpload).to.have.property("daysAfterInitiation").that.is.a("number").above(0);
+      expect(expire?.abortIncompleteMultipartUpload)
+        .to.have.property("daysAfterInitiation")
+        .that.is.a("number")
+        .above(0);
       const markers = rules.find((rule) => rule.id === "remove-expired-delete-markers");
       expect(markers).to.deep.include({ status: "Enabled", expiration: { expiredObjectDeleteMarker: true } });
     });
 
     it("follows archiveRetentionDays", async () => {
       await deploy({ archiveRetentionDays: "400" });
-      const rules = oneResourceOf("aws:s3/bucketLifecycleConfiguration:BucketLifecycleConfiguration").inputs.rules as Array<Record<string, unknown>>;
+      const rules = oneResourceOf("aws:s3/bucketLifecycleConfiguration:BucketLifecycleConfiguration").inputs
+        .rules as Array<Record<string, unknown>>;
       expect(rules[0].expiration).to.deep.equal({ days: 400 });
     });
 
     it("encrypts with SSE-S3 by default and SSE-KMS with a configured key", async () => {
       await deploy();
-      let rules = oneResourceOf("aws:s3/bucketServerSideEncryptionConfiguration:BucketServerSideEncryptionConfiguration").inputs.rules as unknown[];
+      let rules = oneResourceOf(
+        "aws:s3/bucketServerSideEncryptionConfiguration:BucketServerSideEncryptionConfiguration",
+      ).inputs.rules as unknown[];
       expect(rules).to.deep.equal([{ applyServerSideEncryptionByDefault: { sseAlgorithm: "AES256" } }]);
 
       const key = `arn:aws:kms:${TEST_REGION}:${TEST_ACCOUNT}:key/mrk-0123456789abcdef0123456789abcdef`;
       await deploy({ kmsKeyArn: key });
-      rules = oneResourceOf("aws:s3/bucketServerSideEncryptionConfiguration:BucketServerSideEncryptionConfiguration").inputs.rules as unknown[];
+      rules = oneResourceOf("aws:s3/bucketServerSideEncryptionConfiguration:BucketServerSideEncryptionConfiguration")
+        .inputs.rules as unknown[];
       expect(rules).to.deep.equal([
-        { applyServerSideEncryptionByDefault: { sseAlgorithm: "aws:kms", kmsMasterKeyId: key }, bucketKeyEnabled: true },
+        {
+          applyServerSideEncryptionByDefault: { sseAlgorithm: "aws:kms", kmsMasterKeyId: key },
+          bucketKeyEnabled: true,
+        },
       ]);
     });
 
@@ -111,7 +147,10 @@ describe("InvocationLogging component", () => {
     it("carries a bucket policy for Bedrock's writes", async () => {
       await deploy();
       const policy = JSON.parse(String(oneResourceOf("aws:s3/bucketPolicy:BucketPolicy").inputs.policy));
-      expect(policy.Statement.map((s: { Sid: string }) => s.Sid)).to.deep.equal(["BedrockWritesInvocationLogs", "DenyRequestsWithoutTls"]);
+      expect(policy.Statement.map((s: { Sid: string }) => s.Sid)).to.deep.equal([
+        "BedrockWritesInvocationLogs",
+        "DenyRequestsWithoutTls",
+      ]);
     });
   });
 
@@ -123,7 +162,12 @@ describe("InvocationLogging component", () => {
       expect(trust.Statement[0].Condition.StringEquals["aws:SourceAccount"]).to.equal(TEST_ACCOUNT);
       const policy = JSON.parse(String(oneResourceOf("aws:iam/rolePolicy:RolePolicy").inputs.policy));
       const actions = policy.Statement.flatMap((s: { Action: string | string[] }) => [s.Action].flat());
-      expect(actions).to.include.members(["logs:CreateLogGroup", "logs:CreateLogStream", "logs:PutLogEvents", "s3:PutObject"]);
+      expect(actions).to.include.members([
+        "logs:CreateLogGroup",
+        "logs:CreateLogStream",
+        "logs:PutLogEvents",
+        "s3:PutObject",
+      ]);
     });
 
     it("gets no S3 permission when S3 delivery is off", async () => {
@@ -165,12 +209,17 @@ describe("InvocationLogging component", () => {
       const config = loggingConfig();
       expect(config.s3Config?.keyPrefix).to.equal("bedrock");
       expect(config.cloudwatchConfig?.largeDataDeliveryS3Config?.keyPrefix).to.equal("bedrock");
-      expect(await promiseOf(logging.archiveRecordsPrefix)).to.equal(`bedrock/AWSLogs/${TEST_ACCOUNT}/BedrockModelInvocationLogs/`);
+      expect(await promiseOf(logging.archiveRecordsPrefix)).to.equal(
+        `bedrock/AWSLogs/${TEST_ACCOUNT}/BedrockModelInvocationLogs/`,
+      );
     });
 
     it("depends explicitly on the role policy, the bucket policy and the bucket encryption", async () => {
       await deploy();
-      const dependencies = dependenciesOf("aws:bedrockmodel/invocationLoggingConfiguration:InvocationLoggingConfiguration", "bl-config");
+      const dependencies = dependenciesOf(
+        "aws:bedrockmodel/invocationLoggingConfiguration:InvocationLoggingConfiguration",
+        "bl-config",
+      );
       expect(dependencies).to.include.members([
         "aws:iam/rolePolicy:RolePolicy::bl-delivery",
         "aws:s3/bucketPolicy:BucketPolicy::bl-archive",
@@ -201,7 +250,11 @@ describe("InvocationLogging component", () => {
     });
 
     it("imports an existing log group and bucket by name when asked", async () => {
-      await deploy({ importExistingLogGroup: "true", importExistingBucket: "true", archiveBucketName: "acme-bedrock-logs" });
+      await deploy({
+        importExistingLogGroup: "true",
+        importExistingBucket: "true",
+        archiveBucketName: "acme-bedrock-logs",
+      });
       expect(oneResourceOf("aws:cloudwatch/logGroup:LogGroup").importId).to.equal("/aws/bedrock/modelinvocations");
       expect(oneResourceOf("aws:s3/bucket:Bucket").importId).to.equal("acme-bedrock-logs");
     });

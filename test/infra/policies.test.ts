@@ -85,7 +85,10 @@ describe("delivery role trust policy", () => {
   });
 
   it("refuses Bedrock in another region of this account", async () => {
-    const context = { ...bedrockFromThisAccount, "aws:SourceArn": `arn:aws:bedrock:us-west-2:${ACCOUNT}:model-invocation-logging` };
+    const context = {
+      ...bedrockFromThisAccount,
+      "aws:SourceArn": `arn:aws:bedrock:us-west-2:${ACCOUNT}:model-invocation-logging`,
+    };
     expect(await assume("bedrock.amazonaws.com", context)).to.not.equal("Allowed");
   });
 
@@ -115,8 +118,12 @@ describe("delivery role permissions", () => {
 
   it("may create the log group, its streams, and write events to them", async () => {
     expect(await asRole("logs:CreateLogGroup", groupArn)).to.equal("Allowed");
-    expect(await asRole("logs:CreateLogStream", `${groupArn}:log-stream:aws/bedrock/modelinvocations`)).to.equal("Allowed");
-    expect(await asRole("logs:PutLogEvents", `${groupArn}:log-stream:aws/bedrock/modelinvocations`)).to.equal("Allowed");
+    expect(await asRole("logs:CreateLogStream", `${groupArn}:log-stream:aws/bedrock/modelinvocations`)).to.equal(
+      "Allowed",
+    );
+    expect(await asRole("logs:PutLogEvents", `${groupArn}:log-stream:aws/bedrock/modelinvocations`)).to.equal(
+      "Allowed",
+    );
   });
 
   it("may write objects under the archive's log prefix when S3 delivery is on", async () => {
@@ -150,15 +157,29 @@ describe("delivery role permissions", () => {
     // A key's default policy delegates to the account's IAM policies, which is what the role policy relies on.
     const defaultKeyPolicy = (keyArn: string): PolicyDocument => ({
       Version: "2012-10-17",
-      Statement: [{ Sid: "EnableIamPolicies", Effect: "Allow", Principal: { AWS: `arn:aws:iam::${ACCOUNT}:root` }, Action: "kms:*", Resource: keyArn }],
+      Statement: [
+        {
+          Sid: "EnableIamPolicies",
+          Effect: "Allow",
+          Principal: { AWS: `arn:aws:iam::${ACCOUNT}:root` },
+          Action: "kms:*",
+          Resource: keyArn,
+        },
+      ],
     });
     const generate = (keyArn: string) =>
-      decide({ principal: ROLE_ARN, action: "kms:GenerateDataKey", resource: keyArn, identityPolicy: withKey, resourcePolicy: defaultKeyPolicy(keyArn) });
+      decide({
+        principal: ROLE_ARN,
+        action: "kms:GenerateDataKey",
+        resource: keyArn,
+        identityPolicy: withKey,
+        resourcePolicy: defaultKeyPolicy(keyArn),
+      });
     expect(await generate(key)).to.equal("Allowed");
     expect(await generate(otherKey)).to.not.equal("Allowed");
   });
 
-  it("names no wildcard action and no Resource \"*\"", () => {
+  it('names no wildcard action and no Resource "*"', () => {
     const key = `arn:aws:kms:${REGION}:${ACCOUNT}:key/1234abcd-12ab-34cd-56ef-1234567890ab`;
     const { actions, resources } = actionsAndResources(deliveryRolePolicy({ ...target, kmsKeyArn: key }));
     for (const action of actions) expect(action).to.not.include("*");
@@ -186,7 +207,11 @@ describe("archive bucket policy", () => {
       principal: "bedrock.amazonaws.com",
       action: "s3:PutObject",
       resource: LOG_OBJECT,
-      context: { "aws:SourceAccount": OTHER_ACCOUNT, "aws:SourceArn": `arn:aws:bedrock:${REGION}:${OTHER_ACCOUNT}:x`, ...tls },
+      context: {
+        "aws:SourceAccount": OTHER_ACCOUNT,
+        "aws:SourceArn": `arn:aws:bedrock:${REGION}:${OTHER_ACCOUNT}:x`,
+        ...tls,
+      },
       resourcePolicy: policy,
     });
     expect(decision).to.not.equal("Allowed");
@@ -232,7 +257,14 @@ describe("archive bucket policy", () => {
     };
     const admin = `arn:aws:iam::${ACCOUNT}:role/admin`;
     const request = (action: string, resource: string, secure: string) =>
-      decide({ principal: admin, action, resource, context: { "aws:SecureTransport": secure }, identityPolicy: administrator, resourcePolicy: policy });
+      decide({
+        principal: admin,
+        action,
+        resource,
+        context: { "aws:SecureTransport": secure },
+        identityPolicy: administrator,
+        resourcePolicy: policy,
+      });
 
     expect(await request("s3:GetObject", LOG_OBJECT, "true")).to.equal("Allowed");
     expect(await request("s3:GetObject", LOG_OBJECT, "false")).to.equal("ExplicitlyDenied");
@@ -250,8 +282,16 @@ describe("archive bucket policy", () => {
   it("scopes Bedrock's grant to a configured key prefix", async () => {
     const prefixed = archiveBucketPolicy({ ...target, keyPrefix: "bedrock/" });
     const write = (resource: string) =>
-      decide({ principal: "bedrock.amazonaws.com", action: "s3:PutObject", resource, context: { ...bedrockFromThisAccount, ...tls }, resourcePolicy: prefixed });
-    expect(await write(`arn:aws:s3:::${BUCKET}/bedrock/AWSLogs/${ACCOUNT}/BedrockModelInvocationLogs/x.json.gz`)).to.equal("Allowed");
+      decide({
+        principal: "bedrock.amazonaws.com",
+        action: "s3:PutObject",
+        resource,
+        context: { ...bedrockFromThisAccount, ...tls },
+        resourcePolicy: prefixed,
+      });
+    expect(
+      await write(`arn:aws:s3:::${BUCKET}/bedrock/AWSLogs/${ACCOUNT}/BedrockModelInvocationLogs/x.json.gz`),
+    ).to.equal("Allowed");
     expect(await write(LOG_OBJECT)).to.not.equal("Allowed");
   });
 });

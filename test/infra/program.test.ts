@@ -6,7 +6,9 @@ const ENTRY_POINT = require.resolve("../../infra/index");
 
 /** Runs the whole program once with the given stack config, as `pulumi up` would. */
 function runProgram(config: Record<string, string>): unknown {
-  pulumi.runtime.setAllConfig(Object.fromEntries(Object.entries(config).map(([key, value]) => [`${PROJECT}:${key}`, value])));
+  pulumi.runtime.setAllConfig(
+    Object.fromEntries(Object.entries(config).map(([key, value]) => [`${PROJECT}:${key}`, value])),
+  );
   delete require.cache[ENTRY_POINT];
   // A fresh require is how Pulumi runs the program: the module's top level is the deployment.
   // eslint-disable-next-line @typescript-eslint/no-require-imports

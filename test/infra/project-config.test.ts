@@ -29,7 +29,9 @@ describe("Pulumi.yaml", () => {
   });
 
   it("has defaults that the program accepts and that match its own", () => {
-    const declaredDefaults: RawConfig = Object.fromEntries(Object.entries(project.config).map(([key, d]) => [key, d.default]));
+    const declaredDefaults: RawConfig = Object.fromEntries(
+      Object.entries(project.config).map(([key, d]) => [key, d.default]),
+    );
     expect(parseStackSettings(declaredDefaults)).to.deep.equal(parseStackSettings({}));
   });
 
@@ -37,7 +39,8 @@ describe("Pulumi.yaml", () => {
     const dev = parse(readFileSync(join(root, "Pulumi.dev.yaml"), "utf8")) as { config: Record<string, unknown> };
     const ours: RawConfig = {};
     for (const [key, value] of Object.entries(dev.config)) {
-      if (key.startsWith(`${PROJECT}:`)) ours[key.slice(PROJECT.length + 1)] = Array.isArray(value) ? JSON.stringify(value) : String(value);
+      if (key.startsWith(`${PROJECT}:`))
+        ours[key.slice(PROJECT.length + 1)] = Array.isArray(value) ? JSON.stringify(value) : String(value);
     }
     for (const key of Object.keys(ours)) expect(CONFIG_KEYS as readonly string[], key).to.include(key);
     const settings = parseStackSettings(ours);

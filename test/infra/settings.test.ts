@@ -13,7 +13,10 @@ function configError(raw: RawConfig): StackConfigError {
 
 describe("stack settings", () => {
   it("defaults to the seed's values: 30 days in CloudWatch, 90 in S3, S3 delivery on, nothing destroyed by force", () => {
-    const { logging, alerting: { alertEmails } } = parseStackSettings({});
+    const {
+      logging,
+      alerting: { alertEmails },
+    } = parseStackSettings({});
     expect(logging).to.deep.include({
       logGroupName: "/aws/bedrock/modelinvocations",
       logRetentionDays: 30,
@@ -31,7 +34,10 @@ describe("stack settings", () => {
   });
 
   it("reads values as `pulumi config` stores them (strings, and JSON for lists)", () => {
-    const { logging, alerting: { alertEmails } } = parseStackSettings({
+    const {
+      logging,
+      alerting: { alertEmails },
+    } = parseStackSettings({
       logRetentionDays: "14",
       archiveRetentionDays: "30",
       enableS3Delivery: "false",
@@ -39,7 +45,13 @@ describe("stack settings", () => {
       archiveKeyPrefix: "bedrock",
       alertEmails: '["ops@example.com","fin.ops+bedrock@example.co.uk"]',
     });
-    expect(logging).to.deep.include({ logRetentionDays: 14, archiveRetentionDays: 30, enableS3Delivery: false, forceDestroy: true, archiveKeyPrefix: "bedrock/" });
+    expect(logging).to.deep.include({
+      logRetentionDays: 14,
+      archiveRetentionDays: 30,
+      enableS3Delivery: false,
+      forceDestroy: true,
+      archiveKeyPrefix: "bedrock/",
+    });
     expect(alertEmails).to.deep.equal(["ops@example.com", "fin.ops+bedrock@example.co.uk"]);
   });
 
@@ -64,13 +76,19 @@ describe("stack settings", () => {
       dashboardPeriodSeconds: "3600",
       dashboardRangeHours: "168",
     });
-    expect(alerting.thresholds).to.include({ inputTokensPerHour: 2_500_000, averageLatencyMs: 30_000, dailyCostBudgetUsd: 250.5 });
+    expect(alerting.thresholds).to.include({
+      inputTokensPerHour: 2_500_000,
+      averageLatencyMs: 30_000,
+      dailyCostBudgetUsd: 250.5,
+    });
     expect(dashboard).to.deep.equal({ periodSeconds: 3600, rangeHours: 168 });
   });
 
   it("accepts every retention CloudWatch accepts", () => {
     for (const days of CLOUDWATCH_RETENTION_DAYS) {
-      expect(parseStackSettings({ logRetentionDays: String(days), archiveRetentionDays: "3653" }).logging.logRetentionDays).to.equal(days);
+      expect(
+        parseStackSettings({ logRetentionDays: String(days), archiveRetentionDays: "3653" }).logging.logRetentionDays,
+      ).to.equal(days);
     }
   });
 
@@ -80,7 +98,9 @@ describe("stack settings", () => {
       expect(error.message).to.equal(
         "Invalid stack config bedrock-monitoring:logRetentionDays = 45: CloudWatch Logs accepts only 1, 3, 5, 7, 14, 30, 60, 90, 120, 150, 180, 365, 400, 545, 731, 1096, 1827, 2192, 2557, 2922, 3288, 3653 days.",
       );
-      expect(configError({ logRetentionDays: "thirty" }).message).to.match(/logRetentionDays = "thirty": expected a whole number/);
+      expect(configError({ logRetentionDays: "thirty" }).message).to.match(
+        /logRetentionDays = "thirty": expected a whole number/,
+      );
     });
 
     it("a number written in hex, binary, octal, exponent form or with blanks, which Number() would read as another value", () => {
@@ -94,21 +114,45 @@ describe("stack settings", () => {
           `Invalid stack config bedrock-monitoring:errorsPer5MinThreshold = ${JSON.stringify(bad)}: expected a number greater than 0 in decimal digits, e.g. 10 or 2.5.`,
         );
       }
-      expect(parseStackSettings({ dailyCostBudgetUsd: "12.75", dashboardRangeHours: "0048" }).alerting.thresholds.dailyCostBudgetUsd).to.equal(12.75);
+      expect(
+        parseStackSettings({ dailyCostBudgetUsd: "12.75", dashboardRangeHours: "0048" }).alerting.thresholds
+          .dailyCostBudgetUsd,
+      ).to.equal(12.75);
     });
 
     it("an archive retention shorter than the log retention", () => {
       const error = configError({ logRetentionDays: "60", archiveRetentionDays: "30" });
-      expect(error.message).to.match(/bedrock-monitoring:archiveRetentionDays = 30: .*at least as long .*logRetentionDays = 60/);
+      expect(error.message).to.match(
+        /bedrock-monitoring:archiveRetentionDays = 30: .*at least as long .*logRetentionDays = 60/,
+      );
     });
 
     it("a malformed e-mail address", () => {
-      const malformed = [".ops@example.com", "ops.@example.com", "o..ps@example.com", "ops@example.123", "ops@example.c", "ops@@example.com"];
-      for (const bad of ["ops", "ops@", "@example.com", "ops@example", "ops @example.com", "ops@exa_mple.com", ...malformed]) {
+      const malformed = [
+        ".ops@example.com",
+        "ops.@example.com",
+        "o..ps@example.com",
+        "ops@example.123",
+        "ops@example.c",
+        "ops@@example.com",
+      ];
+      for (const bad of [
+        "ops",
+        "ops@",
+        "@example.com",
+        "ops@example",
+        "ops @example.com",
+        "ops@exa_mple.com",
+        ...malformed,
+      ]) {
         const error = configError({ alertEmails: JSON.stringify(["good@example.com", bad]) });
-        expect(error.message).to.equal(`Invalid stack config bedrock-monitoring:alertEmails = ${JSON.stringify(bad)}: each entry must be an e-mail address like ops@example.com.`);
+        expect(error.message).to.equal(
+          `Invalid stack config bedrock-monitoring:alertEmails = ${JSON.stringify(bad)}: each entry must be an e-mail address like ops@example.com.`,
+        );
       }
-      expect(configError({ alertEmails: "ops@example.com" }).message).to.match(/alertEmails = "ops@example.com": expected a list of strings/);
+      expect(configError({ alertEmails: "ops@example.com" }).message).to.match(
+        /alertEmails = "ops@example.com": expected a list of strings/,
+      );
     });
 
     it("a kmsKeyArn that is not a KMS key ARN", () => {
@@ -118,12 +162,16 @@ describe("stack settings", () => {
         "arn:aws:kms:us-east-1:111122223333:alias/bedrock-logs",
         "arn:aws:s3:::bucket",
       ]) {
-        expect(configError({ kmsKeyArn: bad }).message).to.match(/^Invalid stack config bedrock-monitoring:kmsKeyArn = .*: expected a KMS key ARN like arn:aws:kms:/);
+        expect(configError({ kmsKeyArn: bad }).message).to.match(
+          /^Invalid stack config bedrock-monitoring:kmsKeyArn = .*: expected a KMS key ARN like arn:aws:kms:/,
+        );
       }
     });
 
     it("a log group name CloudWatch would refuse", () => {
-      expect(configError({ logGroupName: "bedrock logs" }).message).to.match(/logGroupName = "bedrock logs": a log group name is/);
+      expect(configError({ logGroupName: "bedrock logs" }).message).to.match(
+        /logGroupName = "bedrock logs": a log group name is/,
+      );
       expect(configError({ logGroupName: "x".repeat(513) }).message).to.match(/a log group name is 1-512 characters/);
     });
 
@@ -132,7 +180,9 @@ describe("stack settings", () => {
       expect(configError({ logGroupName: "aws/bedrock/invocations" }).message).to.equal(
         'Invalid stack config bedrock-monitoring:logGroupName = "aws/bedrock/invocations": a log group name must not start with "aws/" (reserved by AWS); "/aws/..." is fine.',
       );
-      expect(parseStackSettings({ logGroupName: "/aws/bedrock/team-a" }).logging.logGroupName).to.equal("/aws/bedrock/team-a");
+      expect(parseStackSettings({ logGroupName: "/aws/bedrock/team-a" }).logging.logGroupName).to.equal(
+        "/aws/bedrock/team-a",
+      );
     });
 
     it("a bucket name S3 would refuse: characters, length, first and last character", () => {
@@ -146,11 +196,15 @@ describe("stack settings", () => {
 
     // General purpose bucket naming rules: https://docs.aws.amazon.com/AmazonS3/latest/userguide/bucketnamingrules.html
     it("a bucket name with two adjacent periods", () => {
-      expect(configError({ archiveBucketName: "bedrock..logs" }).message).to.match(/archiveBucketName = "bedrock\.\.logs": an S3 bucket name must not contain two adjacent periods\.$/);
+      expect(configError({ archiveBucketName: "bedrock..logs" }).message).to.match(
+        /archiveBucketName = "bedrock\.\.logs": an S3 bucket name must not contain two adjacent periods\.$/,
+      );
     });
 
     it("a bucket name formatted as an IP address", () => {
-      expect(configError({ archiveBucketName: "192.168.5.4" }).message).to.match(/"192\.168\.5\.4": an S3 bucket name must not be formatted as an IP address\.$/);
+      expect(configError({ archiveBucketName: "192.168.5.4" }).message).to.match(
+        /"192\.168\.5\.4": an S3 bucket name must not be formatted as an IP address\.$/,
+      );
     });
 
     it("a bucket name with a prefix S3 reserves", () => {
@@ -171,7 +225,9 @@ describe("stack settings", () => {
 
     it("a key prefix with characters S3 keys should not hold, or a leading slash", () => {
       for (const bad of ["/bedrock", "bedrock logs", "bedrock//logs", "logs\nfake"]) {
-        expect(configError({ archiveKeyPrefix: bad }).message, bad).to.match(/archiveKeyPrefix = .*: expected empty or path segments/);
+        expect(configError({ archiveKeyPrefix: bad }).message, bad).to.match(
+          /archiveKeyPrefix = .*: expected empty or path segments/,
+        );
       }
     });
 
@@ -181,7 +237,9 @@ describe("stack settings", () => {
           `Invalid stack config bedrock-monitoring:archiveKeyPrefix = ${JSON.stringify(bad)}: a path segment may not be '.' or '..': tools that read the archive resolve them as relative paths.`,
         );
       }
-      expect(parseStackSettings({ archiveKeyPrefix: "team.a/v1..2" }).logging.archiveKeyPrefix).to.equal("team.a/v1..2/");
+      expect(parseStackSettings({ archiveKeyPrefix: "team.a/v1..2" }).logging.archiveKeyPrefix).to.equal(
+        "team.a/v1..2/",
+      );
     });
 
     // An S3 key is at most 1,024 bytes: https://docs.aws.amazon.com/AmazonS3/latest/userguide/object-keys.html
@@ -189,12 +247,16 @@ describe("stack settings", () => {
       const longest = `${"a".repeat(767)}/`;
       expect(parseStackSettings({ archiveKeyPrefix: longest }).logging.archiveKeyPrefix).to.equal(longest);
       const error = configError({ archiveKeyPrefix: `${"a".repeat(768)}/` });
-      expect(error.message).to.match(/^Invalid stack config bedrock-monitoring:archiveKeyPrefix = "a{99}\.\.\. \(771 characters\): expected at most 768 bytes: /);
+      expect(error.message).to.match(
+        /^Invalid stack config bedrock-monitoring:archiveKeyPrefix = "a{99}\.\.\. \(771 characters\): expected at most 768 bytes: /,
+      );
       expect(error.message).to.not.include("\n");
     });
 
     it("adopting a bucket without naming it", () => {
-      expect(configError({ importExistingBucket: "true" }).message).to.match(/importExistingBucket = true: set archiveBucketName/);
+      expect(configError({ importExistingBucket: "true" }).message).to.match(
+        /importExistingBucket = true: set archiveBucketName/,
+      );
     });
 
     for (const key of [
@@ -218,16 +280,22 @@ describe("stack settings", () => {
       expect(configError({ dashboardPeriodSeconds: "120" }).message).to.equal(
         "Invalid stack config bedrock-monitoring:dashboardPeriodSeconds = 120: expected one of 60, 300, 900, 3600, 21600, 86400 seconds.",
       );
-      expect(configError({ dashboardRangeHours: "0" }).message).to.match(/dashboardRangeHours = 0: expected 1 to 10920 hours/);
+      expect(configError({ dashboardRangeHours: "0" }).message).to.match(
+        /dashboardRangeHours = 0: expected 1 to 10920 hours/,
+      );
       expect(configError({ dashboardRangeHours: "99999" }).message).to.match(/dashboardRangeHours = 99999/);
     });
 
     it("an alert topic key that is not a KMS key ARN", () => {
-      expect(configError({ alertTopicKmsKeyArn: "alias/aws/sns" }).message).to.match(/alertTopicKmsKeyArn = "alias\/aws\/sns": expected a KMS key ARN/);
+      expect(configError({ alertTopicKmsKeyArn: "alias/aws/sns" }).message).to.match(
+        /alertTopicKmsKeyArn = "alias\/aws\/sns": expected a KMS key ARN/,
+      );
     });
 
     it("a flag that is not true or false", () => {
-      expect(configError({ forceDestroy: "yes" }).message).to.equal('Invalid stack config bedrock-monitoring:forceDestroy = "yes": expected true or false.');
+      expect(configError({ forceDestroy: "yes" }).message).to.equal(
+        'Invalid stack config bedrock-monitoring:forceDestroy = "yes": expected true or false.',
+      );
     });
   });
 });

@@ -6,14 +6,26 @@ import { oneResourceOf, promiseOf, resetRecorded, resourcesOf, settle, TEST_REGI
 describe("dashboard resource", () => {
   it("is named for the stack, built for its region and log group, with a console URL", async () => {
     resetRecorded();
-    const view = new UsageDashboard("ud", { dashboardName: "bedrock-prod", logGroupName: "/team/bedrock", periodSeconds: 900, rangeHours: 72 });
+    const view = new UsageDashboard("ud", {
+      dashboardName: "bedrock-prod",
+      logGroupName: "/team/bedrock",
+      periodSeconds: 900,
+      rangeHours: 72,
+    });
     await settle(view.url, view.dashboard.dashboardName);
     const inputs = oneResourceOf("aws:cloudwatch/dashboard:Dashboard").inputs;
     expect(inputs.dashboardName).to.equal("bedrock-prod");
     const body = JSON.parse(String(inputs.dashboardBody));
     expect(body.start).to.equal("-PT72H");
-    expect(body.widgets.find((w: { type: string }) => w.type === "log").properties.query).to.match(/^SOURCE '\/team\/bedrock'/);
-    expect(body.widgets.every((w: { type: string; properties: { region?: string } }) => w.type === "text" || w.properties.region === TEST_REGION)).to.equal(true);
+    expect(body.widgets.find((w: { type: string }) => w.type === "log").properties.query).to.match(
+      /^SOURCE '\/team\/bedrock'/,
+    );
+    expect(
+      body.widgets.every(
+        (w: { type: string; properties: { region?: string } }) =>
+          w.type === "text" || w.properties.region === TEST_REGION,
+      ),
+    ).to.equal(true);
     expect(await promiseOf(view.url)).to.equal(
       `https://${TEST_REGION}.console.aws.amazon.com/cloudwatch/home?region=${TEST_REGION}#dashboards/dashboard/bedrock-prod`,
     );

@@ -49,7 +49,14 @@ describe("pull-request preview workflow", () => {
   it("runs on pull requests: npm ci, AWS credentials through OIDC, then pulumi preview with a PR comment", () => {
     expect(text).to.match(/^on:\n {2}pull_request:/m);
     expect(text).to.match(/id-token: write/);
-    const steps = ["npm ci", "aws-actions/configure-aws-credentials@", "role-to-assume:", "pulumi/actions@", "command: preview", "comment-on-pr: true"];
+    const steps = [
+      "npm ci",
+      "aws-actions/configure-aws-credentials@",
+      "role-to-assume:",
+      "pulumi/actions@",
+      "command: preview",
+      "comment-on-pr: true",
+    ];
     let from = 0;
     for (const step of steps) {
       const at = text.indexOf(step, from);
@@ -77,7 +84,10 @@ describe("pull-request preview workflow", () => {
       bin = mkdtempSync(join(tmpdir(), "bedrock-preview-"));
       // A Pulumi CLI that lists the stacks in $FAKE_STACKS, or fails as the real one does without a backend.
       const fakePulumi = join(bin, "pulumi");
-      writeFileSync(fakePulumi, `#!/bin/sh\n[ -n "$FAKE_STACKS" ] || { echo "error: failed to list stacks" >&2; exit 255; }\necho "$FAKE_STACKS"\n`);
+      writeFileSync(
+        fakePulumi,
+        `#!/bin/sh\n[ -n "$FAKE_STACKS" ] || { echo "error: failed to list stacks" >&2; exit 255; }\necho "$FAKE_STACKS"\n`,
+      );
       chmodSync(fakePulumi, 0o755);
     });
     after(() => rmSync(bin, { recursive: true, force: true }));
@@ -88,7 +98,12 @@ describe("pull-request preview workflow", () => {
       writeFileSync(output, "");
       const run = spawnSync("bash", ["--noprofile", "--norc", "-eo", "pipefail", "-c", check?.run ?? ""], {
         encoding: "utf8",
-        env: { PATH: `${bin}:${dirname(process.execPath)}:/usr/bin:/bin`, GITHUB_OUTPUT: output, PULUMI_STACK: "dev", FAKE_STACKS: stacks },
+        env: {
+          PATH: `${bin}:${dirname(process.execPath)}:/usr/bin:/bin`,
+          GITHUB_OUTPUT: output,
+          PULUMI_STACK: "dev",
+          FAKE_STACKS: stacks,
+        },
       });
       return { status: run.status, stdout: run.stdout, output: readFileSync(output, "utf8") };
     }
@@ -103,7 +118,9 @@ describe("pull-request preview workflow", () => {
       }
       const missing = runCheck('[{"name":"prod"},{"name":"dev2"}]');
       expect(missing).to.deep.include({ status: 0, output: "exists=false\n" });
-      expect(missing.stdout).to.match(/^::notice title=No preview::Stack dev does not exist yet.*'pulumi stack init dev' and 'pulumi up'/);
+      expect(missing.stdout).to.match(
+        /^::notice title=No preview::Stack dev does not exist yet.*'pulumi stack init dev' and 'pulumi up'/,
+      );
       expect(runCheck("[]").output).to.equal("exists=false\n");
     });
 

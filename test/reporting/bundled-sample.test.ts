@@ -17,7 +17,17 @@ interface Entry {
 }
 
 async function sampleReport(extra: string[] = []) {
-  const { code, stdout, stderr } = await run(["--hours", "168", "--logs", SAMPLE, "--end", SAMPLE_END, "--format", "json", ...extra]);
+  const { code, stdout, stderr } = await run([
+    "--hours",
+    "168",
+    "--logs",
+    SAMPLE,
+    "--end",
+    SAMPLE_END,
+    "--format",
+    "json",
+    ...extra,
+  ]);
   expect(code, stderr).to.equal(0);
   return JSON.parse(stdout);
 }
@@ -25,7 +35,11 @@ async function sampleReport(extra: string[] = []) {
 describe("the report on the bundled sample shows", () => {
   it("total invocations and token usage for the requested period", async () => {
     const report = await sampleReport();
-    expect(report.window).to.deep.equal({ start: "2026-11-13T00:00:00.000Z", end: "2026-11-20T00:00:00.000Z", hours: 168 });
+    expect(report.window).to.deep.equal({
+      start: "2026-11-13T00:00:00.000Z",
+      end: "2026-11-20T00:00:00.000Z",
+      hours: 168,
+    });
     expect(report.totals.invocations).to.be.greaterThan(1000);
     const byModelSum = report.byModel.reduce((sum: number, model: Entry) => sum + model.invocations, 0);
     expect(byModelSum).to.equal(report.totals.invocations);
@@ -34,7 +48,12 @@ describe("the report on the bundled sample shows", () => {
 
   it("breakdown by model type Opus, Sonnet, Haiku (and Other)", async () => {
     const report = await sampleReport();
-    expect(report.byFamily.map((family: { family: string }) => family.family)).to.deep.equal(["Opus", "Sonnet", "Haiku", "Other"]);
+    expect(report.byFamily.map((family: { family: string }) => family.family)).to.deep.equal([
+      "Opus",
+      "Sonnet",
+      "Haiku",
+      "Other",
+    ]);
     const familySum = report.byFamily.reduce((sum: number, family: Entry) => sum + family.invocations, 0);
     expect(familySum).to.equal(report.totals.invocations);
   });
@@ -46,7 +65,8 @@ describe("the report on the bundled sample shows", () => {
     const pricedSum = report.byModel.reduce((sum: number, model: Entry) => sum + (model.costUsd ?? 0), 0);
     expect(pricedSum).to.be.closeTo(report.totals.costUsd, 1e-4);
     expect(report.unpricedModels.length).to.be.greaterThan(0);
-    for (const model of report.byModel.filter((entry: { priced: boolean }) => !entry.priced)) expect(model.costUsd).to.equal(null);
+    for (const model of report.byModel.filter((entry: { priced: boolean }) => !entry.priced))
+      expect(model.costUsd).to.equal(null);
   });
 
   it("latency statistics and error counts", async () => {
@@ -73,10 +93,14 @@ describe("the report on the bundled sample shows", () => {
 
   it("the period is given in hours", async () => {
     const report = await sampleReport();
-    const short = JSON.parse((await run(["--hours", "48", "--logs", SAMPLE, "--end", SAMPLE_END, "--format", "json"])).stdout);
+    const short = JSON.parse(
+      (await run(["--hours", "48", "--logs", SAMPLE, "--end", SAMPLE_END, "--format", "json"])).stdout,
+    );
     expect(short.window.hours).to.equal(48);
     expect(short.totals.invocations).to.be.lessThan(report.totals.invocations);
-    expect(short.totals.invocations).to.equal(short.daily.reduce((sum: number, day: Entry) => sum + day.invocations, 0));
+    expect(short.totals.invocations).to.equal(
+      short.daily.reduce((sum: number, day: Entry) => sum + day.invocations, 0),
+    );
   });
 
   it("models are listed most expensive first", async () => {

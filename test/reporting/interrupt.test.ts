@@ -29,7 +29,18 @@ describe("Ctrl-C during a local read (compiled CLI)", function () {
     work = await mkdtemp(join(tmpdir(), "bedrock-interrupt-"));
     // A day of records with realistic bodies, then 60 more copies by hard link: ~150,000 records, seconds of reading.
     const base = join(work, "logs", "base");
-    await writeGeneratedArchive({ seed: 3, end: new Date("2026-11-20T00:00:00Z"), hours: 24, requestsPerHour: 100, bodyBytes: 3600, recordsPerObject: 50, malformedLines: false }, base);
+    await writeGeneratedArchive(
+      {
+        seed: 3,
+        end: new Date("2026-11-20T00:00:00Z"),
+        hours: 24,
+        requestsPerHour: 100,
+        bodyBytes: 3600,
+        recordsPerObject: 50,
+        malformedLines: false,
+      },
+      base,
+    );
     const files = filesUnder(base);
     for (let copy = 0; copy < 60; copy += 1) {
       const folder = join(work, "logs", `copy-${copy}`);
@@ -43,10 +54,26 @@ describe("Ctrl-C during a local read (compiled CLI)", function () {
 
   it("stops within a second with exit code 130, no stack trace, no --out file", async () => {
     const out = join(work, "report.json");
-    const child = spawn(process.execPath, [join(ROOT, "reporting", "dist", "main.js"), "--logs", join(work, "logs"), "--start", "2026-11-18", "--end", "2026-11-21", "--format", "json", "--out", out], {
-      cwd: ROOT,
-      stdio: ["ignore", "pipe", "pipe"],
-    });
+    const child = spawn(
+      process.execPath,
+      [
+        join(ROOT, "reporting", "dist", "main.js"),
+        "--logs",
+        join(work, "logs"),
+        "--start",
+        "2026-11-18",
+        "--end",
+        "2026-11-21",
+        "--format",
+        "json",
+        "--out",
+        out,
+      ],
+      {
+        cwd: ROOT,
+        stdio: ["ignore", "pipe", "pipe"],
+      },
+    );
     let stderr = "";
     const exited = new Promise<number | null>((resolveExit) => child.on("exit", (code) => resolveExit(code)));
     await new Promise<void>((resolveReading) => {

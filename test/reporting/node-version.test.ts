@@ -9,7 +9,8 @@ const ROOT = join(__dirname, "..", "..");
 
 describe("supported Node.js versions", () => {
   it("accepts 22 and later, and refuses anything older with one line naming both versions", () => {
-    for (const version of ["22.0.0", "22.23.5", "24.22.3", "26.1.0"]) expect(unsupportedNodeMessage(version), version).to.equal(undefined);
+    for (const version of ["22.0.0", "22.23.5", "24.22.3", "26.1.0"])
+      expect(unsupportedNodeMessage(version), version).to.equal(undefined);
     for (const version of ["20.20.2", "21.7.3", "18.20.8", "8.17.0"]) {
       const message = unsupportedNodeMessage(version);
       expect(message, version).to.be.a("string").and.include(`Node.js ${version}`).and.include("Node.js 22 or later");
@@ -39,16 +40,25 @@ describe("supported Node.js versions", () => {
         ].join("\n"),
       );
 
-      const run = spawnSync(process.execPath, ["--require", "tsx/cjs", "--require", preload, "reporting/src/main.ts", "--logs", dir, "--format", "json"], {
-        cwd: ROOT,
-        encoding: "utf8",
-      });
+      const run = spawnSync(
+        process.execPath,
+        ["--require", "tsx/cjs", "--require", preload, "reporting/src/main.ts", "--logs", dir, "--format", "json"],
+        {
+          cwd: ROOT,
+          encoding: "utf8",
+        },
+      );
 
       expect(run.status).to.equal(2);
       expect(run.stdout).to.equal("");
-      expect(run.stderr).to.equal("error: this is Node.js 20.19.0; the report needs Node.js 22 or later (22 or 24 LTS, see .nvmrc)\n");
+      expect(run.stderr).to.equal(
+        "error: this is Node.js 20.19.0; the report needs Node.js 22 or later (22 or 24 LTS, see .nvmrc)\n",
+      );
       const loaded = (JSON.parse(await readFile(loadedFile, "utf8")) as string[]).map((path) => relative(ROOT, path));
-      expect(loaded.filter((path) => path.startsWith("reporting")).sort()).to.deep.equal(["reporting/src/main.ts", "reporting/src/node-version.ts"]);
+      expect(loaded.filter((path) => path.startsWith("reporting")).sort()).to.deep.equal([
+        "reporting/src/main.ts",
+        "reporting/src/node-version.ts",
+      ]);
       expect(loaded.filter((path) => path.includes("node_modules/yargs"))).to.deep.equal([]);
     });
   });

@@ -10,11 +10,17 @@ describe("log archive generator", () => {
     const plain = generateLogArchive(base);
     const large = generateLogArchive({ ...base, bodyBytes: 4000 });
     expect(large.records.length).to.equal(plain.records.length);
-    const withoutBodies = (record: Record<string, unknown>) => JSON.stringify(record, (key, value) => (key === "inputBodyJson" || key === "outputBodyJson" ? undefined : value));
+    const withoutBodies = (record: Record<string, unknown>) =>
+      JSON.stringify(record, (key, value) => (key === "inputBodyJson" || key === "outputBodyJson" ? undefined : value));
     expect(large.records.map(withoutBodies)).to.deep.equal(plain.records.map(withoutBodies));
-    const meanLineBytes = large.files.flatMap((file) => file.lines).reduce((sum, line) => sum + Buffer.byteLength(line), 0) / large.records.length;
+    const meanLineBytes =
+      large.files.flatMap((file) => file.lines).reduce((sum, line) => sum + Buffer.byteLength(line), 0) /
+      large.records.length;
     expect(meanLineBytes).to.be.within(3500, 5500);
-    expect(large.files.flatMap((file) => file.lines).join("\n")).to.include("\\n").and.include('\\"').and.include("東京");
+    expect(large.files.flatMap((file) => file.lines).join("\n"))
+      .to.include("\\n")
+      .and.include('\\"')
+      .and.include("東京");
   });
 
   it("splits each hour into objects of at most --records-per-object, the malformed line included, and every record kept", () => {
@@ -24,8 +30,11 @@ describe("log archive generator", () => {
     expect(recordObjects.every((object) => object.lines.length <= 3)).to.equal(true);
     expect(recordObjects.length).to.be.greaterThan(whole.files.length);
     expect(objects.flatMap((object) => object.records)).to.deep.equal(whole.records);
-    expect(objects.reduce((sum, object) => sum + object.malformedLines, 0)).to.equal(whole.malformedLines).and.be.greaterThan(0);
-    for (const object of recordObjects) expect(object.lines.length).to.equal(object.records.length + object.malformedLines);
+    expect(objects.reduce((sum, object) => sum + object.malformedLines, 0))
+      .to.equal(whole.malformedLines)
+      .and.be.greaterThan(0);
+    for (const object of recordObjects)
+      expect(object.lines.length).to.equal(object.records.length + object.malformedLines);
     expect(new Set(objects.map((object) => object.key)).size).to.equal(objects.length);
   });
 

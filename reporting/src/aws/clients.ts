@@ -46,7 +46,11 @@ export function createAwsClients({ region, profile, s3Endpoint }: AwsClientOptio
       logs: new CloudWatchLogsClient(config),
       cloudwatch: new CloudWatchClient(config),
       // A bucket named in an s3:// URL may live in another region than the one the report assumed: follow S3's redirect instead of failing.
-      s3: new S3Client({ ...config, followRegionRedirects: true, ...(s3Endpoint ? { endpoint: s3Endpoint, forcePathStyle: true } : {}) }),
+      s3: new S3Client({
+        ...config,
+        followRegionRedirects: true,
+        ...(s3Endpoint ? { endpoint: s3Endpoint, forcePathStyle: true } : {}),
+      }),
     };
     clientCache.set(key, clients);
   }
@@ -64,7 +68,14 @@ export interface AwsCallContext {
   required?: readonly string[];
 }
 
-const THROTTLING_NAMES = new Set(["ThrottlingException", "Throttling", "LimitExceededException", "TooManyRequestsException", "RequestLimitExceeded", "SlowDown"]);
+const THROTTLING_NAMES = new Set([
+  "ThrottlingException",
+  "Throttling",
+  "LimitExceededException",
+  "TooManyRequestsException",
+  "RequestLimitExceeded",
+  "SlowDown",
+]);
 const REJECTED_CREDENTIAL_NAMES = new Set([
   "ExpiredToken",
   "ExpiredTokenException",
@@ -83,8 +94,7 @@ export const REQUIRED_PERMISSIONS: readonly string[] = [
   "cloudwatch:ListMetrics",
 ];
 
-const errorName = (error: unknown): string | undefined =>
-  error instanceof Error ? error.name : undefined;
+const errorName = (error: unknown): string | undefined => (error instanceof Error ? error.name : undefined);
 
 export function isThrottling(error: unknown): boolean {
   const name = errorName(error);

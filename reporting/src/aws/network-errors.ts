@@ -4,7 +4,15 @@
  * apart from clients.ts so the cleanup script can tell them without loading
  * the report's AWS clients.
  */
-const NETWORK_ERROR_CODES = new Set(["ECONNREFUSED", "ECONNRESET", "ENOTFOUND", "EAI_AGAIN", "ETIMEDOUT", "EHOSTUNREACH", "ENETUNREACH"]);
+const NETWORK_ERROR_CODES = new Set([
+  "ECONNREFUSED",
+  "ECONNRESET",
+  "ENOTFOUND",
+  "EAI_AGAIN",
+  "ETIMEDOUT",
+  "EHOSTUNREACH",
+  "ENETUNREACH",
+]);
 
 /** The error's code when it is one of those, else undefined. */
 export function networkErrorCode(error: unknown): string | undefined {

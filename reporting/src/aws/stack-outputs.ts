@@ -40,7 +40,14 @@ export interface StackOutputsOptions {
 }
 
 const REQUIRED_KEYS = ["region", "accountId", "logGroupName"] as const;
-const OPTIONAL_STRING_KEYS = ["bucketName", "logGroupArn", "roleArn", "archivePrefix", "dashboardName", "alertTopicArn"] as const;
+const OPTIONAL_STRING_KEYS = [
+  "bucketName",
+  "logGroupArn",
+  "roleArn",
+  "archivePrefix",
+  "dashboardName",
+  "alertTopicArn",
+] as const;
 const OPTIONAL_DAY_KEYS = ["logRetentionDays", "archiveRetentionDays"] as const;
 const OPTIONAL_BOOLEAN_KEYS = ["archiveForceDestroy"] as const;
 
@@ -50,10 +57,15 @@ const ALTERNATIVES =
 
 const runPulumiCli: PulumiRunner = (args, cwd) =>
   new Promise((resolve, reject) => {
-    execFile("pulumi", args, { cwd, maxBuffer: 16 * 1024 * 1024, env: { ...process.env, PULUMI_SKIP_UPDATE_CHECK: "true" } }, (error, stdout, stderr) => {
-      if (error) reject(Object.assign(error, { stderr: String(stderr) }));
-      else resolve(String(stdout));
-    });
+    execFile(
+      "pulumi",
+      args,
+      { cwd, maxBuffer: 16 * 1024 * 1024, env: { ...process.env, PULUMI_SKIP_UPDATE_CHECK: "true" } },
+      (error, stdout, stderr) => {
+        if (error) reject(Object.assign(error, { stderr: String(stderr) }));
+        else resolve(String(stdout));
+      },
+    );
   });
 
 /**
@@ -64,9 +76,22 @@ const runPulumiCli: PulumiRunner = (args, cwd) =>
 export async function loadStackOutputs(options: StackOutputsOptions): Promise<StackOutputs> {
   if (options.outputsFile !== undefined) {
     const text = await readFile(options.outputsFile, "utf8").catch((error: NodeJS.ErrnoException) => {
-      throw new UsageError(`Cannot read the outputs file ${options.outputsFile}: ${error.code ?? error.message}.`, { cause: error });
+      throw new UsageError(`Cannot read the outputs file ${options.outputsFile}: ${error.code ?? error.message}.`, {
+        cause: error,
+      });
     });
-    return validate(parseJson(text, (cause) => new UsageError(`The outputs file ${options.outputsFile} is not JSON: save what \`pulumi stack output --json\` prints.`, { cause })), `the outputs file ${options.outputsFile}`, (message) => new UsageError(message));
+    return validate(
+      parseJson(
+        text,
+        (cause) =>
+          new UsageError(
+            `The outputs file ${options.outputsFile} is not JSON: save what \`pulumi stack output --json\` prints.`,
+            { cause },
+          ),
+      ),
+      `the outputs file ${options.outputsFile}`,
+      (message) => new UsageError(message),
+    );
   }
   const args = ["stack", "output", "--json", ...(options.stack ? ["--stack", options.stack] : [])];
   const source = options.stack ? `stack ${options.stack}` : "the selected stack";
@@ -74,10 +99,20 @@ export async function loadStackOutputs(options: StackOutputsOptions): Promise<St
   try {
     stdout = await (options.runPulumi ?? runPulumiCli)(args, options.cwd);
   } catch (error) {
-    throw new OperationalError(`Cannot read the outputs of ${source}: ${pulumiFailure(error)}.`, ALTERNATIVES, { cause: error });
+    throw new OperationalError(`Cannot read the outputs of ${source}: ${pulumiFailure(error)}.`, ALTERNATIVES, {
+      cause: error,
+    });
   }
-  const parsed = parseJson(stdout, (cause) => new OperationalError(`\`pulumi stack output --json\` for ${source} did not print JSON.`, ALTERNATIVES, { cause }));
-  return validate(parsed, source, (message) => new OperationalError(message, "Run `pulumi up` so the stack exports them, or fix the outputs file."));
+  const parsed = parseJson(
+    stdout,
+    (cause) =>
+      new OperationalError(`\`pulumi stack output --json\` for ${source} did not print JSON.`, ALTERNATIVES, { cause }),
+  );
+  return validate(
+    parsed,
+    source,
+    (message) => new OperationalError(message, "Run `pulumi up` so the stack exports them, or fix the outputs file."),
+  );
 }
 
 function pulumiFailure(error: unknown): string {
@@ -112,13 +147,16 @@ function validate(value: unknown, source: string, failure: (message: string) => 
   }
   for (const key of OPTIONAL_DAY_KEYS) {
     const days = outputs[key];
-    if (days !== undefined && !(typeof days === "number" && Number.isInteger(days) && days > 0)) problems.push(`${key} (must be a whole number of days above 0)`);
+    if (days !== undefined && !(typeof days === "number" && Number.isInteger(days) && days > 0))
+      problems.push(`${key} (must be a whole number of days above 0)`);
   }
   for (const key of OPTIONAL_BOOLEAN_KEYS) {
-    if (outputs[key] !== undefined && typeof outputs[key] !== "boolean") problems.push(`${key} (must be true or false)`);
+    if (outputs[key] !== undefined && typeof outputs[key] !== "boolean")
+      problems.push(`${key} (must be true or false)`);
   }
   const commands = outputs.cliCommands;
-  if (commands !== undefined && !isStringMap(commands)) problems.push("cliCommands (must map names to command strings)");
+  if (commands !== undefined && !isStringMap(commands))
+    problems.push("cliCommands (must map names to command strings)");
   if (problems.length > 0) throw failure(`The outputs from ${source} are missing or invalid: ${problems.join(", ")}.`);
 
   const result: StackOutputs = {
@@ -134,5 +172,10 @@ function validate(value: unknown, source: string, failure: (message: string) => 
 }
 
 function isStringMap(value: unknown): value is Record<string, string> {
-  return typeof value === "object" && value !== null && !Array.isArray(value) && Object.values(value).every((v) => typeof v === "string");
+  return (
+    typeof value === "object" &&
+    value !== null &&
+    !Array.isArray(value) &&
+    Object.values(value).every((v) => typeof v === "string")
+  );
 }

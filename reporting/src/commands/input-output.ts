@@ -14,7 +14,10 @@ export async function loadPricingFile(path: string, deps: CliDeps): Promise<Pric
   try {
     text = await deps.readTextFile(path);
   } catch (error) {
-    throw new UsageError(`--pricing ${path}: cannot be read (${errorCode(error)}); give a readable JSON file of price overrides`, { cause: error });
+    throw new UsageError(
+      `--pricing ${path}: cannot be read (${errorCode(error)}); give a readable JSON file of price overrides`,
+      { cause: error },
+    );
   }
   return parsePricingOverrides(text, path);
 }
@@ -31,10 +34,15 @@ export interface NamedInput {
  */
 export async function refuseOutputOverInputs(args: CommonArgs, inputs: NamedInput[]): Promise<void> {
   if (args.out === undefined) return;
-  const hit = await inputOverwrittenBy(args.out, inputs.map((input) => input.path));
+  const hit = await inputOverwrittenBy(
+    args.out,
+    inputs.map((input) => input.path),
+  );
   const input = inputs.find((candidate) => candidate.path === hit);
   if (input === undefined) return;
-  throw new UsageError(`--out ${args.out}: is, or is inside, the input ${input.option} ${input.path}; write the output outside what the command reads`);
+  throw new UsageError(
+    `--out ${args.out}: is, or is inside, the input ${input.option} ${input.path}; write the output outside what the command reads`,
+  );
 }
 
 /** The inputs every window command may name: the saved stack outputs. */
@@ -51,7 +59,10 @@ export async function emit(text: string, args: CommonArgs, deps: CliDeps): Promi
   try {
     await deps.writeTextFile(args.out, text);
   } catch (error) {
-    throw new UsageError(`--out ${args.out}: cannot be written (${errorCode(error)}); give a file path in an existing, writable folder`, { cause: error });
+    throw new UsageError(
+      `--out ${args.out}: cannot be written (${errorCode(error)}); give a file path in an existing, writable folder`,
+      { cause: error },
+    );
   }
   deps.stderr(`Wrote ${args.out}\n`);
 }

@@ -46,12 +46,19 @@ function parseHours(text: string): number {
 /** The half-open window `[end - hours, end)` or `[start, end)`; `end` defaults to now. */
 export function resolveWindow(options: WindowOptions, now: Date): ReportWindow {
   if (options.hours !== undefined && options.start !== undefined) {
-    throw new UsageError("--hours and --start cannot be combined: give --hours <n> or --start <ISO>, each with an optional --end <ISO>");
+    throw new UsageError(
+      "--hours and --start cannot be combined: give --hours <n> or --start <ISO>, each with an optional --end <ISO>",
+    );
   }
   const end = options.end !== undefined ? parseTime("--end", options.end) : now;
-  const start = options.start !== undefined ? parseTime("--start", options.start) : new Date(end.getTime() - parseHours(options.hours ?? String(DEFAULT_HOURS)) * HOUR_MS);
+  const start =
+    options.start !== undefined
+      ? parseTime("--start", options.start)
+      : new Date(end.getTime() - parseHours(options.hours ?? String(DEFAULT_HOURS)) * HOUR_MS);
   if (end.getTime() <= start.getTime()) {
-    throw new UsageError(`--end ${end.toISOString()} is not after --start ${start.toISOString()}: the window [start, end) must not be empty`);
+    throw new UsageError(
+      `--end ${end.toISOString()} is not after --start ${start.toISOString()}: the window [start, end) must not be empty`,
+    );
   }
   const hours = (end.getTime() - start.getTime()) / HOUR_MS;
   if (hours > MAX_WINDOW_HOURS) {
@@ -64,18 +71,21 @@ export function resolveWindow(options: WindowOptions, now: Date): ReportWindow {
 
 export function parseFormat(text: string | undefined): OutputFormat {
   const format = text ?? "table";
-  if (!(OUTPUT_FORMATS as readonly string[]).includes(format)) throw new UsageError(`--format ${format}: unknown format; allowed: ${OUTPUT_FORMATS.join(", ")}`);
+  if (!(OUTPUT_FORMATS as readonly string[]).includes(format))
+    throw new UsageError(`--format ${format}: unknown format; allowed: ${OUTPUT_FORMATS.join(", ")}`);
   return format as OutputFormat;
 }
 
 export function parseGroupBy(text: string | undefined): GroupBy {
   const groupBy = text ?? "model";
-  if (!(GROUP_BY_CHOICES as readonly string[]).includes(groupBy)) throw new UsageError(`--group-by ${groupBy}: unknown grouping; allowed: ${GROUP_BY_CHOICES.join(", ")}`);
+  if (!(GROUP_BY_CHOICES as readonly string[]).includes(groupBy))
+    throw new UsageError(`--group-by ${groupBy}: unknown grouping; allowed: ${GROUP_BY_CHOICES.join(", ")}`);
   return groupBy as GroupBy;
 }
 
 export function parseSource(text: string | undefined): SourceChoice {
   const source = text ?? "auto";
-  if (!(SOURCE_CHOICES as readonly string[]).includes(source)) throw new UsageError(`--source ${source}: unknown source; allowed: ${SOURCE_CHOICES.join(", ")}`);
+  if (!(SOURCE_CHOICES as readonly string[]).includes(source))
+    throw new UsageError(`--source ${source}: unknown source; allowed: ${SOURCE_CHOICES.join(", ")}`);
   return source as SourceChoice;
 }

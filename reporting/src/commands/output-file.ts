@@ -66,9 +66,19 @@ export async function inputOverwrittenBy(out: string, inputs: readonly string[])
   const target = await identify(out);
   for (const input of inputs) {
     const source = await identify(input);
-    const sameFile = target.real === source.real || (target.file !== undefined && source.file !== undefined && target.file.dev === source.file.dev && target.file.ino === source.file.ino);
+    const sameFile =
+      target.real === source.real ||
+      (target.file !== undefined &&
+        source.file !== undefined &&
+        target.file.dev === source.file.dev &&
+        target.file.ino === source.file.ino);
     const fromFolder = relative(source.real, target.real);
-    const insideFolder = source.isDirectory && fromFolder !== "" && fromFolder !== ".." && !fromFolder.startsWith(`..${sep}`) && !isAbsolute(fromFolder);
+    const insideFolder =
+      source.isDirectory &&
+      fromFolder !== "" &&
+      fromFolder !== ".." &&
+      !fromFolder.startsWith(`..${sep}`) &&
+      !isAbsolute(fromFolder);
     if (sameFile || insideFolder) return input;
   }
   return null;

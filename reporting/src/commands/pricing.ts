@@ -29,11 +29,22 @@ function rateCells(prefix: string, rates: TokenRates | null): FieldRow {
 /** One row per model and route, and one per geographic profile the overrides price apart, with the rates a report would apply. */
 export function priceRows(overrides?: PricingOverrides): FieldRow[] {
   const overridden = Object.keys(overrides?.models ?? {});
-  const baseIds = [...new Set([...PRICE_CATALOG.models.map((model) => model.baseModelId), ...overridden.map((id) => parseModelId(id).baseModelId)])];
-  const priced = baseIds.flatMap((baseModelId) => ROUTES.map(({ route, example }) => ({ baseModelId, route, modelId: example(baseModelId) })));
+  const baseIds = [
+    ...new Set([
+      ...PRICE_CATALOG.models.map((model) => model.baseModelId),
+      ...overridden.map((id) => parseModelId(id).baseModelId),
+    ]),
+  ];
+  const priced = baseIds.flatMap((baseModelId) =>
+    ROUTES.map(({ route, example }) => ({ baseModelId, route, modelId: example(baseModelId) })),
+  );
   const geoProfiles = overridden
     .filter((id) => parseModelId(id).route === "geo")
-    .map((id) => ({ baseModelId: parseModelId(id).baseModelId, route: `${id.slice(0, id.indexOf("."))}. profile`, modelId: id }));
+    .map((id) => ({
+      baseModelId: parseModelId(id).baseModelId,
+      route: `${id.slice(0, id.indexOf("."))}. profile`,
+      modelId: id,
+    }));
   const rows: FieldRow[] = [];
   for (const { baseModelId, route, modelId } of [...priced, ...geoProfiles]) {
     const quote = priceFor(modelId, overrides);
@@ -44,7 +55,9 @@ export function priceRows(overrides?: PricingOverrides): FieldRow[] {
       route,
       ...rateCells("", quote.rates),
       ...rateCells("longContext.", quote.longContext?.rates ?? null),
-      note: [quote.confirmed ? "" : "UNCONFIRMED", quote.overridden ? "overridden" : "", quote.note ?? ""].filter(Boolean).join("; "),
+      note: [quote.confirmed ? "" : "UNCONFIRMED", quote.overridden ? "overridden" : "", quote.note ?? ""]
+        .filter(Boolean)
+        .join("; "),
     });
   }
   return rows;
@@ -62,13 +75,21 @@ function readableRows(overrides?: PricingOverrides): FieldRow[] {
     "Model ID": row.baseModelId,
     Family: row.family,
     Route: row.route,
-    "Input / output / cache write / cache read": ratesText({ input: row.input as number, output: row.output as number, cacheWrite: row.cacheWrite as number | null, cacheRead: row.cacheRead as number | null }),
-    "Above 200k tokens": row["longContext.input"] === null ? "-" : ratesText({
-      input: row["longContext.input"] as number,
-      output: row["longContext.output"] as number,
-      cacheWrite: row["longContext.cacheWrite"] as number | null,
-      cacheRead: row["longContext.cacheRead"] as number | null,
+    "Input / output / cache write / cache read": ratesText({
+      input: row.input as number,
+      output: row.output as number,
+      cacheWrite: row.cacheWrite as number | null,
+      cacheRead: row.cacheRead as number | null,
     }),
+    "Above 200k tokens":
+      row["longContext.input"] === null
+        ? "-"
+        : ratesText({
+            input: row["longContext.input"] as number,
+            output: row["longContext.output"] as number,
+            cacheWrite: row["longContext.cacheWrite"] as number | null,
+            cacheRead: row["longContext.cacheRead"] as number | null,
+          }),
     Note: row.note,
   }));
 }
@@ -79,7 +100,15 @@ export async function runPricingCommand(args: PricingArgs, deps: CliDeps): Promi
   const overrides = args.pricing === undefined ? undefined : await loadPricingFile(args.pricing, deps);
   const asOf = PRICE_CATALOG.asOf;
   if (format === "json") {
-    const document = { asOf, currency: PRICE_CATALOG.currency, unit: PRICE_CATALOG.unit, sources: PRICE_CATALOG.sources, assumptions: PRICE_CATALOG.assumptions, overrides: overrides ? { file: overrides.label, asOf: overrides.asOf ?? null } : null, prices: priceRows(overrides) };
+    const document = {
+      asOf,
+      currency: PRICE_CATALOG.currency,
+      unit: PRICE_CATALOG.unit,
+      sources: PRICE_CATALOG.sources,
+      assumptions: PRICE_CATALOG.assumptions,
+      overrides: overrides ? { file: overrides.label, asOf: overrides.asOf ?? null } : null,
+      prices: priceRows(overrides),
+    };
     await emit(`${JSON.stringify(document, null, 2)}\n`, args, deps);
     return 0;
   }
@@ -91,6 +120,10 @@ export async function runPricingCommand(args: PricingArgs, deps: CliDeps): Promi
   ];
   const title = `Claude on Bedrock, ${PRICE_CATALOG.currency} ${PRICE_CATALOG.unit}, as of ${asOf}`;
   const rows = format === "csv" ? priceRows(overrides) : readableRows(overrides);
-  await emit(renderRows(rows, format, format === "table" && useColor(args, deps), title, format === "csv" ? [] : footer), args, deps);
+  await emit(
+    renderRows(rows, format, format === "table" && useColor(args, deps), title, format === "csv" ? [] : footer),
+    args,
+    deps,
+  );
   return 0;
 }

@@ -12,14 +12,23 @@ export interface QueryArgs extends CommonArgs {
 
 export async function runQueryCommand(args: QueryArgs, deps: CliDeps): Promise<number> {
   const query = findSavedQuery(args.name);
-  if (!query) throw new UsageError(`query ${args.name}: no such saved query; allowed: ${SAVED_QUERIES.map((saved) => saved.name).join(", ")}`);
+  if (!query)
+    throw new UsageError(
+      `query ${args.name}: no such saved query; allowed: ${SAVED_QUERIES.map((saved) => saved.name).join(", ")}`,
+    );
   const window = resolveWindow(args, deps.now());
   const format = parseFormat(args.format);
   await refuseOutputOverInputs(args, stackInputs(args));
   const outputs = await loadOutputs(args, deps);
   const clients = clientsFor(args, outputs, deps);
   deps.stderr(`Running "${query.displayName}" on ${outputs.logGroupName} in ${clients.region}...\n`);
-  const rows = await deps.runSavedQuery({ logs: clients.logs, logGroupName: outputs.logGroupName, window, query, signal: deps.signal });
+  const rows = await deps.runSavedQuery({
+    logs: clients.logs,
+    logGroupName: outputs.logGroupName,
+    window,
+    query,
+    signal: deps.signal,
+  });
   const title = `${query.displayName}: ${window.start.toISOString()} to ${window.end.toISOString()}`;
   await emit(renderRows(rows, format, format === "table" && useColor(args, deps), title), args, deps);
   return 0;

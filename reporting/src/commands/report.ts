@@ -16,7 +16,11 @@ export interface ReportArgs extends SourceArgs {
 /** Local files the report reads: --logs paths (not s3:// URLs), --pricing, --outputs. */
 function reportInputs(args: ReportArgs): NamedInput[] {
   const logs = (args.logs ?? []).filter((path) => !isS3Url(path)).map((path) => ({ option: "--logs", path }));
-  return [...logs, ...(args.pricing === undefined ? [] : [{ option: "--pricing", path: args.pricing }]), ...stackInputs(args)];
+  return [
+    ...logs,
+    ...(args.pricing === undefined ? [] : [{ option: "--pricing", path: args.pricing }]),
+    ...stackInputs(args),
+  ];
 }
 
 export async function runReportCommand(args: ReportArgs, deps: CliDeps): Promise<number> {
@@ -32,7 +36,9 @@ export async function runReportCommand(args: ReportArgs, deps: CliDeps): Promise
   const report = buildReport(source, { window, groupBy, overrides });
   await emit(renderReport(report, format, format === "table" && useColor(args, deps)), args, deps);
   if (!report.complete) {
-    deps.stderr("error: the report is incomplete (part of the window could not be read; see its notes). Fix the cause and run it again.\n");
+    deps.stderr(
+      "error: the report is incomplete (part of the window could not be read; see its notes). Fix the cause and run it again.\n",
+    );
     return 1;
   }
   return 0;

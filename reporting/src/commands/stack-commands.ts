@@ -20,7 +20,13 @@ export async function runCommandsCommand(args: CommonArgs, deps: CliDeps): Promi
     await emit(`${JSON.stringify(commands, null, 2)}\n`, args, deps);
   } else if (format === "table") {
     // Shell-ready text rather than a table: commands must be copy-pasteable without box characters.
-    await emit(Object.entries(commands).map(([name, command]) => `# ${name}\n${command}\n`).join("\n"), args, deps);
+    await emit(
+      Object.entries(commands)
+        .map(([name, command]) => `# ${name}\n${command}\n`)
+        .join("\n"),
+      args,
+      deps,
+    );
   } else {
     const rows = Object.entries(commands).map(([name, command]) => ({ name, command }));
     await emit(renderRows(rows, format, useColor(args, deps), "AWS CLI commands"), args, deps);

@@ -196,7 +196,8 @@ export const SAVED_QUERIES: readonly SavedQuery[] = [
   {
     name: "recent-invocations",
     displayName: "Bedrock/Recent invocations",
-    description: "The 50 most recent invocations: time, model, caller, tokens and error code (the dashboard's log widget).",
+    description:
+      "The 50 most recent invocations: time, model, caller, tokens and error code (the dashboard's log widget).",
     queryString: pipeline(
       ...NORMALISED_COUNTS,
       "sort @timestamp desc",

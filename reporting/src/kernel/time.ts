@@ -37,10 +37,24 @@ export function daysInMonth(year: number, month: number): number {
 export type IsoTimeResult = { ok: true; time: Date } | { ok: false; problem: string };
 
 /** `YYYY-MM-DD`, optionally `THH:MM[:SS[.fraction]]`, optionally `Z` or an offset `±HH[:MM]`. */
-const ISO_TIME = /^(\d{4})-(\d{2})-(\d{2})(?:T(\d{2}):(\d{2})(?::(\d{2})(?:\.(\d{1,9}))?)?(Z|[+-]\d{2}(?::?\d{2})?)?)?$/;
+const ISO_TIME =
+  /^(\d{4})-(\d{2})-(\d{2})(?:T(\d{2}):(\d{2})(?::(\d{2})(?:\.(\d{1,9}))?)?(Z|[+-]\d{2}(?::?\d{2})?)?)?$/;
 const ISO_DATE = /^\d{4}-\d{2}-\d{2}$/;
 
-const MONTHS = ["January", "February", "March", "April", "May", "June", "July", "August", "September", "October", "November", "December"];
+const MONTHS = [
+  "January",
+  "February",
+  "March",
+  "April",
+  "May",
+  "June",
+  "July",
+  "August",
+  "September",
+  "October",
+  "November",
+  "December",
+];
 
 /** Minutes east of UTC for `Z`, `+05:30`, `-0800` or `+01`. */
 function offsetMinutes(zone: string | undefined): number | string {
@@ -56,12 +70,23 @@ export function parseIsoTime(text: string): IsoTimeResult {
   const match = ISO_TIME.exec(text);
   if (!match) return { ok: false, problem: "not an ISO-8601 date or time" };
   const [, yearText, monthText, dayText, hourText = "0", minuteText = "0", secondText, fraction = "", zone] = match;
-  const [year, month, day, hour, minute, second] = [yearText, monthText, dayText, hourText, minuteText, secondText ?? "0"].map(Number);
+  const [year, month, day, hour, minute, second] = [
+    yearText,
+    monthText,
+    dayText,
+    hourText,
+    minuteText,
+    secondText ?? "0",
+  ].map(Number);
   if (month < 1 || month > 12) return { ok: false, problem: `month ${monthText} does not exist` };
   const days = daysInMonth(year, month);
-  if (day < 1 || day > days) return { ok: false, problem: `${MONTHS[month - 1]} ${year} has no day ${dayText} (it has ${days} days)` };
+  if (day < 1 || day > days)
+    return { ok: false, problem: `${MONTHS[month - 1]} ${year} has no day ${dayText} (it has ${days} days)` };
   if (hour > 23 || minute > 59 || second > 59) {
-    return { ok: false, problem: `the time ${hourText}:${minuteText}${secondText === undefined ? "" : `:${secondText}`} does not exist` };
+    return {
+      ok: false,
+      problem: `the time ${hourText}:${minuteText}${secondText === undefined ? "" : `:${secondText}`} does not exist`,
+    };
   }
   const offset = offsetMinutes(zone);
   if (typeof offset === "string") return { ok: false, problem: offset };

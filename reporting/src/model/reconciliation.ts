@@ -188,12 +188,15 @@ export function reconciliationNotes(reconciliation: Reconciliation): string[] {
       models.length === 0
         ? `Cross-check over ${hours}: neither Logs Insights nor CloudWatch's token metrics saw any tokens.`
         : `Cross-check over ${hours}: Logs Insights token sums are within ${thresholdPercent}% of CloudWatch's ` +
-          "InputTokenCount and OutputTokenCount for every model.",
+            "InputTokenCount and OutputTokenCount for every model.",
     );
     return notes;
   }
   const details = mismatched.map((model) => {
-    const kinds = [["input", model.inputTokens], ["output", model.outputTokens]] as const;
+    const kinds = [
+      ["input", model.inputTokens],
+      ["output", model.outputTokens],
+    ] as const;
     const differing = kinds.filter(([, comparison]) => overThreshold(comparison));
     const differences = differing.map(([kind, comparison]) => describeDifference(kind, comparison));
     return `${model.modelId} (${differences.join("; ")})`;

@@ -3,7 +3,14 @@
  * source) to what every renderer prints. Its JSON form is the public contract
  * documented in the README.
  */
-import { summarizeUsage, type Breakdown, type CallerBreakdown, type FamilyBreakdown, type ModelBreakdown, type SeriesPoint } from "./summary";
+import {
+  summarizeUsage,
+  type Breakdown,
+  type CallerBreakdown,
+  type FamilyBreakdown,
+  type ModelBreakdown,
+  type SeriesPoint,
+} from "./summary";
 import { PRICE_CATALOG } from "../kernel/pricing/catalog";
 import type { PricingOverrides, UnpricedReason } from "../kernel/pricing/rules";
 import { HOUR_MS } from "../kernel/time";
@@ -62,7 +69,13 @@ export interface UsageReport {
   unpricedModels: Array<{ modelId: string; reason: UnpricedReason; invocations: number }>;
   /** invocations: requests billed at long-context rates; invocationsWithoutRequestDetail: long-context-capable invocations seen only as aggregates. */
   longContext: { appliedPerRequest: boolean; invocations: number; invocationsWithoutRequestDetail: number };
-  scan: { queries: number; bytesScanned: number; recordsScanned: number; recordsMatched: number; costUsd: number } | null;
+  scan: {
+    queries: number;
+    bytesScanned: number;
+    recordsScanned: number;
+    recordsMatched: number;
+    costUsd: number;
+  } | null;
   skipped: { malformed: number } & Record<string, number>;
   notes: string[];
 }
@@ -79,11 +92,22 @@ export function roundUsd(value: number): number {
 }
 
 /** Money rounded (null when nothing was priced) and an unknown intervention count as null, for the JSON contract. */
-function forReport<T extends { costUsd: number | null; invocations: number; unpricedInvocations: number; guardrailInterventions?: number }>(
+function forReport<
+  T extends {
+    costUsd: number | null;
+    invocations: number;
+    unpricedInvocations: number;
+    guardrailInterventions?: number;
+  },
+>(
   entry: T,
 ): Omit<T, "costUsd" | "guardrailInterventions"> & { costUsd: number | null; guardrailInterventions: number | null } {
   const nothingPriced = entry.invocations > 0 && entry.unpricedInvocations === entry.invocations;
-  return { ...entry, costUsd: entry.costUsd === null || nothingPriced ? null : roundUsd(entry.costUsd), guardrailInterventions: entry.guardrailInterventions ?? null };
+  return {
+    ...entry,
+    costUsd: entry.costUsd === null || nothingPriced ? null : roundUsd(entry.costUsd),
+    guardrailInterventions: entry.guardrailInterventions ?? null,
+  };
 }
 
 function toSeries(points: SeriesPoint[]): SeriesEntry[] {
@@ -107,12 +131,17 @@ function pricingNotes(byModel: ModelBreakdown[], overrides: PricingOverrides | u
     );
   }
   for (const model of byModel.filter((entry) => entry.unpricedInvocations > 0 && entry.priced)) {
-    notes.push(`Unpriced: ${model.unpricedInvocations} invocations of ${model.modelId} carry cache tokens the catalog has no rate for; their cost is left out.`);
+    notes.push(
+      `Unpriced: ${model.unpricedInvocations} invocations of ${model.modelId} carry cache tokens the catalog has no rate for; their cost is left out.`,
+    );
   }
   for (const model of byModel.filter((entry) => entry.priceConfirmed === false)) {
-    notes.push(`Unconfirmed price: ${model.modelId} is priced at the catalog's rate, which its sources disagree on; set the rate you pay with --pricing.`);
+    notes.push(
+      `Unconfirmed price: ${model.modelId} is priced at the catalog's rate, which its sources disagree on; set the rate you pay with --pricing.`,
+    );
   }
-  if (overrides) notes.push(`Prices adjusted by ${overrides.label}${overrides.asOf ? ` (as of ${overrides.asOf})` : ""}.`);
+  if (overrides)
+    notes.push(`Prices adjusted by ${overrides.label}${overrides.asOf ? ` (as of ${overrides.asOf})` : ""}.`);
   return notes;
 }
 
@@ -120,7 +149,10 @@ function pricingNotes(byModel: ModelBreakdown[], overrides: PricingOverrides | u
 function groupingNotes(byModel: ModelBreakdown[]): string[] {
   return byModel
     .filter((model) => model.loggedModelIds.some((id) => id !== model.modelId))
-    .map((model) => `Grouped under ${model.modelId}: requests logged as ${model.loggedModelIds.filter((id) => id !== model.modelId).join(", ")}.`);
+    .map(
+      (model) =>
+        `Grouped under ${model.modelId}: requests logged as ${model.loggedModelIds.filter((id) => id !== model.modelId).join(", ")}.`,
+    );
 }
 
 function guardrailNotes(totals: Breakdown, source: SourceName): string[] {
@@ -148,7 +180,8 @@ export function buildReport(source: SourceResult, options: BuildReportOptions): 
   const hasCallers = source.rows.some((row) => row.caller !== null);
   const appliedPerRequest = source.rows.every((row) => row.context !== "unknown");
   const notes = [...source.notes];
-  if (!source.complete) notes.unshift("INCOMPLETE: part of the window could not be read; every figure below is a lower bound.");
+  if (!source.complete)
+    notes.unshift("INCOMPLETE: part of the window could not be read; every figure below is a lower bound.");
   notes.push(...groupingNotes(summary.byModel));
   notes.push(...pricingNotes(summary.byModel, overrides));
   notes.push(...guardrailNotes(summary.totals, source.source));
@@ -158,17 +191,30 @@ export function buildReport(source: SourceResult, options: BuildReportOptions): 
     );
   }
   if (summary.longContextBilledInvocations > 0) {
-    notes.push(`${summary.longContextBilledInvocations} requests above 200,000 input + cache tokens were billed at long-context rates.`);
+    notes.push(
+      `${summary.longContextBilledInvocations} requests above 200,000 input + cache tokens were billed at long-context rates.`,
+    );
   }
   if (summary.totals.unpricedInvocations > 0) {
     notes.push(`Costs and projections leave out ${summary.totals.unpricedInvocations} unpriced invocations.`);
   }
   notes.push(...projection.notes);
-  const latency = source.latency ?? { samples: 0, avg: null, p50: null, p90: null, p99: null, max: null, from: "logs" as const };
+  const latency = source.latency ?? {
+    samples: 0,
+    avg: null,
+    p50: null,
+    p90: null,
+    p99: null,
+    max: null,
+    from: "logs" as const,
+  };
   if (latency.from === "logs") {
-    notes.push(`Latency from ${latency.samples} log record bodies (Converse and streaming records with inline bodies); plain InvokeModel records carry none.`);
+    notes.push(
+      `Latency from ${latency.samples} log record bodies (Converse and streaming records with inline bodies); plain InvokeModel records carry none.`,
+    );
   }
-  if (options.groupBy === "caller" && !hasCallers) notes.push("This source reported no callers, so there is no by-caller breakdown.");
+  if (options.groupBy === "caller" && !hasCallers)
+    notes.push("This source reported no callers, so there is no by-caller breakdown.");
 
   return {
     window: { start: window.start.toISOString(), end: window.end.toISOString(), hours },
@@ -181,7 +227,9 @@ export function buildReport(source: SourceResult, options: BuildReportOptions): 
       unit: PRICE_CATALOG.unit,
       sources: PRICE_CATALOG.sources,
       assumptions: PRICE_CATALOG.assumptions,
-      overrides: overrides ? { file: overrides.label, asOf: overrides.asOf ?? null, discountPercent: overrides.discountPercent ?? null } : null,
+      overrides: overrides
+        ? { file: overrides.label, asOf: overrides.asOf ?? null, discountPercent: overrides.discountPercent ?? null }
+        : null,
     },
     totals: forReport(summary.totals),
     byFamily: summary.byFamily.map(forReport),
@@ -205,13 +253,20 @@ export function buildReport(source: SourceResult, options: BuildReportOptions): 
     daily: toSeries(summary.daily),
     unpricedModels: summary.byModel
       .filter((model) => !model.priced)
-      .map((model) => ({ modelId: model.modelId, reason: model.unpricedReason as UnpricedReason, invocations: model.invocations })),
+      .map((model) => ({
+        modelId: model.modelId,
+        reason: model.unpricedReason as UnpricedReason,
+        invocations: model.invocations,
+      })),
     longContext: {
       appliedPerRequest,
       invocations: summary.longContextBilledInvocations,
       invocationsWithoutRequestDetail: summary.longContextUnknownInvocations,
     },
-    scan: source.scan && { ...source.scan, costUsd: roundUsd((source.scan.bytesScanned / BYTES_PER_GB) * INSIGHTS_USD_PER_GB_SCANNED) },
+    scan: source.scan && {
+      ...source.scan,
+      costUsd: roundUsd((source.scan.bytesScanned / BYTES_PER_GB) * INSIGHTS_USD_PER_GB_SCANNED),
+    },
     skipped: { ...source.skipped, malformed: source.skipped.malformed ?? 0 },
     notes,
   };

@@ -56,7 +56,10 @@ export class LatencyCounts {
   tally(): LatencyTally {
     const entries = [...this.counts];
     if (this.negativeZeros > 0) entries.push([-0, this.negativeZeros]);
-    return { values: Float64Array.from(entries, ([value]) => value), counts: Float64Array.from(entries, ([, count]) => count) };
+    return {
+      values: Float64Array.from(entries, ([value]) => value),
+      counts: Float64Array.from(entries, ([, count]) => count),
+    };
   }
 
   merge(tally: LatencyTally): void {
@@ -65,7 +68,9 @@ export class LatencyCounts {
 
   summarize(from: LatencySummary["from"]): LatencySummary {
     const { values, counts } = this.tally();
-    const order = Array.from(values.keys()).sort((a, b) => values[a] - values[b] || (Object.is(values[a], -0) ? -1 : 1));
+    const order = Array.from(values.keys()).sort(
+      (a, b) => values[a] - values[b] || (Object.is(values[a], -0) ? -1 : 1),
+    );
     const samples = counts.reduce((total, count) => total + count, 0);
     const ranks = [50, 90, 99].map((percent) => nearestRank(samples, percent));
     const atRank: Array<number | null> = ranks.map(() => null);
@@ -177,9 +182,14 @@ export function projectCost(hourly: readonly HourlyCost[], window: ReportWindow,
   const days = dailyRates(hourly);
   const notes: string[] = [];
   // x is the day midpoint in days since the epoch, so the line can be evaluated at any instant.
-  const line = days.length >= MIN_DAYS_FOR_TREND ? fitLine(days.map((day) => ({ x: (day.dayStartMs + DAY_MS / 2) / DAY_MS, y: day.costPerDay }))) : null;
+  const line =
+    days.length >= MIN_DAYS_FOR_TREND
+      ? fitLine(days.map((day) => ({ x: (day.dayStartMs + DAY_MS / 2) / DAY_MS, y: day.costPerDay })))
+      : null;
   if (!line) {
-    notes.push(`The trend projection needs at least ${MIN_DAYS_FOR_TREND} days with ${MIN_HOURS_FOR_TREND_DAY}+ hours of data; use --hours 72 or more.`);
+    notes.push(
+      `The trend projection needs at least ${MIN_DAYS_FOR_TREND} days with ${MIN_HOURS_FOR_TREND_DAY}+ hours of data; use --hours 72 or more.`,
+    );
   }
   const endMs = window.end.getTime();
   let monthEnd: MonthEndEstimate | null = null;
@@ -187,9 +197,12 @@ export function projectCost(hourly: readonly HourlyCost[], window: ReportWindow,
     const lastInstant = new Date(endMs - 1);
     const monthStartMs = Date.UTC(lastInstant.getUTCFullYear(), lastInstant.getUTCMonth(), 1);
     const nextMonthStartMs = Date.UTC(lastInstant.getUTCFullYear(), lastInstant.getUTCMonth() + 1, 1);
-    const observedCostUsd = hourly.filter((hour) => hour.startMs >= monthStartMs).reduce((sum, hour) => sum + hour.costUsd, 0);
+    const observedCostUsd = hourly
+      .filter((hour) => hour.startMs >= monthStartMs)
+      .reduce((sum, hour) => sum + hour.costUsd, 0);
     const firstObservedMs = Math.max(monthStartMs, window.start.getTime());
-    const estimatedRestUsd = costAlongLine(line, monthStartMs, firstObservedMs) + costAlongLine(line, endMs, nextMonthStartMs);
+    const estimatedRestUsd =
+      costAlongLine(line, monthStartMs, firstObservedMs) + costAlongLine(line, endMs, nextMonthStartMs);
     monthEnd = {
       month: new Date(monthStartMs).toISOString().slice(0, 7),
       observedCostUsd,

@@ -4,11 +4,17 @@
  */
 import { MODEL_FAMILIES, type ModelFamily } from "../kernel/pricing/catalog";
 import { canonicalModelId } from "../kernel/pricing/model-ids";
-import { costOf, priceFor, ratesForContext, type PriceQuote, type PricingOverrides, type UnpricedReason } from "../kernel/pricing/rules";
+import {
+  costOf,
+  priceFor,
+  ratesForContext,
+  type PriceQuote,
+  type PricingOverrides,
+  type UnpricedReason,
+} from "../kernel/pricing/rules";
 import { DAY_MS, floorTo, HOUR_MS } from "../kernel/time";
 import type { ReportWindow, UsageCounts, UsageRow } from "./usage";
 import { addCounts, emptyCounts, getOrCreate } from "./usage-rows";
-
 
 export interface CostedCounts extends UsageCounts {
   /** Cost of the priced part only; unpricedInvocations says how much is missing. */
@@ -79,7 +85,12 @@ function withErrorRate<T extends CostedCounts>(counts: T): T & { errorRate: numb
   return { ...counts, errorRate: counts.invocations === 0 ? null : counts.errors / counts.invocations };
 }
 
-function bucketSeries(buckets: Map<number, CostedCounts>, firstMs: number, endMs: number, stepMs: number): SeriesPoint[] {
+function bucketSeries(
+  buckets: Map<number, CostedCounts>,
+  firstMs: number,
+  endMs: number,
+  stepMs: number,
+): SeriesPoint[] {
   const series: SeriesPoint[] = [];
   for (let startMs = firstMs; startMs < endMs; startMs += stepMs) {
     series.push({ start: new Date(startMs).toISOString(), startMs, ...(buckets.get(startMs) ?? emptyCosted()) });
@@ -105,7 +116,8 @@ export function summarizeUsage(rows: UsageRow[], window: ReportWindow, overrides
     getOrCreate(loggedIds, modelId, () => new Set<string>()).add(row.modelId);
     const quote = getOrCreate(quotes, modelId, () => priceFor(modelId, overrides));
     const costUsd = quote.priced ? costOf(row, ratesForContext(quote, row.context)) : null;
-    if (quote.priced && quote.longContext && row.context === "unknown") longContextUnknownInvocations += row.invocations;
+    if (quote.priced && quote.longContext && row.context === "unknown")
+      longContextUnknownInvocations += row.invocations;
     if (quote.priced && quote.longContext && row.context === "long") longContextBilledInvocations += row.invocations;
     addCosted(totals, row, costUsd);
     addCosted(getOrCreate(families, quote.family, emptyCosted), row, costUsd);
@@ -131,9 +143,15 @@ export function summarizeUsage(rows: UsageRow[], window: ReportWindow, overrides
       unpricedReason: quote.priced ? null : quote.reason,
     };
   });
-  byModel.sort((a, b) => (b.costUsd ?? -1) - (a.costUsd ?? -1) || b.invocations - a.invocations || a.modelId.localeCompare(b.modelId));
+  byModel.sort(
+    (a, b) =>
+      (b.costUsd ?? -1) - (a.costUsd ?? -1) || b.invocations - a.invocations || a.modelId.localeCompare(b.modelId),
+  );
 
-  const byFamily = MODEL_FAMILIES.filter((family) => families.has(family)).map((family) => ({ family, ...withErrorRate(families.get(family) as CostedCounts) }));
+  const byFamily = MODEL_FAMILIES.filter((family) => families.has(family)).map((family) => ({
+    family,
+    ...withErrorRate(families.get(family) as CostedCounts),
+  }));
   const byCaller = [...callers.entries()].map(([caller, counts]) => ({ caller, ...withErrorRate(counts) }));
   byCaller.sort((a, b) => b.costUsd - a.costUsd || b.invocations - a.invocations || a.caller.localeCompare(b.caller));
 

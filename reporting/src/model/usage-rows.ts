@@ -10,7 +10,15 @@ import type { InvocationFacts } from "../reading/records";
 import type { UsageCounts, UsageRow } from "./usage";
 
 export function emptyCounts(): UsageCounts {
-  return { invocations: 0, errors: 0, inputTokens: 0, outputTokens: 0, cacheReadInputTokens: 0, cacheWriteInputTokens: 0, guardrailInterventions: 0 };
+  return {
+    invocations: 0,
+    errors: 0,
+    inputTokens: 0,
+    outputTokens: 0,
+    cacheReadInputTokens: 0,
+    cacheWriteInputTokens: 0,
+    guardrailInterventions: 0,
+  };
 }
 
 export function addCounts(target: UsageCounts, source: UsageCounts): void {

@@ -16,7 +16,9 @@ const QUOTE = 0x22;
 const BACKSLASH = 0x5c;
 
 /** Bytes that can stand in a JSON string as they are: not a control character, quote or backslash (UTF-8 sequences included). */
-const PLAIN_STRING_BYTE = new Uint8Array(256).map((_, byte) => (byte >= 0x20 && byte !== QUOTE && byte !== BACKSLASH ? 1 : 0));
+const PLAIN_STRING_BYTE = new Uint8Array(256).map((_, byte) =>
+  byte >= 0x20 && byte !== QUOTE && byte !== BACKSLASH ? 1 : 0,
+);
 /** Characters allowed after a backslash, besides `u`. */
 const SIMPLE_ESCAPE = new Uint8Array(256).map((_, byte) => ('"\\/bfnrt'.includes(String.fromCharCode(byte)) ? 1 : 0));
 const HEX_DIGIT = new Uint8Array(256).map((_, byte) => (/[0-9a-fA-F]/.test(String.fromCharCode(byte)) ? 1 : 0));
@@ -29,7 +31,10 @@ const HEX_DIGIT = new Uint8Array(256).map((_, byte) => (/[0-9a-fA-F]/.test(Strin
 function specialBytes(word: number): number {
   const quote = word ^ 0x22222222;
   const backslash = word ^ 0x5c5c5c5c;
-  return (((word - 0x20202020) & ~word) | ((quote - 0x01010101) & ~quote) | ((backslash - 0x01010101) & ~backslash)) & 0x80808080;
+  return (
+    (((word - 0x20202020) & ~word) | ((quote - 0x01010101) & ~quote) | ((backslash - 0x01010101) & ~backslash)) &
+    0x80808080
+  );
 }
 
 /** The index (0-3) of the lowest flagged byte of specialBytes' answer. */
@@ -198,7 +203,11 @@ export class JsonBytesReader {
       const escaped = bytes[pos + 1];
       if (pos + 1 < end && SIMPLE_ESCAPE[escaped] === 1) {
         pos += 2;
-      } else if (escaped === 0x75 && pos + 5 < end && HEX_DIGIT[bytes[pos + 2]] & HEX_DIGIT[bytes[pos + 3]] & HEX_DIGIT[bytes[pos + 4]] & HEX_DIGIT[bytes[pos + 5]]) {
+      } else if (
+        escaped === 0x75 &&
+        pos + 5 < end &&
+        HEX_DIGIT[bytes[pos + 2]] & HEX_DIGIT[bytes[pos + 3]] & HEX_DIGIT[bytes[pos + 4]] & HEX_DIGIT[bytes[pos + 5]]
+      ) {
         pos += 6;
       } else {
         throw GIVE_UP;
@@ -283,7 +292,8 @@ export class JsonBytesReader {
   /** Whether bytes [start, end) are `expected`; keys are short, so a loop beats a native call. */
   protected spells(start: number, end: number, expected: Buffer): boolean {
     if (end - start !== expected.length) return false;
-    for (let index = 0; index < expected.length; index += 1) if (this.bytes[start + index] !== expected[index]) return false;
+    for (let index = 0; index < expected.length; index += 1)
+      if (this.bytes[start + index] !== expected[index]) return false;
     return true;
   }
 }

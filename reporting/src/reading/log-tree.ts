@@ -16,7 +16,8 @@ import type { ReportWindow } from "../model/usage";
 import type { RecordCollector } from "./record-collector";
 
 /** `.../BedrockModelInvocationLogs/<region>/YYYY[/MM[/DD[/HH]]]`: a folder of the S3 layout that covers a known span of time. */
-const DATED_FOLDER = /BedrockModelInvocationLogs[/\\][^/\\]+[/\\](\d{4})(?:[/\\](\d{2})(?:[/\\](\d{2})(?:[/\\](\d{2}))?)?)?$/;
+const DATED_FOLDER =
+  /BedrockModelInvocationLogs[/\\][^/\\]+[/\\](\d{4})(?:[/\\](\d{2})(?:[/\\](\d{2})(?:[/\\](\d{2}))?)?)?$/;
 /** Bedrock delivers records minutes after the request; a day is a wide margin for a record landing in a later folder. */
 const DELIVERY_DELAY_MARGIN_MS = DAY_MS;
 /**
@@ -34,10 +35,13 @@ export function datedFolderSpan(path: string): { startMs: number; endMs: number 
   const [year, month, day, hour] = match.slice(1).map((part) => (part === undefined ? undefined : Number(part)));
   const start = Date.UTC(year as number, (month ?? 1) - 1, day ?? 1, hour ?? 0);
   const end =
-    hour !== undefined ? start + HOUR_MS
-    : day !== undefined ? Date.UTC(year as number, (month as number) - 1, day + 1)
-    : month !== undefined ? Date.UTC(year as number, month, 1)
-    : Date.UTC((year as number) + 1, 0, 1);
+    hour !== undefined
+      ? start + HOUR_MS
+      : day !== undefined
+        ? Date.UTC(year as number, (month as number) - 1, day + 1)
+        : month !== undefined
+          ? Date.UTC(year as number, month, 1)
+          : Date.UTC((year as number) + 1, 0, 1);
   return { startMs: start, endMs: end };
 }
 
@@ -48,7 +52,10 @@ export function datedFolderSpan(path: string): { startMs: number; endMs: number 
  */
 export function folderOutsideWindow(path: string, window: ReportWindow): boolean {
   const span = datedFolderSpan(path);
-  return span !== null && (span.endMs <= window.start.getTime() || span.startMs >= window.end.getTime() + DELIVERY_DELAY_MARGIN_MS);
+  return (
+    span !== null &&
+    (span.endMs <= window.start.getTime() || span.startMs >= window.end.getTime() + DELIVERY_DELAY_MARGIN_MS)
+  );
 }
 
 /** Whether a real, absolute path lies in a `data/` folder of Bedrock's bodies. */
@@ -136,7 +143,9 @@ export class LogTree {
       );
     }
     for (const [reason, { count, example }] of this.skippedEntries) {
-      this.collector.note(`Skipped ${count} ${SPECIAL_ENTRY_NOTES[reason]}, e.g. ${example}; they hold no log records (counted as ${reason}).`);
+      this.collector.note(
+        `Skipped ${count} ${SPECIAL_ENTRY_NOTES[reason]}, e.g. ${example}; they hold no log records (counted as ${reason}).`,
+      );
     }
   }
 
@@ -169,7 +178,9 @@ export class LogTree {
       entries = listed ?? readdirSync(path, { withFileTypes: true });
     } catch (error) {
       this.collector.skip("unreadableFolder");
-      this.collector.markIncomplete(`Could not read the folder ${shown} (${errorCode(error)}); its records are missing from this report.`);
+      this.collector.markIncomplete(
+        `Could not read the folder ${shown} (${errorCode(error)}); its records are missing from this report.`,
+      );
       return;
     }
     entries.sort((a, b) => a.name.localeCompare(b.name));

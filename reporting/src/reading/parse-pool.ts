@@ -124,7 +124,8 @@ export class RecordParsePool {
    * buffer are moved to the worker, not copied: do not use them afterwards.
    */
   readBytes(bytes: Uint8Array): Promise<void> {
-    const owned = bytes.byteOffset === 0 && bytes.byteLength === bytes.buffer.byteLength && bytes.buffer instanceof ArrayBuffer;
+    const owned =
+      bytes.byteOffset === 0 && bytes.byteLength === bytes.buffer.byteLength && bytes.buffer instanceof ArrayBuffer;
     return this.submit((id) => ({ type: "bytes", id, bytes }), owned ? [bytes.buffer as ArrayBuffer] : []);
   }
 
@@ -170,7 +171,10 @@ export class RecordParsePool {
           const pending = this.pending.get(id);
           this.pending.delete(id);
           if (error === undefined) pending?.resolve();
-          else pending?.reject(Object.assign(new Error(error.message), error.code === undefined ? {} : { code: error.code }));
+          else
+            pending?.reject(
+              Object.assign(new Error(error.message), error.code === undefined ? {} : { code: error.code }),
+            );
         }
       });
       // A worker that dies takes its objects with it: fail them all rather than wait forever.
@@ -252,7 +256,8 @@ export class PoolForLargeReads {
     // Workers already started (prestartParseWorkers) cost nothing more to use: they take files from the first.
     if (this.pool === null && spareWorkers.length > 0) this.inlineBytesLeft = 0;
     this.inlineBytesLeft -= sizeOf();
-    if (this.pool === null && this.inlineBytesLeft < this.inlineBytes / 2) this.pool = new RecordParsePool(this.window, this.workers, this.maxLineBytes);
+    if (this.pool === null && this.inlineBytesLeft < this.inlineBytes / 2)
+      this.pool = new RecordParsePool(this.window, this.workers, this.maxLineBytes);
     return this.inlineBytesLeft < 0 ? this.pool : null;
   }
 

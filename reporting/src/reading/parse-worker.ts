@@ -62,6 +62,9 @@ port.on("message", (task: ParseTask) => {
     }
     if (finished.length > 0) reply();
     const partial = started().partial();
-    port.postMessage({ type: "partial", partial } satisfies ParseReply, [partial.latencies.values.buffer as ArrayBuffer, partial.latencies.counts.buffer as ArrayBuffer]);
+    port.postMessage({ type: "partial", partial } satisfies ParseReply, [
+      partial.latencies.values.buffer as ArrayBuffer,
+      partial.latencies.counts.buffer as ArrayBuffer,
+    ]);
   });
 });

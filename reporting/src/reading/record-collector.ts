@@ -21,7 +21,12 @@ export interface PartialAggregate {
 
 /** Rows in one order whatever thread read which file, so sums of costs come out the same to the last bit. */
 export function compareRows(a: UsageRow, b: UsageRow): number {
-  return a.hourStartMs - b.hourStartMs || compareText(a.modelId, b.modelId) || compareText(a.caller ?? "", b.caller ?? "") || compareText(a.context, b.context);
+  return (
+    a.hourStartMs - b.hourStartMs ||
+    compareText(a.modelId, b.modelId) ||
+    compareText(a.caller ?? "", b.caller ?? "") ||
+    compareText(a.context, b.context)
+  );
 }
 
 function compareText(a: string, b: string): number {
@@ -43,15 +48,29 @@ function ranks<T>(values: Iterable<T>, compare: (a: T, b: T) => number): Map<T, 
  * not fit a double exactly, compareRows sorts them as before.
  */
 export function sortRows(rows: UsageRow[]): UsageRow[] {
-  const hours = ranks(rows.map((row) => row.hourStartMs), (a, b) => a - b);
-  const models = ranks(rows.map((row) => row.modelId), compareText);
-  const callers = ranks(rows.map((row) => row.caller ?? ""), compareText);
-  const contexts = ranks(rows.map((row) => row.context), compareText);
+  const hours = ranks(
+    rows.map((row) => row.hourStartMs),
+    (a, b) => a - b,
+  );
+  const models = ranks(
+    rows.map((row) => row.modelId),
+    compareText,
+  );
+  const callers = ranks(
+    rows.map((row) => row.caller ?? ""),
+    compareText,
+  );
+  const contexts = ranks(
+    rows.map((row) => row.context),
+    compareText,
+  );
   if (hours.size * models.size * callers.size * contexts.size > Number.MAX_SAFE_INTEGER) return rows.sort(compareRows);
   const keys = new Float64Array(rows.length);
   const order = rows.map((row, index) => {
     const place = (hours.get(row.hourStartMs) as number) * models.size + (models.get(row.modelId) as number);
-    keys[index] = ((place * callers.size + (callers.get(row.caller ?? "") as number)) * contexts.size) + (contexts.get(row.context) as number);
+    keys[index] =
+      (place * callers.size + (callers.get(row.caller ?? "") as number)) * contexts.size +
+      (contexts.get(row.context) as number);
     return index;
   });
   // Equal keys are rows compareRows finds equal too; Array.prototype.sort is stable, so they keep their order either way.
@@ -116,7 +135,12 @@ export class RecordCollector {
 
   /** Everything counted so far except notes, compact enough to post between threads. */
   partial(): PartialAggregate {
-    return { rows: this.rows.rows(), latencies: this.latencies.tally(), skipped: { ...this.skipped }, recordsUsed: this.recordsUsed };
+    return {
+      rows: this.rows.rows(),
+      latencies: this.latencies.tally(),
+      skipped: { ...this.skipped },
+      recordsUsed: this.recordsUsed,
+    };
   }
 
   merge(partial: PartialAggregate): void {

@@ -223,7 +223,14 @@ export class RecordDocumentReader {
       return;
     }
     if (isOpening(byte)) {
-      if (this.depth === 1 && this.afterColon && byte === 0x5b && ENVELOPE_KEYS.has(this.lastKey) && this.emitDepth === 0) this.enterEnvelope();
+      if (
+        this.depth === 1 &&
+        this.afterColon &&
+        byte === 0x5b &&
+        ENVELOPE_KEYS.has(this.lastKey) &&
+        this.emitDepth === 0
+      )
+        this.enterEnvelope();
       this.depth += 1;
       if (this.depth === 1 && byte === 0x7b) this.expectKey = true;
       this.afterColon = false;

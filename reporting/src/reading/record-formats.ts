@@ -65,11 +65,16 @@ export function textShape(text: Buffer, final: boolean): RecordTextShape | null 
   const first = nextLine(text, 0);
   if (first === null) return final ? "lines" : null;
   if (text[first.start] === 0x5b) return "document";
-  if (!first.complete && !final) return text.length < SNIFF_BYTES ? null : text[first.start] === 0x7b ? "document" : "none";
+  if (!first.complete && !final)
+    return text.length < SNIFF_BYTES ? null : text[first.start] === 0x7b ? "document" : "none";
   if (isObjectLine(text, first)) return "lines";
   if (isTimePrefixedLine(text, first)) return "timePrefixedLines";
   // `{...},`: records pasted with commas between them, read as a document.
-  if (text[first.end - 1] === COMMA && isObjectLine(text, { start: first.start, end: trimmedEnd(text, first.start, first.end - 1) })) return "document";
+  if (
+    text[first.end - 1] === COMMA &&
+    isObjectLine(text, { start: first.start, end: trimmedEnd(text, first.start, first.end - 1) })
+  )
+    return "document";
   const second = nextLine(text, first.next);
   if ((second === null || !second.complete) && !final && text.length < SNIFF_BYTES) return null;
   if (second !== null && isObjectLine(text, second)) return "lines";
@@ -136,7 +141,10 @@ export class RecordTextReader {
     this.reader =
       shape === "document"
         ? new RecordDocumentReader(this.sink, this.options.maxLineBytes)
-        : new RecordLineReader(this.sink, { maxLineBytes: this.options.maxLineBytes, timePrefixed: shape === "timePrefixedLines" });
+        : new RecordLineReader(this.sink, {
+            maxLineBytes: this.options.maxLineBytes,
+            timePrefixed: shape === "timePrefixedLines",
+          });
     this.reader.push(text);
   }
 }

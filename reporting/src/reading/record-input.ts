@@ -37,10 +37,16 @@ function mebibytes(bytes: number): string {
 /** Once the text is read: fails the read if it held no records, or if lines were cut off (what was read stays counted). */
 function settle(text: RecordTextReader, maxLineBytes: number): void {
   if (text.noRecords) {
-    throw codedError(NO_LOG_RECORDS, "holds no log records: neither JSON lines, a JSON document of records nor a CloudWatch Logs export, plain or gzipped");
+    throw codedError(
+      NO_LOG_RECORDS,
+      "holds no log records: neither JSON lines, a JSON document of records nor a CloudWatch Logs export, plain or gzipped",
+    );
   }
   if (text.oversized > 0) {
-    throw codedError(OVERSIZED_LINES, `${text.oversized} line(s) longer than the ${mebibytes(maxLineBytes)} limit cut off and counted as oversizedLine`);
+    throw codedError(
+      OVERSIZED_LINES,
+      `${text.oversized} line(s) longer than the ${mebibytes(maxLineBytes)} limit cut off and counted as oversizedLine`,
+    );
   }
 }
 
@@ -68,7 +74,11 @@ async function* rejoined(head: Buffer[], rest: AsyncIterator<unknown>): AsyncGen
  * when the stream or the gunzip fails, so the caller can say which file broke
  * (records read before the failure stay counted), and as `settle` says.
  */
-export async function readRecordStream(input: Readable, collector: RecordCollector, options: ReadRecordOptions = {}): Promise<void> {
+export async function readRecordStream(
+  input: Readable,
+  collector: RecordCollector,
+  options: ReadRecordOptions = {},
+): Promise<void> {
   const maxLineBytes = options.maxLineBytes ?? MAX_LINE_BYTES;
   const iterator = input[Symbol.asyncIterator]();
   // Enough of the start to see gzip's two magic bytes.
@@ -115,14 +125,21 @@ const MAX_WHOLE_OUTPUT_BYTES = 64 * 1024 * 1024;
  */
 function gunzipWhole(gzipped: Buffer): Buffer {
   const size = gzipped.length >= 18 ? gzipped.readUInt32LE(gzipped.length - 4) : 0;
-  return gunzipSync(gzipped, { chunkSize: Math.min(Math.max(size + 1, 64 * 1024), MAX_WHOLE_OUTPUT_BYTES), maxOutputLength: MAX_WHOLE_OUTPUT_BYTES });
+  return gunzipSync(gzipped, {
+    chunkSize: Math.min(Math.max(size + 1, 64 * 1024), MAX_WHOLE_OUTPUT_BYTES),
+    maxOutputLength: MAX_WHOLE_OUTPUT_BYTES,
+  });
 }
 
 /**
  * Feeds the records of an object already in memory (e.g. an S3 object body)
  * to the collector; same results, and same errors, as readRecordStream.
  */
-export async function readRecordBytes(bytes: Uint8Array, collector: RecordCollector, options: ReadRecordOptions = {}): Promise<void> {
+export async function readRecordBytes(
+  bytes: Uint8Array,
+  collector: RecordCollector,
+  options: ReadRecordOptions = {},
+): Promise<void> {
   const buffer = Buffer.from(bytes.buffer, bytes.byteOffset, bytes.byteLength);
   if (buffer.length > WHOLE_READ_LIMIT_BYTES) return readRecordStream(Readable.from([buffer]), collector, options);
   let content = buffer;
@@ -146,7 +163,11 @@ export async function readRecordBytes(bytes: Uint8Array, collector: RecordCollec
  * size. It is opened without blocking, so a FIFO that took a file's place
  * fails at once instead of waiting for a writer.
  */
-export async function readRecordFile(path: string, collector: RecordCollector, options: ReadRecordOptions = {}): Promise<void> {
+export async function readRecordFile(
+  path: string,
+  collector: RecordCollector,
+  options: ReadRecordOptions = {},
+): Promise<void> {
   const fd = openSync(path, constants.O_RDONLY | (constants.O_NONBLOCK ?? 0));
   let size: number;
   try {
@@ -161,7 +182,7 @@ export async function readRecordFile(path: string, collector: RecordCollector, o
   if (size > WHOLE_READ_LIMIT_BYTES) return readRecordStream(createReadStream(path, { fd }), collector, options);
   try {
     const bytes = Buffer.allocUnsafe(size);
-    for (let read = 0; read < size; ) {
+    for (let read = 0; read < size;) {
       const got = readSync(fd, bytes, read, size - read, null);
       if (got === 0) return readRecordBytes(bytes.subarray(0, read), collector, options);
       read += got;

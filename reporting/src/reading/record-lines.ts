@@ -37,10 +37,13 @@ const MAX_PREFIX_BYTES = 40;
  * before each event's message, or 0 when the line does not start with one.
  */
 export function timePrefixLength(bytes: Buffer, start: number, end: number): number {
-  if (end - start < 21 || bytes[start + 4] !== 0x2d || bytes[start + 7] !== 0x2d || bytes[start + 10] !== 0x54) return 0;
+  if (end - start < 21 || bytes[start + 4] !== 0x2d || bytes[start + 7] !== 0x2d || bytes[start + 10] !== 0x54)
+    return 0;
   const space = bytes.indexOf(SPACE, start + 19);
   if (space < 0 || space >= Math.min(end, start + MAX_PREFIX_BYTES)) return 0;
-  return /^\d{4}-\d{2}-\d{2}T\d{2}:\d{2}:\d{2}(\.\d+)?Z$/.test(bytes.toString("latin1", start, space)) ? space + 1 - start : 0;
+  return /^\d{4}-\d{2}-\d{2}T\d{2}:\d{2}:\d{2}(\.\d+)?Z$/.test(bytes.toString("latin1", start, space))
+    ? space + 1 - start
+    : 0;
 }
 
 export interface RecordLineOptions {

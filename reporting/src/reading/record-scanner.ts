@@ -19,7 +19,6 @@ import { parseRecordTimestampBytes } from "./record-timestamps";
 import { UNKNOWN_CALLER, type InvocationFacts } from "./records";
 import { CallerCache, TextCache } from "./record-texts";
 
-
 const key = (name: string) => Buffer.from(name, "latin1");
 const KEYS = {
   schemaType: key("schemaType"),
@@ -47,7 +46,15 @@ const GUARDRAIL_INTERVENED = key("guardrail_intervened");
 const INTERVENED = key("INTERVENED");
 
 /** The keys the report reads, object by object. */
-const RECORD_FIELDS = [KEYS.schemaType, KEYS.timestamp, KEYS.modelId, KEYS.errorCode, KEYS.identity, KEYS.input, KEYS.output] as const;
+const RECORD_FIELDS = [
+  KEYS.schemaType,
+  KEYS.timestamp,
+  KEYS.modelId,
+  KEYS.errorCode,
+  KEYS.identity,
+  KEYS.input,
+  KEYS.output,
+] as const;
 const IDENTITY_FIELDS = [KEYS.arn] as const;
 const INPUT_FIELDS = [KEYS.inputTokenCount, KEYS.cacheReadInputTokenCount, KEYS.cacheWriteInputTokenCount] as const;
 const OUTPUT_FIELDS = [KEYS.outputTokenCount, KEYS.outputBodyJson] as const;
@@ -61,7 +68,6 @@ function isEmpty(span: Span): boolean {
 }
 
 class LineScanner extends JsonBytesReader {
-
   private timestamp: Span = { start: -1, end: -1 };
   private modelId: Span = { start: -1, end: -1 };
   private errorCode: Span = { start: -1, end: -1 };
@@ -96,7 +102,6 @@ class LineScanner extends JsonBytesReader {
     return this.facts();
   }
 
-
   private facts(): InvocationFacts | null {
     if (this.timestamp.start < 0 || this.modelId.start < 0 || this.modelId.start === this.modelId.end) return null;
     const timestampMs = parseRecordTimestampBytes(this.bytes, this.timestamp.start, this.timestamp.end);
@@ -109,7 +114,9 @@ class LineScanner extends JsonBytesReader {
       outputTokens: this.outputTokens,
       cacheReadInputTokens: this.cacheReadInputTokens,
       cacheWriteInputTokens: this.cacheWriteInputTokens,
-      errorCode: isEmpty(this.errorCode) ? null : this.errorCodes.text(this.bytes, this.errorCode.start, this.errorCode.end),
+      errorCode: isEmpty(this.errorCode)
+        ? null
+        : this.errorCodes.text(this.bytes, this.errorCode.start, this.errorCode.end),
       latencyMs: this.latencyMs,
       guardrailIntervened: this.guardrailIntervened,
     };
@@ -137,7 +144,8 @@ class LineScanner extends JsonBytesReader {
   private readonly recordMember = (name: Buffer | null): void => {
     if (name === KEYS.schemaType) {
       // Another schema is not a record; JSON.parse's path says so.
-      if (!this.stringValue(this.scratch) || !this.spells(this.scratch.start, this.scratch.end, MODEL_INVOCATION_LOG)) throw GIVE_UP;
+      if (!this.stringValue(this.scratch) || !this.spells(this.scratch.start, this.scratch.end, MODEL_INVOCATION_LOG))
+        throw GIVE_UP;
     } else if (name === KEYS.timestamp) {
       if (!this.stringValue(this.timestamp)) throw GIVE_UP;
     } else if (name === KEYS.modelId) {
@@ -177,8 +185,7 @@ class LineScanner extends JsonBytesReader {
     else if (name === KEYS.outputBodyJson) {
       this.guardrailIntervened = false;
       this.latencyMs = this.bodyLatency();
-    }
-    else this.value();
+    } else this.value();
   };
 
   /**
@@ -263,7 +270,6 @@ class LineScanner extends JsonBytesReader {
     if (!Number.isSafeInteger(value)) throw GIVE_UP;
     return value;
   }
-
 }
 
 const scanner = new LineScanner();

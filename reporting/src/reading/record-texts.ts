@@ -95,7 +95,8 @@ function indexOfByte(bytes: Buffer, byte: number, start: number, end: number): n
  */
 function hasLineSeparator(bytes: Buffer, start: number, end: number): boolean {
   for (let index = start; index + 2 < end; index += 1) {
-    if (bytes[index] === 0xe2 && bytes[index + 1] === 0x80 && (bytes[index + 2] === 0xa8 || bytes[index + 2] === 0xa9)) return true;
+    if (bytes[index] === 0xe2 && bytes[index + 1] === 0x80 && (bytes[index + 2] === 0xa8 || bytes[index + 2] === 0xa9))
+      return true;
   }
   return false;
 }

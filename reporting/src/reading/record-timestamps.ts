@@ -14,7 +14,8 @@ const DIGIT_0 = 0x30;
  * `YYYY-MM-DD`, optionally `T` (or a space) and `HH:MM[:SS[.fraction]]`,
  * optionally `Z` or an offset `±HH[:MM]`.
  */
-const ISO_TIMESTAMP = /^(\d{4})-(\d{2})-(\d{2})(?:[Tt ](\d{2}):(\d{2})(?::(\d{2})(?:[.,](\d+))?)?(?:([Zz])|([+-])(\d{2})(?::?(\d{2}))?)?)?$/;
+const ISO_TIMESTAMP =
+  /^(\d{4})-(\d{2})-(\d{2})(?:[Tt ](\d{2}):(\d{2})(?::(\d{2})(?:[.,](\d+))?)?(?:([Zz])|([+-])(\d{2})(?::?(\d{2}))?)?)?$/;
 
 /** Days from 1970-01-01 to a date of the proleptic Gregorian calendar (H. Hinnant's days_from_civil). */
 function daysFromCivil(year: number, month: number, day: number): number {
@@ -27,8 +28,17 @@ function daysFromCivil(year: number, month: number, day: number): number {
 }
 
 /** Epoch milliseconds of a UTC date and time, or NaN when any part is out of its range. */
-function utcMs(year: number, month: number, day: number, hour: number, minute: number, second: number, ms: number): number {
-  if (month < 1 || month > 12 || day < 1 || day > daysInMonth(year, month) || hour > 23 || minute > 59 || second > 59) return NaN;
+function utcMs(
+  year: number,
+  month: number,
+  day: number,
+  hour: number,
+  minute: number,
+  second: number,
+  ms: number,
+): number {
+  if (month < 1 || month > 12 || day < 1 || day > daysInMonth(year, month) || hour > 23 || minute > 59 || second > 59)
+    return NaN;
   return daysFromCivil(year, month, day) * DAY_MS + ((hour * 60 + minute) * 60 + second) * 1000 + ms;
 }
 
@@ -38,7 +48,15 @@ export function parseRecordTimestamp(text: string): number {
   if (match === null) return NaN;
   const [, year, month, day, hour, minute, second, fraction, , sign, offsetHours, offsetMinutes] = match;
   const ms = fraction === undefined ? 0 : Number(fraction.slice(0, 3).padEnd(3, "0"));
-  const local = utcMs(Number(year), Number(month), Number(day), Number(hour ?? 0), Number(minute ?? 0), Number(second ?? 0), ms);
+  const local = utcMs(
+    Number(year),
+    Number(month),
+    Number(day),
+    Number(hour ?? 0),
+    Number(minute ?? 0),
+    Number(second ?? 0),
+    ms,
+  );
   if (sign === undefined) return local;
   const offset = Number(offsetHours) * 60 + Number(offsetMinutes ?? 0);
   if (Number(offsetHours) > 23 || Number(offsetMinutes ?? 0) > 59) return NaN;
@@ -58,8 +76,15 @@ function twoDigits(bytes: Buffer, at: number): number {
  * general path. Both give the same answer for the same text.
  */
 export function parseRecordTimestampBytes(bytes: Buffer, start: number, end: number): number {
-  if (end - start === 20 && bytes[start + 4] === 0x2d && bytes[start + 7] === 0x2d && bytes[start + 10] === 0x54
-    && bytes[start + 13] === 0x3a && bytes[start + 16] === 0x3a && bytes[start + 19] === 0x5a) {
+  if (
+    end - start === 20 &&
+    bytes[start + 4] === 0x2d &&
+    bytes[start + 7] === 0x2d &&
+    bytes[start + 10] === 0x54 &&
+    bytes[start + 13] === 0x3a &&
+    bytes[start + 16] === 0x3a &&
+    bytes[start + 19] === 0x5a
+  ) {
     const century = twoDigits(bytes, start);
     const yearOfCentury = twoDigits(bytes, start + 2);
     const month = twoDigits(bytes, start + 5);

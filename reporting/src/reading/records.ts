@@ -65,7 +65,10 @@ function nonNegativeNumber(value: unknown): number | null {
 }
 
 function latencyOfEvent(event: unknown): number | null {
-  return nonNegativeNumber(child(child(event, "metrics"), "latencyMs")) ?? nonNegativeNumber(child(child(event, "amazon-bedrock-invocationMetrics"), "invocationLatency"));
+  return (
+    nonNegativeNumber(child(child(event, "metrics"), "latencyMs")) ??
+    nonNegativeNumber(child(child(event, "amazon-bedrock-invocationMetrics"), "invocationLatency"))
+  );
 }
 
 /**
@@ -84,7 +87,10 @@ export function latencyFromOutputBody(body: unknown): number | null {
 }
 
 function intervenedIn(event: unknown): boolean {
-  return child(event, "stopReason") === "guardrail_intervened" || child(event, "amazon-bedrock-guardrailAction") === "INTERVENED";
+  return (
+    child(event, "stopReason") === "guardrail_intervened" ||
+    child(event, "amazon-bedrock-guardrailAction") === "INTERVENED"
+  );
 }
 
 /**
@@ -101,17 +107,24 @@ export function guardrailIntervenedIn(body: unknown): boolean {
 
 export function factsFromRecord(record: unknown): ParsedRecord {
   if (!isObject(record)) return { ok: false, reason: "malformed" };
-  if (record.schemaType !== undefined && record.schemaType !== "ModelInvocationLog") return { ok: false, reason: "notARecord" };
+  if (record.schemaType !== undefined && record.schemaType !== "ModelInvocationLog")
+    return { ok: false, reason: "notARecord" };
   const timestampMs = typeof record.timestamp === "string" ? parseRecordTimestamp(record.timestamp) : NaN;
   const modelId = record.modelId;
-  if (!Number.isFinite(timestampMs) || typeof modelId !== "string" || modelId === "") return { ok: false, reason: "malformed" };
+  if (!Number.isFinite(timestampMs) || typeof modelId !== "string" || modelId === "")
+    return { ok: false, reason: "malformed" };
   const input = record.input;
   const output = record.output;
   const inputTokens = tokenCount(child(input, "inputTokenCount"));
   const outputTokens = tokenCount(child(output, "outputTokenCount"));
   const cacheReadInputTokens = tokenCount(child(input, "cacheReadInputTokenCount"));
   const cacheWriteInputTokens = tokenCount(child(input, "cacheWriteInputTokenCount"));
-  if (inputTokens === undefined || outputTokens === undefined || cacheReadInputTokens === undefined || cacheWriteInputTokens === undefined) {
+  if (
+    inputTokens === undefined ||
+    outputTokens === undefined ||
+    cacheReadInputTokens === undefined ||
+    cacheWriteInputTokens === undefined
+  ) {
     return { ok: false, reason: "malformed" };
   }
   const arn = child(record.identity, "arn");

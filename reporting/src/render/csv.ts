@@ -31,15 +31,29 @@ const USAGE_COLUMNS = [
 ];
 
 export function renderCsv(report: UsageReport): string {
-  const window = { windowStart: report.window.start, windowEnd: report.window.end, pricingAsOf: report.pricing.asOf, complete: report.complete };
+  const window = {
+    windowStart: report.window.start,
+    windowEnd: report.window.end,
+    pricingAsOf: report.pricing.asOf,
+    complete: report.complete,
+  };
   if (report.groupBy === "caller") {
-    return stringify((report.byCaller ?? []).map((entry) => ({ ...window, ...entry })), { ...OPTIONS, columns: [...Object.keys(window), "caller", ...USAGE_COLUMNS] });
+    return stringify(
+      (report.byCaller ?? []).map((entry) => ({ ...window, ...entry })),
+      { ...OPTIONS, columns: [...Object.keys(window), "caller", ...USAGE_COLUMNS] },
+    );
   }
   if (report.groupBy === "family") {
-    return stringify(report.byFamily.map((entry) => ({ ...window, ...entry })), { ...OPTIONS, columns: [...Object.keys(window), "family", ...USAGE_COLUMNS] });
+    return stringify(
+      report.byFamily.map((entry) => ({ ...window, ...entry })),
+      { ...OPTIONS, columns: [...Object.keys(window), "family", ...USAGE_COLUMNS] },
+    );
   }
-  return stringify(report.byModel.map((entry) => ({ ...window, ...entry, loggedModelIds: entry.loggedModelIds.join(" ") })), {
-    ...OPTIONS,
-    columns: [...Object.keys(window), "modelId", "family", "priced", ...USAGE_COLUMNS, "loggedModelIds"],
-  });
+  return stringify(
+    report.byModel.map((entry) => ({ ...window, ...entry, loggedModelIds: entry.loggedModelIds.join(" ") })),
+    {
+      ...OPTIONS,
+      columns: [...Object.keys(window), "modelId", "family", "priced", ...USAGE_COLUMNS, "loggedModelIds"],
+    },
+  );
 }

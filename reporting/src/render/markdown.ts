@@ -14,6 +14,7 @@ function renderSection(section: Section): string {
 export function renderMarkdown(report: UsageReport): string {
   const layout = layoutReport(report);
   const parts = [`# ${layout.title}`, ...layout.sections.map(renderSection)];
-  if (layout.notes.length > 0) parts.push(`## Notes\n\n${layout.notes.map((note) => `- ${markdownText(note)}`).join("\n")}`);
+  if (layout.notes.length > 0)
+    parts.push(`## Notes\n\n${layout.notes.map((note) => `- ${markdownText(note)}`).join("\n")}`);
   return `${parts.join("\n\n")}\n`;
 }

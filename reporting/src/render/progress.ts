@@ -73,14 +73,21 @@ export function formatDuration(seconds: number): string {
 /** The text of one progress line; rate is the average since the start, the ETA what remains at that rate. */
 export function describeProgress(progress: TransferProgress, elapsedMs: number): string {
   const about = progress.totalKnown ? "" : "~";
-  const objects = progress.objectsExpected === null ? `${progress.objectsDone}` : `${progress.objectsDone}/${about}${progress.objectsExpected}`;
-  const bytes = progress.bytesExpected === null ? formatBytes(progress.bytesDone) : `${formatBytes(progress.bytesDone)}/${about}${formatBytes(progress.bytesExpected)}`;
+  const objects =
+    progress.objectsExpected === null
+      ? `${progress.objectsDone}`
+      : `${progress.objectsDone}/${about}${progress.objectsExpected}`;
+  const bytes =
+    progress.bytesExpected === null
+      ? formatBytes(progress.bytesDone)
+      : `${formatBytes(progress.bytesDone)}/${about}${formatBytes(progress.bytesExpected)}`;
   const parts = [`${objects} objects`, bytes];
   const seconds = elapsedMs / 1000;
   if (seconds > 0 && progress.bytesDone > 0) {
     const rate = progress.bytesDone / seconds;
     parts.push(`${formatBytes(rate)}/s`);
-    if (progress.bytesExpected !== null) parts.push(`ETA ${about}${formatDuration(Math.max(0, progress.bytesExpected - progress.bytesDone) / rate)}`);
+    if (progress.bytesExpected !== null)
+      parts.push(`ETA ${about}${formatDuration(Math.max(0, progress.bytesExpected - progress.bytesDone) / rate)}`);
   }
   return parts.join(", ");
 }

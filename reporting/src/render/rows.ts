@@ -20,7 +20,13 @@ function cellText(value: string | number | null | undefined): string {
   return value === null || value === undefined ? "" : String(value);
 }
 
-export function renderRows(rows: FieldRow[], format: OutputFormat, color: boolean, title: string, footer: string[] = []): string {
+export function renderRows(
+  rows: FieldRow[],
+  format: OutputFormat,
+  color: boolean,
+  title: string,
+  footer: string[] = [],
+): string {
   const columns = columnsOf(rows);
   switch (format) {
     case "json":
@@ -30,13 +36,21 @@ export function renderRows(rows: FieldRow[], format: OutputFormat, color: boolea
       return stringify(values, { header: true, columns, escape_formulas: true, cast: { string: visibleText } });
     }
     case "markdown": {
-      const lines = [columns, columns.map(() => "---"), ...rows.map((row) => columns.map((column) => cellText(row[column])))];
-      const table = rows.length > 0 ? lines.map((cells) => `| ${cells.map(markdownText).join(" | ")} |`).join("\n") : "(no rows)";
+      const lines = [
+        columns,
+        columns.map(() => "---"),
+        ...rows.map((row) => columns.map((column) => cellText(row[column]))),
+      ];
+      const table =
+        rows.length > 0 ? lines.map((cells) => `| ${cells.map(markdownText).join(" | ")} |`).join("\n") : "(no rows)";
       return `# ${markdownText(title)}\n\n${table}\n${footer.map((line) => `\n${markdownText(line)}`).join("")}${footer.length > 0 ? "\n" : ""}`;
     }
     case "table": {
       const colors = createColors(color);
-      const table = new Table({ head: columns.map((column) => colors.bold(visibleText(column))), style: { head: [], border: [], compact: true } });
+      const table = new Table({
+        head: columns.map((column) => colors.bold(visibleText(column))),
+        style: { head: [], border: [], compact: true },
+      });
       for (const row of rows) table.push(columns.map((column) => visibleText(cellText(row[column]))));
       const body = rows.length > 0 ? table.toString() : "(no rows)";
       return `${colors.bold(colors.cyan(visibleText(title)))}\n${body}\n${footer.map((line) => `${visibleText(line)}\n`).join("")}`;

@@ -21,7 +21,10 @@ const NAMED_ESCAPES: Record<string, string> = { "\n": "\\n", "\r": "\\r", "\t": 
  * dropped without a trace either.
  */
 export function visibleText(text: string): string {
-  return text.replace(UNSAFE_CHARACTERS, (character) => NAMED_ESCAPES[character] ?? `\\u${character.charCodeAt(0).toString(16).padStart(4, "0")}`);
+  return text.replace(
+    UNSAFE_CHARACTERS,
+    (character) => NAMED_ESCAPES[character] ?? `\\u${character.charCodeAt(0).toString(16).padStart(4, "0")}`,
+  );
 }
 
 const HTML_ENTITIES: Record<string, string> = { "&": "&amp;", "<": "&lt;", ">": "&gt;" };
@@ -33,7 +36,9 @@ const HTML_ENTITIES: Record<string, string> = { "&": "&amp;", "<": "&lt;", ">": 
  * stays one cell of plain text.
  */
 export function markdownText(text: string): string {
-  return visibleText(text).replace(/[&<>]/g, (character) => HTML_ENTITIES[character]).replace(/[\\`*_[\]|~]/g, "\\$&");
+  return visibleText(text)
+    .replace(/[&<>]/g, (character) => HTML_ENTITIES[character])
+    .replace(/[\\`*_[\]|~]/g, "\\$&");
 }
 
 /** A string that reads as a number exactly (`-3`, `0.25`): a spreadsheet number, not a formula. */
@@ -47,5 +52,7 @@ const PLAIN_NUMBER = /^-?\d+(\.\d+)?([eE][-+]?\d+)?$/;
  * negative number a number and neutralises everything else.
  */
 export function csvValue<T>(value: T): T | number {
-  return typeof value === "string" && PLAIN_NUMBER.test(value) && String(Number(value)) === value ? Number(value) : value;
+  return typeof value === "string" && PLAIN_NUMBER.test(value) && String(Number(value)) === value
+    ? Number(value)
+    : value;
 }

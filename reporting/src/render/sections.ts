@@ -47,7 +47,17 @@ function formatInterventions(value: number | null): string {
   return value === null ? "unknown" : formatCount(value);
 }
 
-const USAGE_HEAD = ["Invocations", "Errors", "Error rate", "Guardrail blocks", "Input", "Output", "Cache read", "Cache write", "Cost"];
+const USAGE_HEAD = [
+  "Invocations",
+  "Errors",
+  "Error rate",
+  "Guardrail blocks",
+  "Input",
+  "Output",
+  "Cache read",
+  "Cache write",
+  "Cost",
+];
 
 function usageCells(entry: ReportBreakdown<Breakdown>): string[] {
   const partlyUnpriced = entry.costUsd !== null && entry.unpricedInvocations > 0;
@@ -67,7 +77,12 @@ function usageCells(entry: ReportBreakdown<Breakdown>): string[] {
 function groupSection(report: UsageReport): Section | null {
   if (report.groupBy === "caller") {
     if (!report.byCaller) return null;
-    return { title: "By caller", head: ["Caller", ...USAGE_HEAD], rows: report.byCaller.map((entry) => [entry.caller, ...usageCells(entry)]), textColumns: 1 };
+    return {
+      title: "By caller",
+      head: ["Caller", ...USAGE_HEAD],
+      rows: report.byCaller.map((entry) => [entry.caller, ...usageCells(entry)]),
+      textColumns: 1,
+    };
   }
   if (report.groupBy === "model") {
     return {
@@ -85,14 +100,23 @@ function projectionRows(report: UsageReport): string[][] {
   const rows = [
     ["Linear (window cost / hours x 730)", formatUsd(projection.linearMonthlyCostUsd)],
     [
-      projection.trendDays > 0 ? `Trend (least squares over ${projection.trendDays} days), next 730 h` : "Trend, next 730 h",
+      projection.trendDays > 0
+        ? `Trend (least squares over ${projection.trendDays} days), next 730 h`
+        : "Trend, next 730 h",
       projection.trendMonthlyCostUsd === null ? "not enough days" : formatUsd(projection.trendMonthlyCostUsd),
     ],
   ];
-  if (projection.trendSlopeUsdPerDay !== null) rows.push(["Trend slope, per day", `${projection.trendSlopeUsdPerDay >= 0 ? "+" : "-"}${formatUsd(Math.abs(projection.trendSlopeUsdPerDay))}/day`]);
+  if (projection.trendSlopeUsdPerDay !== null)
+    rows.push([
+      "Trend slope, per day",
+      `${projection.trendSlopeUsdPerDay >= 0 ? "+" : "-"}${formatUsd(Math.abs(projection.trendSlopeUsdPerDay))}/day`,
+    ]);
   if (projection.monthEnd) {
     const { monthEnd } = projection;
-    rows.push([`Month-end estimate ${monthEnd.month}`, `${formatUsd(monthEnd.totalUsd)} (${formatUsd(monthEnd.observedCostUsd)} seen + ${formatUsd(monthEnd.estimatedRestUsd)} trend)`]);
+    rows.push([
+      `Month-end estimate ${monthEnd.month}`,
+      `${formatUsd(monthEnd.totalUsd)} (${formatUsd(monthEnd.observedCostUsd)} seen + ${formatUsd(monthEnd.estimatedRestUsd)} trend)`,
+    ]);
   }
   return rows;
 }
@@ -109,9 +133,14 @@ function reconciliationSection(reconciliation: Reconciliation): Section {
   return {
     title: `Token cross-check: Logs Insights vs CloudWatch metrics, ${reconciliation.start} to ${reconciliation.end}`,
     head: [
-      "Model ID", `Over ${reconciliation.thresholdPercent}%`,
-      "Input (Insights)", "Input (metrics)", "Difference",
-      "Output (Insights)", "Output (metrics)", "Difference",
+      "Model ID",
+      `Over ${reconciliation.thresholdPercent}%`,
+      "Input (Insights)",
+      "Input (metrics)",
+      "Difference",
+      "Output (Insights)",
+      "Output (metrics)",
+      "Difference",
     ],
     rows: reconciliation.models.map((model) => [
       model.modelId,
@@ -136,7 +165,10 @@ export function layoutReport(report: UsageReport): ReportLayout {
       rows: [
         ["Window", `${report.window.start} to ${report.window.end} (${formatCount(report.window.hours)} h)`],
         ["Source", report.source + (report.complete ? "" : " (INCOMPLETE)")],
-        ["Prices as of", report.pricing.asOf + (report.pricing.overrides ? ` (with ${report.pricing.overrides.file})` : "")],
+        [
+          "Prices as of",
+          report.pricing.asOf + (report.pricing.overrides ? ` (with ${report.pricing.overrides.file})` : ""),
+        ],
         ["Invocations", formatCount(totals.invocations)],
         ["Errors", `${formatCount(totals.errors)} (${formatRate(totals.errorRate)})`],
         ["Blocked by a guardrail", formatInterventions(totals.guardrailInterventions)],
@@ -149,14 +181,28 @@ export function layoutReport(report: UsageReport): ReportLayout {
       ],
       textColumns: 2,
     },
-    { title: "By family", head: ["Family", ...USAGE_HEAD], rows: report.byFamily.map((entry) => [entry.family, ...usageCells(entry)]), textColumns: 1 },
+    {
+      title: "By family",
+      head: ["Family", ...USAGE_HEAD],
+      rows: report.byFamily.map((entry) => [entry.family, ...usageCells(entry)]),
+      textColumns: 1,
+    },
   ];
   const group = groupSection(report);
   if (group) sections.push(group);
   sections.push({
     title: `Latency (ms, from ${latencyMs.from})`,
     head: ["Samples", "Avg", "p50", "p90", "p99", "Max"],
-    rows: [[formatCount(latencyMs.samples), formatMs(latencyMs.avg), formatMs(latencyMs.p50), formatMs(latencyMs.p90), formatMs(latencyMs.p99), formatMs(latencyMs.max)]],
+    rows: [
+      [
+        formatCount(latencyMs.samples),
+        formatMs(latencyMs.avg),
+        formatMs(latencyMs.p50),
+        formatMs(latencyMs.p90),
+        formatMs(latencyMs.p99),
+        formatMs(latencyMs.max),
+      ],
+    ],
     textColumns: 0,
   });
   if (report.metricErrors) {
@@ -164,24 +210,49 @@ export function layoutReport(report: UsageReport): ReportLayout {
     sections.push({
       title: "Errors from CloudWatch metrics",
       head: ["Invocations", "Client errors", "Server errors", "Error rate", "Throttles"],
-      rows: [[formatCount(invocations), formatCount(clientErrors), formatCount(serverErrors), formatRate(errorRate), formatCount(throttles)]],
+      rows: [
+        [
+          formatCount(invocations),
+          formatCount(clientErrors),
+          formatCount(serverErrors),
+          formatRate(errorRate),
+          formatCount(throttles),
+        ],
+      ],
       textColumns: 0,
     });
   }
   if (report.reconciliation && report.reconciliation.models.length > 0) {
     sections.push(reconciliationSection(report.reconciliation));
   }
-  sections.push({ title: "Daily (UTC)", head: ["Day", ...USAGE_HEAD], rows: report.daily.map((day) => [day.start.slice(0, 10), ...usageCells(day)]), textColumns: 1 });
+  sections.push({
+    title: "Daily (UTC)",
+    head: ["Day", ...USAGE_HEAD],
+    rows: report.daily.map((day) => [day.start.slice(0, 10), ...usageCells(day)]),
+    textColumns: 1,
+  });
   sections.push({ title: "Monthly projection", head: ["", ""], rows: projectionRows(report), textColumns: 2 });
   if (report.scan) {
     const { scan } = report;
     sections.push({
       title: "Logs Insights scan",
       head: ["Queries", "Bytes scanned", "Records scanned", "Scan cost"],
-      rows: [[formatCount(scan.queries), formatCount(scan.bytesScanned), formatCount(scan.recordsScanned), formatUsd(scan.costUsd)]],
+      rows: [
+        [
+          formatCount(scan.queries),
+          formatCount(scan.bytesScanned),
+          formatCount(scan.recordsScanned),
+          formatUsd(scan.costUsd),
+        ],
+      ],
       textColumns: 0,
     });
   }
-  sections.push({ title: "Skipped", head: ["Reason", "Count"], rows: Object.entries(report.skipped).map(([reason, count]) => [reason, formatCount(count)]), textColumns: 1 });
+  sections.push({
+    title: "Skipped",
+    head: ["Reason", "Count"],
+    rows: Object.entries(report.skipped).map(([reason, count]) => [reason, formatCount(count)]),
+    textColumns: 1,
+  });
   return { title: `Bedrock usage report${report.complete ? "" : " (INCOMPLETE)"}`, sections, notes: report.notes };
 }

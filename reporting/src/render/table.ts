@@ -24,7 +24,9 @@ export function renderTable(report: UsageReport, color: boolean): string {
   for (const section of layout.sections) parts.push(renderSection(section, colors));
   if (layout.notes.length > 0) {
     const highlight = (note: string) => (/^(INCOMPLETE|Unpriced|Unconfirmed)/.test(note) ? colors.yellow(note) : note);
-    parts.push(`${colors.bold(colors.cyan("Notes"))}\n${layout.notes.map((note) => `- ${highlight(visibleText(note))}`).join("\n")}`);
+    parts.push(
+      `${colors.bold(colors.cyan("Notes"))}\n${layout.notes.map((note) => `- ${highlight(visibleText(note))}`).join("\n")}`,
+    );
   }
   return `${parts.join("\n\n")}\n`;
 }

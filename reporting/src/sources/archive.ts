@@ -6,7 +6,12 @@
  * into the RecordCollector the local reader uses, so memory does not grow
  * with the archive and both readers count alike.
  */
-import { GetObjectCommand, ListObjectsV2Command, type ListObjectsV2CommandOutput, type S3Client } from "@aws-sdk/client-s3";
+import {
+  GetObjectCommand,
+  ListObjectsV2Command,
+  type ListObjectsV2CommandOutput,
+  type S3Client,
+} from "@aws-sdk/client-s3";
 import { setMaxListeners } from "node:events";
 import type { Readable } from "node:stream";
 import { describeAwsFailure, type AwsCallContext } from "../aws/clients";
@@ -45,7 +50,11 @@ const RECORD_OBJECT = /\.jsonl?(\.gz)?$/;
 
 /** The IAM permissions reading this location needs, for the access-denied hint. */
 export function archivePermissions({ bucket, prefix }: ArchiveLocation): string[] {
-  return [`s3:ListBucket on arn:aws:s3:::${bucket}`, `s3:GetObject on arn:aws:s3:::${bucket}/${prefix}*`, "kms:Decrypt on the bucket's KMS key if it uses SSE-KMS"];
+  return [
+    `s3:ListBucket on arn:aws:s3:::${bucket}`,
+    `s3:GetObject on arn:aws:s3:::${bucket}/${prefix}*`,
+    "kms:Decrypt on the bucket's KMS key if it uses SSE-KMS",
+  ];
 }
 
 function hourPath(hourStartMs: number): string {
@@ -91,12 +100,20 @@ class ArchiveReader {
   private async *pages(prefix: string, delimiter?: string): AsyncGenerator<ListObjectsV2CommandOutput> {
     let token: string | undefined;
     do {
-      const command = new ListObjectsV2Command({ Bucket: this.location.bucket, Prefix: prefix, Delimiter: delimiter, ContinuationToken: token });
+      const command = new ListObjectsV2Command({
+        Bucket: this.location.bucket,
+        Prefix: prefix,
+        Delimiter: delimiter,
+        ContinuationToken: token,
+      });
       let page: ListObjectsV2CommandOutput;
       try {
         page = await this.options.s3.send(command, { abortSignal: this.signal });
       } catch (error) {
-        throw describeAwsFailure(error, this.context("s3:ListBucket", `bucket ${this.location.bucket} (arn:aws:s3:::${this.location.bucket})`));
+        throw describeAwsFailure(
+          error,
+          this.context("s3:ListBucket", `bucket ${this.location.bucket} (arn:aws:s3:::${this.location.bucket})`),
+        );
       }
       yield page;
       token = page.IsTruncated ? page.NextContinuationToken : undefined;
@@ -105,7 +122,8 @@ class ArchiveReader {
 
   private async subfolders(prefix: string): Promise<string[]> {
     const folders: string[] = [];
-    for await (const page of this.pages(prefix, "/")) for (const common of page.CommonPrefixes ?? []) if (common.Prefix) folders.push(common.Prefix);
+    for await (const page of this.pages(prefix, "/"))
+      for (const common of page.CommonPrefixes ?? []) if (common.Prefix) folders.push(common.Prefix);
     return folders;
   }
 
@@ -136,12 +154,26 @@ class ArchiveReader {
   /** One object, streamed into the collector. A broken object is counted and noted; access failures reject. */
   async read(object: ArchiveObject): Promise<void> {
     try {
-      await readArchiveObject(this.options.s3, this.location.bucket, object.key, this.collector, this.signal, this.options.maxLineBytes);
+      await readArchiveObject(
+        this.options.s3,
+        this.location.bucket,
+        object.key,
+        this.collector,
+        this.signal,
+        this.options.maxLineBytes,
+      );
     } catch (error) {
       if (this.signal.aborted) throw this.signal.reason;
-      const described = describeAwsFailure(error, this.context("s3:GetObject", `arn:aws:s3:::${this.location.bucket}/${object.key}`));
+      const described = describeAwsFailure(
+        error,
+        this.context("s3:GetObject", `arn:aws:s3:::${this.location.bucket}/${object.key}`),
+      );
       if (described instanceof OperationalError) throw described;
-      this.unreadable.push({ key: object.key, reason: objectFailure(error), partly: (error as { code?: unknown }).code === OVERSIZED_LINES });
+      this.unreadable.push({
+        key: object.key,
+        reason: objectFailure(error),
+        partly: (error as { code?: unknown }).code === OVERSIZED_LINES,
+      });
     }
   }
 
@@ -150,11 +182,15 @@ class ArchiveReader {
     for (const { key, reason, partly } of this.unreadable) {
       const url = `s3://${this.location.bucket}/${key}`;
       if (partly) {
-        this.collector.markIncomplete(`Could not read all of ${url} (${reason}); records on those lines are missing from this report.`);
+        this.collector.markIncomplete(
+          `Could not read all of ${url} (${reason}); records on those lines are missing from this report.`,
+        );
         continue;
       }
       this.collector.skip("unreadableObject");
-      this.collector.markIncomplete(`Could not read ${url} (${reason}); some or all of its records are missing from this report.`);
+      this.collector.markIncomplete(
+        `Could not read ${url} (${reason}); some or all of its records are missing from this report.`,
+      );
     }
   }
 }
@@ -165,7 +201,14 @@ class ArchiveReader {
  * of its text told by content, lines past the limit cut off). Rejects when the
  * download or the gunzip fails, or when the object holds no log records.
  */
-async function readArchiveObject(s3: S3Client, bucket: string, key: string, collector: RecordCollector, signal: AbortSignal, maxLineBytes?: number): Promise<void> {
+async function readArchiveObject(
+  s3: S3Client,
+  bucket: string,
+  key: string,
+  collector: RecordCollector,
+  signal: AbortSignal,
+  maxLineBytes?: number,
+): Promise<void> {
   const response = await s3.send(new GetObjectCommand({ Bucket: bucket, Key: key }), { abortSignal: signal });
   await readRecordStream(response.Body as Readable, collector, { maxLineBytes, signal });
 }
@@ -205,7 +248,11 @@ class TransferTally {
 }
 
 /** The objects of the folders in order, with a few folders listed ahead. */
-async function* objectsOf(reader: ArchiveReader, folders: string[], tally: TransferTally): AsyncGenerator<ArchiveObject> {
+async function* objectsOf(
+  reader: ArchiveReader,
+  folders: string[],
+  tally: TransferTally,
+): AsyncGenerator<ArchiveObject> {
   const ahead: Array<Promise<ArchiveObject[]>> = [];
   let next = 0;
   const fill = () => {
@@ -235,7 +282,8 @@ export async function readArchive(options: ReadArchiveOptions): Promise<SourceRe
   const concurrency = options.concurrency ?? DEFAULT_CONCURRENCY;
   // Every request in flight (downloads and listings ahead) listens on the signal; more than Node's default warning threshold of 10 is expected.
   setMaxListeners(2 * (concurrency + LISTING_LOOKAHEAD), controller.signal);
-  const onAbort = () => controller.abort(new OperationalError("Interrupted: reading the S3 archive stopped and no report was produced."));
+  const onAbort = () =>
+    controller.abort(new OperationalError("Interrupted: reading the S3 archive stopped and no report was produced."));
   if (options.signal?.aborted) onAbort();
   options.signal?.addEventListener("abort", onAbort, { once: true });
   let objects = 0;
@@ -272,7 +320,12 @@ export async function readArchive(options: ReadArchiveOptions): Promise<SourceRe
     options.signal?.removeEventListener("abort", onAbort);
   }
   const where = options.locations.map(s3Url).join(", ");
-  const regionText = regions.length > 0 ? `region folder(s) ${[...new Set(regions)].join(", ")}` : "no region folder: nothing has been delivered there, or the prefix is wrong";
-  collector.note(`Read ${collector.recordsUsed} records in the window from ${objects} object(s), ${bytes} bytes, under ${where} (${regionText}).`);
+  const regionText =
+    regions.length > 0
+      ? `region folder(s) ${[...new Set(regions)].join(", ")}`
+      : "no region folder: nothing has been delivered there, or the prefix is wrong";
+  collector.note(
+    `Read ${collector.recordsUsed} records in the window from ${objects} object(s), ${bytes} bytes, under ${where} (${regionText}).`,
+  );
   return { ...collector.result(), source: "archive" };
 }

@@ -45,7 +45,6 @@ const INSIGHTS_QUERY_LIMIT_MS = 60 * MINUTE_MS;
 const DEFAULT_TIMEOUT_MS = INSIGHTS_QUERY_LIMIT_MS + 5 * MINUTE_MS;
 const THROTTLE_RETRIES = 5;
 
-
 export interface QueryRunOptions {
   logs: CloudWatchLogsClient;
   logGroupName: string;
@@ -100,9 +99,20 @@ export async function readUsageFromInsights(options: InsightsReadOptions): Promi
 
   const notes = [`Logs Insights: ${runner.scan.queries} queries over ${options.logGroupName}.`];
   if (requeried > 0) {
-    notes.push(`${requeried} sub-window(s) reached the ${INSIGHTS_ROW_CAP}-row cap and were split and queried again; their first scan is included in the bytes scanned.`);
+    notes.push(
+      `${requeried} sub-window(s) reached the ${INSIGHTS_ROW_CAP}-row cap and were split and queried again; their first scan is included in the bytes scanned.`,
+    );
   }
-  return { source: "insights", rows: rows.rows(), latency: null, metricErrors: null, scan: runner.scan, skipped, complete: true, notes };
+  return {
+    source: "insights",
+    rows: rows.rows(),
+    latency: null,
+    metricErrors: null,
+    scan: runner.scan,
+    skipped,
+    complete: true,
+    notes,
+  };
 }
 
 /**
@@ -110,10 +120,16 @@ export async function readUsageFromInsights(options: InsightsReadOptions): Promi
  * rows as field -> value records. Rejects rather than return a result cut at
  * the row cap.
  */
-export async function runSavedQuery(options: QueryRunOptions & { query: SavedQuery }): Promise<Record<string, string>[]> {
+export async function runSavedQuery(
+  options: QueryRunOptions & { query: SavedQuery },
+): Promise<Record<string, string>[]> {
   const runner = new QueryRunner(options);
   const part = { startMs: options.window.start.getTime(), endMs: options.window.end.getTime() };
-  const rows = await runner.run(options.query.displayName, withWindowFilter(options.query.queryString, part.startMs, part.endMs), part);
+  const rows = await runner.run(
+    options.query.displayName,
+    withWindowFilter(options.query.queryString, part.startMs, part.endMs),
+    part,
+  );
   if (rows.length >= INSIGHTS_ROW_CAP) {
     throw new OperationalError(
       `The query "${options.query.displayName}" returned ${INSIGHTS_ROW_CAP} rows, the Logs Insights maximum, so its result may be incomplete.`,
@@ -128,7 +144,7 @@ export function planSubWindows(window: ReportWindow, rowsPerHour: number): SubWi
   const hoursPerQuery = Math.max(1, Math.floor(ROW_BUDGET / rowsPerHour));
   const end = window.end.getTime();
   const parts: SubWindow[] = [];
-  for (let start = window.start.getTime(); start < end; ) {
+  for (let start = window.start.getTime(); start < end;) {
     const next = Math.min(end, floorTo(start, HOUR_MS) + hoursPerQuery * HOUR_MS);
     parts.push({ startMs: start, endMs: next });
     start = next;
@@ -165,7 +181,12 @@ function contextClass(flag: string | undefined): ContextClass {
 }
 
 /** One result row of the scan as a UsageRow; rows of the same hour, model, caller and class from several sub-windows add up. */
-function addRow(rows: UsageRowBuilder, skipped: Record<string, number>, fields: Record<string, string>, byCaller: boolean): void {
+function addRow(
+  rows: UsageRowBuilder,
+  skipped: Record<string, number>,
+  fields: Record<string, string>,
+  byCaller: boolean,
+): void {
   const count = (column: string): number => Number(fields[column] ?? 0) || 0;
   const hourStartMs = parseInsightsTime(fields[SCAN_COLUMNS.hour]);
   const modelId = fields[SCAN_COLUMNS.modelId];
@@ -254,7 +275,11 @@ class QueryRunner {
         { abortSignal: signal },
       ),
     );
-    if (!queryId) throw new OperationalError(`Logs Insights did not return a query ID for the ${label}.`, "Try again; if it persists, check the CloudWatch Logs service health.");
+    if (!queryId)
+      throw new OperationalError(
+        `Logs Insights did not return a query ID for the ${label}.`,
+        "Try again; if it persists, check the CloudWatch Logs service health.",
+      );
     this.scan.queries += 1;
     this.running.set(queryId, {});
     this.reportProgress();
@@ -294,10 +319,16 @@ class QueryRunner {
     this.finish(queryId);
     const what = `The Logs Insights ${label} (query ${queryId})`;
     if (status === "Timeout") {
-      return new OperationalError(`${what} hit the Logs Insights 60-minute limit.`, "Report a shorter window (--hours, or --start/--end).");
+      return new OperationalError(
+        `${what} hit the Logs Insights 60-minute limit.`,
+        "Report a shorter window (--hours, or --start/--end).",
+      );
     }
     if (status === "Cancelled") {
-      return new OperationalError(`${what} was cancelled outside this report.`, "Someone or something stopped it (the console, another tool); run the report again.");
+      return new OperationalError(
+        `${what} was cancelled outside this report.`,
+        "Someone or something stopped it (the console, another tool); run the report again.",
+      );
     }
     return new OperationalError(
       `${what} ended with status ${status}.`,
@@ -338,7 +369,11 @@ class QueryRunner {
 
   private async call<T>(permission: string, send: () => Promise<T>): Promise<T> {
     try {
-      return await retryThrottled(send, { baseDelayMs: this.pollIntervalMs, retries: THROTTLE_RETRIES, signal: this.controller.signal });
+      return await retryThrottled(send, {
+        baseDelayMs: this.pollIntervalMs,
+        retries: THROTTLE_RETRIES,
+        signal: this.controller.signal,
+      });
     } catch (error) {
       const region = await this.options.logs.config.region().catch(() => undefined);
       throw describeAwsFailure(error, { permission, resource: `log group ${this.options.logGroupName}`, region });
@@ -348,6 +383,8 @@ class QueryRunner {
   /** After Ctrl-C every query fails with the abort reason; say once what happened instead. */
   private interruptedOr(error: unknown): unknown {
     if (!this.options.signal?.aborted) return error;
-    return new OperationalError("Interrupted: the running Logs Insights queries were stopped and no report was produced.");
+    return new OperationalError(
+      "Interrupted: the running Logs Insights queries were stopped and no report was produced.",
+    );
   }
 }

@@ -104,7 +104,9 @@ class LogFileReader {
 
   private noteFailure({ file, error, root }: { file: LogFile; error: NodeJS.ErrnoException; root: boolean }): void {
     if (error.code === OVERSIZED_LINES) {
-      this.collector.markIncomplete(`Could not read all of ${file.shown} (${error.message}); records on those lines are missing from this report.`);
+      this.collector.markIncomplete(
+        `Could not read all of ${file.shown} (${error.message}); records on those lines are missing from this report.`,
+      );
       return;
     }
     if (error.code === NO_LOG_RECORDS && !root && !LOG_FILE_NAME.test(file.path)) {
@@ -112,7 +114,9 @@ class LogFileReader {
       return;
     }
     this.collector.skip("unreadableFile");
-    this.collector.markIncomplete(`Could not read ${file.shown} (${error.message}); its records are missing from this report.`);
+    this.collector.markIncomplete(
+      `Could not read ${file.shown} (${error.message}); its records are missing from this report.`,
+    );
   }
 
   /** Stops the workers after a failure that ends the report, or Ctrl-C. */
@@ -146,7 +150,11 @@ export async function readLogFiles(options: ReadLogFilesOptions): Promise<Source
   const { signal } = options;
   const collector = new RecordCollector(options.window);
   const readOptions = { maxLineBytes: options.maxLineBytes, signal };
-  const poolOptions = { inlineBytes: options.inlineBytes, queuePerWorker: options.queuePerWorker, maxLineBytes: options.maxLineBytes };
+  const poolOptions = {
+    inlineBytes: options.inlineBytes,
+    queuePerWorker: options.queuePerWorker,
+    maxLineBytes: options.maxLineBytes,
+  };
   const reader = new LogFileReader(collector, options.window, poolOptions, readOptions);
   const tree = new LogTree(collector, options.window);
   const stop = () => void reader.close();
@@ -168,6 +176,8 @@ export async function readLogFiles(options: ReadLogFilesOptions): Promise<Source
     await reader.close();
   }
   tree.finish();
-  collector.note(`Read ${collector.recordsUsed} records in the window from ${reader.fileCount} file(s) under ${options.paths.join(", ")}.`);
+  collector.note(
+    `Read ${collector.recordsUsed} records in the window from ${reader.fileCount} file(s) under ${options.paths.join(", ")}.`,
+  );
   return collector.result();
 }

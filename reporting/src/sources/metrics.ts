@@ -14,7 +14,12 @@
  * is the slowest model's p99, not the p99 of all requests). SEARCH stays right
  * for per-model charts on the dashboard.
  */
-import { CloudWatchClient, GetMetricDataCommand, type MetricDataQuery, type MetricDataResult } from "@aws-sdk/client-cloudwatch";
+import {
+  CloudWatchClient,
+  GetMetricDataCommand,
+  type MetricDataQuery,
+  type MetricDataResult,
+} from "@aws-sdk/client-cloudwatch";
 import { describeAwsFailure, retryThrottled } from "../aws/clients";
 import type { LatencySummary } from "../model/stats";
 import type { ReportWindow } from "../model/usage";
@@ -85,15 +90,20 @@ export async function readMetrics(options: MetricsReadOptions): Promise<MetricsR
   const startS = Math.floor(options.window.start.getTime() / 1000 / resolution) * resolution;
   const endS = Math.ceil(options.window.end.getTime() / 1000 / resolution) * resolution;
   // A period that is not a multiple of the retained resolution returns no data points at all.
-  const period = options.periodSeconds !== undefined
-    ? Math.ceil(options.periodSeconds / resolution) * resolution
-    : Math.max(resolution, endS - startS);
+  const period =
+    options.periodSeconds !== undefined
+      ? Math.ceil(options.periodSeconds / resolution) * resolution
+      : Math.max(resolution, endS - startS);
   const notes: string[] = [];
   if (startS * 1000 !== options.window.start.getTime() || endS * 1000 !== options.window.end.getTime()) {
-    notes.push(`CloudWatch metrics cover ${new Date(startS * 1000).toISOString()} to ${new Date(endS * 1000).toISOString()}: the window widened to whole ${resolution / 60}-minute periods.`);
+    notes.push(
+      `CloudWatch metrics cover ${new Date(startS * 1000).toISOString()} to ${new Date(endS * 1000).toISOString()}: the window widened to whole ${resolution / 60}-minute periods.`,
+    );
   }
   if ((now.getTime() / 1000 - startS) / DAY_S > 455) {
-    notes.push("CloudWatch keeps metrics for 455 days; the part of the window before that has no latency or error metrics.");
+    notes.push(
+      "CloudWatch keeps metrics for 455 days; the part of the window before that has no latency or error metrics.",
+    );
   }
 
   const series = await fetchAllPages(options, toQueries(period), new Date(startS * 1000), new Date(endS * 1000), notes);
@@ -107,7 +117,9 @@ export async function readMetrics(options: MetricsReadOptions): Promise<MetricsR
     return null;
   };
   if (samples > 0 && series.latencyP99.length > 1) {
-    notes.push("Latency percentiles are unavailable: the metric came back in several periods, which cannot be combined exactly.");
+    notes.push(
+      "Latency percentiles are unavailable: the metric came back in several periods, which cannot be combined exactly.",
+    );
   }
 
   return {
@@ -117,7 +129,8 @@ export async function readMetrics(options: MetricsReadOptions): Promise<MetricsR
       p50: single("latencyP50"),
       p90: single("latencyP90"),
       p99: single("latencyP99"),
-      max: samples > 0 && series.latencyMax.length > 0 ? Math.max(...series.latencyMax.map((point) => point.value)) : null,
+      max:
+        samples > 0 && series.latencyMax.length > 0 ? Math.max(...series.latencyMax.map((point) => point.value)) : null,
       from: "metrics",
     },
     metricErrors: metricErrorCounts(sum("invocations"), sum("clientErrors"), sum("serverErrors"), sum("throttles")),
@@ -133,7 +146,12 @@ export async function readMetrics(options: MetricsReadOptions): Promise<MetricsR
  * requests are in neither), so adding the errors to it again would count each
  * failure twice.
  */
-function metricErrorCounts(invocations: number, clientErrors: number, serverErrors: number, throttles: number): MetricErrorCounts {
+function metricErrorCounts(
+  invocations: number,
+  clientErrors: number,
+  serverErrors: number,
+  throttles: number,
+): MetricErrorCounts {
   const errorRate = invocations > 0 ? (clientErrors + serverErrors) / invocations : null;
   return { invocations, clientErrors, serverErrors, throttles, errorRate };
 }
@@ -178,9 +196,13 @@ function collect(series: Record<QueryId, Point[]>, result: MetricDataResult, not
   const points = result.Id && result.Id in series ? series[result.Id as QueryId] : undefined;
   if (!points) return;
   const timestamps = result.Timestamps ?? [];
-  (result.Values ?? []).forEach((value, index) => points.push({ timestampMs: timestamps[index]?.getTime() ?? 0, value }));
+  (result.Values ?? []).forEach((value, index) =>
+    points.push({ timestampMs: timestamps[index]?.getTime() ?? 0, value }),
+  );
   if (result.StatusCode === "Forbidden" || result.StatusCode === "InternalError") {
-    notes.push(`CloudWatch could not return ${result.Label ?? result.Id} (${result.StatusCode}); that figure is incomplete.`);
+    notes.push(
+      `CloudWatch could not return ${result.Label ?? result.Id} (${result.StatusCode}); that figure is incomplete.`,
+    );
   }
 }
 
@@ -199,9 +221,17 @@ function weightedAverage(averages: Point[], counts: Point[]): number | null {
 
 async function callGetMetricData<T>(options: MetricsReadOptions, send: () => Promise<T>): Promise<T> {
   try {
-    return await retryThrottled(send, { baseDelayMs: options.retryDelayMs ?? 1_000, retries: 4, signal: options.signal });
+    return await retryThrottled(send, {
+      baseDelayMs: options.retryDelayMs ?? 1_000,
+      retries: 4,
+      signal: options.signal,
+    });
   } catch (error) {
     const region = await options.cloudwatch.config.region().catch(() => undefined);
-    throw describeAwsFailure(error, { permission: "cloudwatch:GetMetricData", resource: `metrics in ${NAMESPACE}`, region });
+    throw describeAwsFailure(error, {
+      permission: "cloudwatch:GetMetricData",
+      resource: `metrics in ${NAMESPACE}`,
+      region,
+    });
   }
 }

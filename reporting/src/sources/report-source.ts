@@ -10,7 +10,13 @@ import { clientsFor, loadOutputs, type CliDeps, type CommonArgs } from "../comma
 import type { SourceChoice } from "../commands/options";
 import { OperationalError, UsageError } from "../kernel/errors";
 import { DAY_MS, MINUTE_MS } from "../kernel/time";
-import { comparisonRange, reconcileTokens, reconciliationNotes, SETTLE_MS, type Reconciliation } from "../model/reconciliation";
+import {
+  comparisonRange,
+  reconcileTokens,
+  reconciliationNotes,
+  SETTLE_MS,
+  type Reconciliation,
+} from "../model/reconciliation";
 import type { GroupBy } from "../model/report";
 import { describeInsightsProgress, NO_PROGRESS, ProgressLine, type ProgressDisplay } from "../render/progress";
 import type { ReadArchiveOptions } from "./archive";
@@ -40,17 +46,32 @@ export interface OnlinePlan {
 const isoMinute = (time: Date) => `${time.toISOString().slice(0, 16)}Z`;
 
 /** Insights or the archive for a stack's window: what the user forced, else whether the log group still holds the whole window. */
-export function planOnlineSource(choice: Exclude<SourceChoice, "logs">, window: ReportWindow, now: Date, outputs: StackOutputs): OnlinePlan {
+export function planOnlineSource(
+  choice: Exclude<SourceChoice, "logs">,
+  window: ReportWindow,
+  now: Date,
+  outputs: StackOutputs,
+): OnlinePlan {
   if (choice !== "auto") return { kind: choice, reason: `--source ${choice} asked for it` };
   const retentionDays = outputs.logRetentionDays ?? DEFAULT_LOG_RETENTION_DAYS;
   const retention = `the log group's ${retentionDays}-day retention${outputs.logRetentionDays === undefined ? " (assumed; the stack outputs do not say)" : ""}`;
   const keptSince = new Date(now.getTime() - retentionDays * DAY_MS);
-  if (window.start.getTime() >= keptSince.getTime()) return { kind: "insights", reason: `the window lies within ${retention}` };
-  return { kind: "archive", reason: `the window starts ${isoMinute(window.start)}, before ${retention} (records since ${isoMinute(keptSince)})` };
+  if (window.start.getTime() >= keptSince.getTime())
+    return { kind: "insights", reason: `the window lies within ${retention}` };
+  return {
+    kind: "archive",
+    reason: `the window starts ${isoMinute(window.start)}, before ${retention} (records since ${isoMinute(keptSince)})`,
+  };
 }
 
 /** A note when part of the window is older than a store keeps records, else null. */
-function retentionNote(store: string, days: number | undefined, window: ReportWindow, now: Date, instead: string): string | null {
+function retentionNote(
+  store: string,
+  days: number | undefined,
+  window: ReportWindow,
+  now: Date,
+  instead: string,
+): string | null {
   if (days === undefined) return null;
   const keptSince = new Date(now.getTime() - days * DAY_MS);
   if (window.start.getTime() >= keptSince.getTime()) return null;
@@ -64,7 +85,10 @@ function archiveOfStack(outputs: StackOutputs, why: string): ArchiveLocation {
       "Run `pulumi up` so the stack exports bucketName, or pass --logs s3://<bucket>/<prefix>; --source insights reads what the log group still holds.",
     );
   }
-  return { bucket: outputs.bucketName, prefix: outputs.archivePrefix ?? `AWSLogs/${outputs.accountId}/BedrockModelInvocationLogs/` };
+  return {
+    bucket: outputs.bucketName,
+    prefix: outputs.archivePrefix ?? `AWSLogs/${outputs.accountId}/BedrockModelInvocationLogs/`,
+  };
 }
 
 function progressFor(args: SourceArgs, deps: CliDeps, label: string): ProgressDisplay {
@@ -72,10 +96,22 @@ function progressFor(args: SourceArgs, deps: CliDeps, label: string): ProgressDi
   return new ProgressLine({ write: deps.stderr, now: () => deps.now().getTime(), label });
 }
 
-async function readArchiveWithProgress(s3: ReadArchiveOptions["s3"], locations: ArchiveLocation[], window: ReportWindow, args: SourceArgs, deps: CliDeps): Promise<SourceResult> {
+async function readArchiveWithProgress(
+  s3: ReadArchiveOptions["s3"],
+  locations: ArchiveLocation[],
+  window: ReportWindow,
+  args: SourceArgs,
+  deps: CliDeps,
+): Promise<SourceResult> {
   const progress = progressFor(args, deps, "S3 archive");
   try {
-    return await deps.readArchive({ s3, locations, window, signal: deps.signal, onProgress: (done) => progress.update(done) });
+    return await deps.readArchive({
+      s3,
+      locations,
+      window,
+      signal: deps.signal,
+      onProgress: (done) => progress.update(done),
+    });
   } finally {
     progress.finish();
   }
@@ -91,14 +127,24 @@ function withLeadingNote(result: SourceResult, ...notes: Array<string | null>): 
 }
 
 /** `--logs`: local files, or s3:// URLs read as the archive; never both at once. */
-async function readGivenLogs(paths: string[], choice: SourceChoice, window: ReportWindow, args: SourceArgs, deps: CliDeps): Promise<SourceResult> {
+async function readGivenLogs(
+  paths: string[],
+  choice: SourceChoice,
+  window: ReportWindow,
+  args: SourceArgs,
+  deps: CliDeps,
+): Promise<SourceResult> {
   const remote = paths.filter(isS3Url);
   if (remote.length > 0 && remote.length < paths.length) {
-    throw new UsageError(`--logs ${paths.join(" ")}: mixes s3:// URLs and local paths; give either local files and folders or s3://<bucket>/<prefix> URLs`);
+    throw new UsageError(
+      `--logs ${paths.join(" ")}: mixes s3:// URLs and local paths; give either local files and folders or s3://<bucket>/<prefix> URLs`,
+    );
   }
   const expected = remote.length > 0 ? "archive" : "logs";
   if (choice !== "auto" && choice !== expected) {
-    throw new UsageError(`--source ${choice} cannot be combined with --logs ${paths.join(" ")}: --logs is read as ${expected === "archive" ? "the S3 archive (--source archive)" : "local files (--source logs)"}; drop --source or --logs`);
+    throw new UsageError(
+      `--source ${choice} cannot be combined with --logs ${paths.join(" ")}: --logs is read as ${expected === "archive" ? "the S3 archive (--source archive)" : "local files (--source logs)"}; drop --source or --logs`,
+    );
   }
   if (remote.length === 0) {
     status(args, deps, `Reading log records from ${paths.join(", ")}...\n`);
@@ -130,7 +176,11 @@ async function readInsights(
   const controller = new AbortController();
   const stop = () => controller.abort();
   deps.signal?.addEventListener("abort", stop, { once: true });
-  status(args, deps, `Querying ${outputs.logGroupName} in ${clients.region} with Logs Insights and CloudWatch metrics...\n`);
+  status(
+    args,
+    deps,
+    `Querying ${outputs.logGroupName} in ${clients.region} with Logs Insights and CloudWatch metrics...\n`,
+  );
   const progress = progressFor(args, deps, "Logs Insights");
   try {
     const [usage, metrics] = await Promise.all([
@@ -196,19 +246,38 @@ async function crossCheckTokens(
 }
 
 /** Reads the window from the source the options and the stack's retention call for; the first note says which and why. */
-export async function readReportSource(args: SourceArgs, choice: SourceChoice, window: ReportWindow, groupBy: GroupBy, deps: CliDeps): Promise<SourceResult> {
+export async function readReportSource(
+  args: SourceArgs,
+  choice: SourceChoice,
+  window: ReportWindow,
+  groupBy: GroupBy,
+  deps: CliDeps,
+): Promise<SourceResult> {
   if (args.logs && args.logs.length > 0) return readGivenLogs(args.logs, choice, window, args, deps);
-  if (choice === "logs") throw new UsageError("--source logs reads the files given with --logs <path>: add --logs, or use --source auto, insights or archive");
+  if (choice === "logs")
+    throw new UsageError(
+      "--source logs reads the files given with --logs <path>: add --logs, or use --source auto, insights or archive",
+    );
   const outputs = await loadOutputs(args, deps);
   const now = deps.now();
   const plan = planOnlineSource(choice, window, now, outputs);
   if (plan.kind === "insights") {
     const result = await readInsights(outputs, args, window, groupBy, now, deps);
-    const tooOld = retentionNote("The log group", outputs.logRetentionDays ?? DEFAULT_LOG_RETENTION_DAYS, window, now, " --source archive reads them from S3.");
+    const tooOld = retentionNote(
+      "The log group",
+      outputs.logRetentionDays ?? DEFAULT_LOG_RETENTION_DAYS,
+      window,
+      now,
+      " --source archive reads them from S3.",
+    );
     return withLeadingNote(result, `Source: Logs Insights on ${outputs.logGroupName}, because ${plan.reason}.`, tooOld);
   }
   const location = archiveOfStack(outputs, plan.reason);
   status(args, deps, `Reading the S3 archive ${s3Url(location)} (${plan.reason})...\n`);
   const result = await readArchiveWithProgress(clientsFor(args, outputs, deps).s3, [location], window, args, deps);
-  return withLeadingNote(result, `Source: the S3 archive ${s3Url(location)}, because ${plan.reason}.`, retentionNote("The archive", outputs.archiveRetentionDays, window, now, ""));
+  return withLeadingNote(
+    result,
+    `Source: the S3 archive ${s3Url(location)}, because ${plan.reason}.`,
+    retentionNote("The archive", outputs.archiveRetentionDays, window, now, ""),
+  );
 }

@@ -4,7 +4,8 @@ import { NoSuchBucket, S3ServiceException } from "@aws-sdk/client-s3";
 import { createAwsClients, describeAwsFailure, retryThrottled } from "../../../reporting/src/aws/clients";
 import { OperationalError } from "../../../reporting/src/kernel/errors";
 
-const serviceError = (name: string) => new CloudWatchLogsServiceException({ name, $fault: "client", $metadata: {}, message: name });
+const serviceError = (name: string) =>
+  new CloudWatchLogsServiceException({ name, $fault: "client", $metadata: {}, message: name });
 
 describe("createAwsClients", () => {
   it("creates the clients once per region and profile", () => {
@@ -34,7 +35,9 @@ describe("createAwsClients", () => {
   it("points the S3 client at an injected endpoint, path-style", async () => {
     const { s3 } = createAwsClients({ region: "us-east-1", s3Endpoint: "http://127.0.0.1:4568" });
     expect(createAwsClients({ region: "us-east-1" }).s3).not.to.equal(s3);
-    const endpoint = await (s3.config.endpoint as () => Promise<{ hostname: string; port?: number; protocol: string }>)();
+    const endpoint = await (
+      s3.config.endpoint as () => Promise<{ hostname: string; port?: number; protocol: string }>
+    )();
     expect(endpoint).to.include({ hostname: "127.0.0.1", port: 4568, protocol: "http:" });
     expect(s3.config.forcePathStyle).to.equal(true);
   });
@@ -48,20 +51,35 @@ describe("describeAwsFailure for the S3 archive", () => {
   };
 
   it("names the missing bucket and where its name came from", () => {
-    const error = describeAwsFailure(new NoSuchBucket({ $metadata: {}, message: "The specified bucket does not exist" }), context) as OperationalError;
+    const error = describeAwsFailure(
+      new NoSuchBucket({ $metadata: {}, message: "The specified bucket does not exist" }),
+      context,
+    ) as OperationalError;
     expect(error).to.be.instanceOf(OperationalError);
     expect(error.message).to.equal("Not found: bucket logs-bucket (arn:aws:s3:::logs-bucket) (no such bucket).");
     expect(error.hint).to.match(/bucketName/);
   });
 
   it("lists the archive's permissions, not the online report's, when access is denied", () => {
-    const denied = new S3ServiceException({ name: "AccessDenied", $fault: "client", $metadata: {}, message: "Access Denied" });
+    const denied = new S3ServiceException({
+      name: "AccessDenied",
+      $fault: "client",
+      $metadata: {},
+      message: "Access Denied",
+    });
     const error = describeAwsFailure(denied, context) as OperationalError;
-    expect(error.hint).to.equal("Grant s3:ListBucket to the role or user running the report; the report needs s3:ListBucket on arn:aws:s3:::logs-bucket, s3:GetObject on arn:aws:s3:::logs-bucket/AWSLogs/*.");
+    expect(error.hint).to.equal(
+      "Grant s3:ListBucket to the role or user running the report; the report needs s3:ListBucket on arn:aws:s3:::logs-bucket, s3:GetObject on arn:aws:s3:::logs-bucket/AWSLogs/*.",
+    );
   });
 
   it("treats S3's SlowDown as throttling, without the Logs Insights quota hint", () => {
-    const slowDown = new S3ServiceException({ name: "SlowDown", $fault: "server", $metadata: {}, message: "Please reduce your request rate." });
+    const slowDown = new S3ServiceException({
+      name: "SlowDown",
+      $fault: "server",
+      $metadata: {},
+      message: "Please reduce your request rate.",
+    });
     const error = describeAwsFailure(slowDown, context) as OperationalError;
     expect(error.message).to.match(/kept throttling s3:ListBucket/);
     expect(error.hint).not.to.match(/Insights/);
@@ -83,7 +101,9 @@ describe("describeAwsFailure", () => {
     const refused = Object.assign(new Error("connect ECONNREFUSED 127.0.0.1:9"), { code: "ECONNREFUSED" });
     const error = describeAwsFailure(refused, context) as OperationalError;
     expect(error).to.be.instanceOf(OperationalError);
-    expect(error.message).to.equal("Could not reach AWS for logs:StartQuery on log group /g in us-east-1 (ECONNREFUSED).");
+    expect(error.message).to.equal(
+      "Could not reach AWS for logs:StartQuery on log group /g in us-east-1 (ECONNREFUSED).",
+    );
     expect(error.hint).to.match(/network connection.*proxy/);
   });
 

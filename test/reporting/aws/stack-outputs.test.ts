@@ -22,9 +22,11 @@ function outputsFile(name: string, content: string): string {
 }
 
 /** A runner that fails the way child_process.execFile does. */
-const failingRunner = (error: Partial<NodeJS.ErrnoException> & { stderr?: string }): PulumiRunner => async () => {
-  throw Object.assign(new Error(error.message ?? "Command failed"), error);
-};
+const failingRunner =
+  (error: Partial<NodeJS.ErrnoException> & { stderr?: string }): PulumiRunner =>
+  async () => {
+    throw Object.assign(new Error(error.message ?? "Command failed"), error);
+  };
 
 async function rejection(promise: Promise<unknown>): Promise<Error> {
   try {
@@ -65,44 +67,82 @@ describe("loadStackOutputs", () => {
   });
 
   it("reads the retention outputs the report chooses its source by, as whole days", async () => {
-    const retention = { logRetentionDays: 30, archiveRetentionDays: 90, archivePrefix: "AWSLogs/123456789012/BedrockModelInvocationLogs/" };
-    const outputs = await loadStackOutputs({ cwd: ".", runPulumi: async () => JSON.stringify({ ...OUTPUTS, ...retention }) });
+    const retention = {
+      logRetentionDays: 30,
+      archiveRetentionDays: 90,
+      archivePrefix: "AWSLogs/123456789012/BedrockModelInvocationLogs/",
+    };
+    const outputs = await loadStackOutputs({
+      cwd: ".",
+      runPulumi: async () => JSON.stringify({ ...OUTPUTS, ...retention }),
+    });
     expect(outputs).to.deep.equal({ ...OUTPUTS, ...retention });
-    const error = await rejection(loadStackOutputs({ cwd: ".", runPulumi: async () => JSON.stringify({ ...OUTPUTS, logRetentionDays: "30", archiveRetentionDays: 0 }) }));
+    const error = await rejection(
+      loadStackOutputs({
+        cwd: ".",
+        runPulumi: async () => JSON.stringify({ ...OUTPUTS, logRetentionDays: "30", archiveRetentionDays: 0 }),
+      }),
+    );
     expect(error.message).to.equal(
       "The outputs from the selected stack are missing or invalid: logRetentionDays (must be a whole number of days above 0), archiveRetentionDays (must be a whole number of days above 0).",
     );
   });
 
   it("reads whether destroying may delete the archive bucket with its logs, as true or false", async () => {
-    const outputs = await loadStackOutputs({ cwd: ".", runPulumi: async () => JSON.stringify({ ...OUTPUTS, archiveForceDestroy: true }) });
+    const outputs = await loadStackOutputs({
+      cwd: ".",
+      runPulumi: async () => JSON.stringify({ ...OUTPUTS, archiveForceDestroy: true }),
+    });
     expect(outputs.archiveForceDestroy).to.equal(true);
-    const error = await rejection(loadStackOutputs({ cwd: ".", runPulumi: async () => JSON.stringify({ ...OUTPUTS, archiveForceDestroy: "yes" }) }));
-    expect(error.message).to.equal("The outputs from the selected stack are missing or invalid: archiveForceDestroy (must be true or false).");
+    const error = await rejection(
+      loadStackOutputs({ cwd: ".", runPulumi: async () => JSON.stringify({ ...OUTPUTS, archiveForceDestroy: "yes" }) }),
+    );
+    expect(error.message).to.equal(
+      "The outputs from the selected stack are missing or invalid: archiveForceDestroy (must be true or false).",
+    );
   });
 
   it("names both alternatives when the Pulumi CLI is not installed", async () => {
-    const error = await rejection(loadStackOutputs({ stack: "dev", cwd: ".", runPulumi: failingRunner({ code: "ENOENT", message: "spawn pulumi ENOENT" }) }));
+    const error = await rejection(
+      loadStackOutputs({
+        stack: "dev",
+        cwd: ".",
+        runPulumi: failingRunner({ code: "ENOENT", message: "spawn pulumi ENOENT" }),
+      }),
+    );
 
     expect(error).to.be.instanceOf(OperationalError);
-    expect(error.message).to.equal("Cannot read the outputs of stack dev: the Pulumi CLI is not installed (no `pulumi` on PATH).");
-    expect((error as OperationalError).hint).to.contain("--stack <name>").and.contain("--outputs <file>");
+    expect(error.message).to.equal(
+      "Cannot read the outputs of stack dev: the Pulumi CLI is not installed (no `pulumi` on PATH).",
+    );
+    expect((error as OperationalError).hint)
+      .to.contain("--stack <name>")
+      .and.contain("--outputs <file>");
   });
 
   it("names both alternatives when there is no such stack, quoting Pulumi's reason", async () => {
     const error = await rejection(
-      loadStackOutputs({ stack: "prod", cwd: ".", runPulumi: failingRunner({ code: "1" as never, stderr: "error: no stack named 'prod' found\n" }) }),
+      loadStackOutputs({
+        stack: "prod",
+        cwd: ".",
+        runPulumi: failingRunner({ code: "1" as never, stderr: "error: no stack named 'prod' found\n" }),
+      }),
     );
 
     expect(error).to.be.instanceOf(OperationalError);
     expect(error.message).to.equal("Cannot read the outputs of stack prod: no stack named 'prod' found.");
-    expect((error as OperationalError).hint).to.contain("--stack <name>").and.contain("--outputs <file>");
+    expect((error as OperationalError).hint)
+      .to.contain("--stack <name>")
+      .and.contain("--outputs <file>");
     expect((error.cause as { stderr?: string }).stderr).to.equal("error: no stack named 'prod' found\n");
   });
 
   it("lists every missing or invalid output in one message", async () => {
     const error = await rejection(
-      loadStackOutputs({ cwd: ".", runPulumi: async () => JSON.stringify({ region: "us-east-1", dashboardName: 3, cliCommands: { tail: 1 } }) }),
+      loadStackOutputs({
+        cwd: ".",
+        runPulumi: async () => JSON.stringify({ region: "us-east-1", dashboardName: 3, cliCommands: { tail: 1 } }),
+      }),
     );
 
     expect(error).to.be.instanceOf(OperationalError);
@@ -115,7 +155,9 @@ describe("loadStackOutputs", () => {
   it("rejects a malformed outputs file as a usage error", async () => {
     const notJson = await rejection(loadStackOutputs({ outputsFile: outputsFile("bad.json", "{ region: "), cwd: "." }));
     const notObject = await rejection(loadStackOutputs({ outputsFile: outputsFile("array.json", "[]"), cwd: "." }));
-    const incomplete = await rejection(loadStackOutputs({ outputsFile: outputsFile("partial.json", '{"region":"us-east-1"}'), cwd: "." }));
+    const incomplete = await rejection(
+      loadStackOutputs({ outputsFile: outputsFile("partial.json", '{"region":"us-east-1"}'), cwd: "." }),
+    );
 
     for (const error of [notJson, notObject, incomplete]) expect(error).to.be.instanceOf(UsageError);
     expect(notJson.message).to.match(/bad\.json is not JSON/);

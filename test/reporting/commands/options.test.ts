@@ -55,7 +55,10 @@ describe("window options", () => {
         expect(timeOf("2026-11-10T10:00:30.5")).to.equal("2026-11-10T10:00:30.500Z");
         expect(timeOf("2026-11-10")).to.equal("2026-11-10T00:00:00.000Z");
         const window = resolveWindow({ start: "2026-11-10T10:00", end: "2026-11-10T12:00:00" }, NOW);
-        expect([window.start.toISOString(), window.end.toISOString()]).to.deep.equal(["2026-11-10T10:00:00.000Z", "2026-11-10T12:00:00.000Z"]);
+        expect([window.start.toISOString(), window.end.toISOString()]).to.deep.equal([
+          "2026-11-10T10:00:00.000Z",
+          "2026-11-10T12:00:00.000Z",
+        ]);
       });
     }
   });
@@ -76,25 +79,54 @@ describe("window options", () => {
     expect(problemOf("2026-11-10T24:00Z")).to.equal("the time 24:00 does not exist");
     expect(problemOf("2026-11-10T10:00+24:00")).to.equal("the offset +24:00 does not exist");
     expect(problemOf("2026-11-10T10:61:00Z")).to.equal("the time 10:61:00 does not exist");
-    for (const text of ["Nov 10 2026", "2026-11-10 10:00", "20261110", "1763000000000", "2026-11-10T10", ""]) expect(problemOf(text)).to.equal("not an ISO-8601 date or time");
-    expect(usageError(() => resolveWindow({ start: "2026-02-30" }, NOW))).to.match(/^--start 2026-02-30: February 2026 has no day 30 \(it has 28 days\); use a date or time such as/);
-    expect(parseIsoDate("2026-02-30")).to.deep.equal({ ok: false, problem: "February 2026 has no day 30 (it has 28 days)" });
+    for (const text of ["Nov 10 2026", "2026-11-10 10:00", "20261110", "1763000000000", "2026-11-10T10", ""])
+      expect(problemOf(text)).to.equal("not an ISO-8601 date or time");
+    expect(usageError(() => resolveWindow({ start: "2026-02-30" }, NOW))).to.match(
+      /^--start 2026-02-30: February 2026 has no day 30 \(it has 28 days\); use a date or time such as/,
+    );
+    expect(parseIsoDate("2026-02-30")).to.deep.equal({
+      ok: false,
+      problem: "February 2026 has no day 30 (it has 28 days)",
+    });
     expect(parseIsoDate("2026-02-28T00:00Z")).to.deep.equal({ ok: false, problem: 'not a date "YYYY-MM-DD"' });
   });
 
   it("refuse windows longer than 3,653 days, before anything is allocated for them", () => {
-    expect(usageError(() => resolveWindow({ hours: "1000000000" }, NOW))).to.equal("--hours 1000000000: at most 87,672 hours (3,653 days)");
-    expect(usageError(() => resolveWindow({ hours: "99999999999" }, NOW))).to.equal("--hours 99999999999: at most 87,672 hours (3,653 days)");
+    expect(usageError(() => resolveWindow({ hours: "1000000000" }, NOW))).to.equal(
+      "--hours 1000000000: at most 87,672 hours (3,653 days)",
+    );
+    expect(usageError(() => resolveWindow({ hours: "99999999999" }, NOW))).to.equal(
+      "--hours 99999999999: at most 87,672 hours (3,653 days)",
+    );
     expect(usageError(() => resolveWindow({ start: "1970-01-01", end: "9999-12-31" }, NOW))).to.match(
       /^--start 1970-01-01T00:00:00.000Z to --end 9999-12-31T00:00:00.000Z is 70,.* hours: at most 87,672 hours \(3,653 days\)/,
     );
     const longest = resolveWindow({ hours: String(MAX_WINDOW_HOURS) }, NOW);
     expect((NOW.getTime() - longest.start.getTime()) / 3_600_000).to.equal(MAX_WINDOW_HOURS);
-    expect(buildReport({ source: "logs", rows: [], latency: null, metricErrors: null, scan: null, skipped: {}, complete: true, notes: [] }, { window: longest, groupBy: "model" }).hourly).to.have.length(MAX_WINDOW_HOURS);
+    expect(
+      buildReport(
+        {
+          source: "logs",
+          rows: [],
+          latency: null,
+          metricErrors: null,
+          scan: null,
+          skipped: {},
+          complete: true,
+          notes: [],
+        },
+        { window: longest, groupBy: "model" },
+      ).hourly,
+    ).to.have.length(MAX_WINDOW_HOURS);
   });
 
   it("exit 2 with one line for a window that would not fit, never a stack trace", async () => {
-    for (const argv of [["--hours", "99999999999"], ["--hours", "1000000000"], ["--start", "1970-01-01", "--end", "9999-12-31"], ["--end", "2026-02-30"]]) {
+    for (const argv of [
+      ["--hours", "99999999999"],
+      ["--hours", "1000000000"],
+      ["--start", "1970-01-01", "--end", "9999-12-31"],
+      ["--end", "2026-02-30"],
+    ]) {
       const { code, stdout, stderr } = await run([...argv, "--logs", "/nonexistent"]);
       expect(code, argv.join(" ")).to.equal(2);
       expect(stdout).to.equal("");
@@ -102,7 +134,6 @@ describe("window options", () => {
       expect(stderr).to.match(/^error: --(hours|start|end) /);
     }
   });
-
 });
 
 describe("numbers that overflow", () => {
@@ -114,15 +145,23 @@ describe("numbers that overflow", () => {
   });
 
   it("in a --pricing file are refused with one line", () => {
-    for (const [rate, where] of [["1e308", "input"], ["1e7", "output"]]) {
+    for (const [rate, where] of [
+      ["1e308", "input"],
+      ["1e7", "output"],
+    ]) {
       const text = `{"models": {"anthropic.claude-v2": {"regional": {"input": ${where === "input" ? rate : 1}, "output": ${where === "output" ? rate : 1}}}}}`;
       expect(usageError(() => parsePricingOverrides(text, "p.json"))).to.equal(
         `--pricing p.json: models["anthropic.claude-v2"].regional.${where} must be a non-negative number of at most 1,000,000 (USD per 1M tokens)`,
       );
     }
-    expect(usageError(() => parsePricingOverrides(`{"models": {"anthropic.claude-v2": {"longContext": {"thresholdTokens": 1e308, "regional": {"input": 1, "output": 1}}}}}`, "p.json"))).to.match(
-      /thresholdTokens must be a positive whole number/,
-    );
+    expect(
+      usageError(() =>
+        parsePricingOverrides(
+          `{"models": {"anthropic.claude-v2": {"longContext": {"thresholdTokens": 1e308, "regional": {"input": 1, "output": 1}}}}}`,
+          "p.json",
+        ),
+      ),
+    ).to.match(/thresholdTokens must be a positive whole number/);
   });
 
   it("a priced model's cost stays a number at the largest counts and rates allowed", () => {
@@ -140,10 +179,17 @@ describe("numbers that overflow", () => {
     };
     const window = { start: new Date(NOW.getTime() - 24 * 3_600_000), end: NOW };
     const dearest = { input: 1_000_000, output: 1_000_000, cacheWrite: 1_000_000, cacheRead: 1_000_000 };
-    const overrides = parsePricingOverrides(JSON.stringify({ models: { "anthropic.claude-new-v1": { regional: dearest } } }), "p.json");
+    const overrides = parsePricingOverrides(
+      JSON.stringify({ models: { "anthropic.claude-new-v1": { regional: dearest } } }),
+      "p.json",
+    );
     const rows = Array.from({ length: 1000 }, () => huge);
-    const report = buildReport({ source: "logs", rows, latency: null, metricErrors: null, scan: null, skipped: {}, complete: true, notes: [] }, { window, groupBy: "model", overrides });
+    const report = buildReport(
+      { source: "logs", rows, latency: null, metricErrors: null, scan: null, skipped: {}, complete: true, notes: [] },
+      { window, groupBy: "model", overrides },
+    );
     const parsed = JSON.parse(JSON.stringify(report));
-    for (const cost of [parsed.totals.costUsd, parsed.byModel[0].costUsd, parsed.projection.linearMonthlyCostUsd]) expect(cost).to.be.a("number").and.satisfy(Number.isFinite);
+    for (const cost of [parsed.totals.costUsd, parsed.byModel[0].costUsd, parsed.projection.linearMonthlyCostUsd])
+      expect(cost).to.be.a("number").and.satisfy(Number.isFinite);
   });
 });

@@ -55,7 +55,13 @@ describe("--out", () => {
       await mkdir(join(root, "sub"));
       await symlink(prices, join(root, "soft.json"));
       await link(prices, join(root, "hard.json"));
-      for (const out of [prices, relative(process.cwd(), prices), join(root, "sub", "..", "prices.json"), join(root, "soft.json"), join(root, "hard.json")]) {
+      for (const out of [
+        prices,
+        relative(process.cwd(), prices),
+        join(root, "sub", "..", "prices.json"),
+        join(root, "soft.json"),
+        join(root, "hard.json"),
+      ]) {
         expect(await inputOverwrittenBy(out, ["elsewhere.json", prices]), out).to.equal(prices);
       }
       expect(await inputOverwrittenBy(join(root, "report.json"), [prices])).to.equal(null);
@@ -80,14 +86,22 @@ describe("--out", () => {
       await writeFile(outputs, JSON.stringify(FAKE_OUTPUTS));
       const cases: Array<[string[], string]> = [
         [["--logs", logFile, "--out", logFile], `--out ${logFile}: is, or is inside, the input --logs ${logFile}`],
-        [["--logs", root, "--out", join(root, "report.json")], `--out ${join(root, "report.json")}: is, or is inside, the input --logs ${root}`],
-        [["--logs", logFile, "--pricing", prices, "--out", join(root, "sub", "..", "prices.json")], `the input --pricing ${prices}`],
+        [
+          ["--logs", root, "--out", join(root, "report.json")],
+          `--out ${join(root, "report.json")}: is, or is inside, the input --logs ${root}`,
+        ],
+        [
+          ["--logs", logFile, "--pricing", prices, "--out", join(root, "sub", "..", "prices.json")],
+          `the input --pricing ${prices}`,
+        ],
         [["pricing", "--pricing", prices, "--out", prices], `the input --pricing ${prices}`],
         [["query", "usage-hourly", "--outputs", outputs, "--out", outputs], `the input --outputs ${outputs}`],
         [["commands", "--outputs", outputs, "--out", outputs], `the input --outputs ${outputs}`],
       ];
       for (const [argv, message] of cases) {
-        const { code, stdout, stderr } = await run(argv, { writeTextFile: async (path) => expect.fail(`wrote ${path}`) });
+        const { code, stdout, stderr } = await run(argv, {
+          writeTextFile: async (path) => expect.fail(`wrote ${path}`),
+        });
         expect(code, argv.join(" ")).to.equal(2);
         expect(stdout).to.equal("");
         expect(stderr.trim().split("\n")).to.have.length(1);

@@ -1,5 +1,12 @@
 import { expect } from "chai";
-import { buildScanQuery, COST_PROXY_WEIGHTS, findSavedQuery, RAW_FALLBACK_PATTERNS, SAVED_QUERIES, SCAN_COLUMNS } from "../../../reporting/src/kernel/queries";
+import {
+  buildScanQuery,
+  COST_PROXY_WEIGHTS,
+  findSavedQuery,
+  RAW_FALLBACK_PATTERNS,
+  SAVED_QUERIES,
+  SCAN_COLUMNS,
+} from "../../../reporting/src/kernel/queries";
 import { fieldReferences, RECORD_SCHEMA_FIELDS, SYSTEM_FIELDS } from "../../helpers/query-fields";
 
 const knownFields = new Set([...RECORD_SCHEMA_FIELDS, ...SYSTEM_FIELDS]);
@@ -9,7 +16,10 @@ const toRegExp = (literal: string): RegExp => new RegExp(literal.slice(1, -1));
 
 /** A ConverseStream-style record whose long inline body pushes the token counts past the first 200 fields. */
 function recordWithLongBody(): string {
-  const messages = Array.from({ length: 150 }, (_, i) => ({ role: "user", content: [{ text: `turn ${i} says "inputTokenCount": 999` }] }));
+  const messages = Array.from({ length: 150 }, (_, i) => ({
+    role: "user",
+    content: [{ text: `turn ${i} says "inputTokenCount": 999` }],
+  }));
   return JSON.stringify({
     schemaType: "ModelInvocationLog",
     schemaVersion: "1.0",
@@ -29,7 +39,11 @@ function recordWithLongBody(): string {
     },
     output: {
       outputContentType: "application/json",
-      outputBodyJson: { output: { message: { role: "assistant" } }, usage: { inputTokens: 1234 }, metrics: { latencyMs: 812 } },
+      outputBodyJson: {
+        output: { message: { role: "assistant" } },
+        usage: { inputTokens: 1234 },
+        metrics: { latencyMs: 812 },
+      },
       outputTokenCount: 321,
     },
   });
@@ -57,7 +71,10 @@ describe("saved Logs Insights queries", () => {
   });
 
   it("reads only fields of the documented record schema (no top-level inputTokenCount)", () => {
-    for (const query of [...SAVED_QUERIES.map((q) => q.queryString), buildScanQuery({ byCaller: true, startMs: 0, endMs: 1 })]) {
+    for (const query of [
+      ...SAVED_QUERIES.map((q) => q.queryString),
+      buildScanQuery({ byCaller: true, startMs: 0, endMs: 1 }),
+    ]) {
       const unknown = fieldReferences(query).filter((field) => !knownFields.has(field));
       expect(unknown, query).to.deep.equal([]);
     }
@@ -137,8 +154,12 @@ describe("the report's scan query", () => {
 
   it("classifies long context above 200,000 input + cache tokens with plain arithmetic", () => {
     const longContext = (tokens: number) => Math.min(Math.floor(tokens / 200_001), 1);
-    expect(buildScanQuery({ byCaller: false })).to.contain("least(floor((inTok + cacheReadTok + cacheWriteTok) / 200001), 1)");
-    expect([longContext(0), longContext(200_000), longContext(200_001), longContext(900_000)]).to.deep.equal([0, 0, 1, 1]);
+    expect(buildScanQuery({ byCaller: false })).to.contain(
+      "least(floor((inTok + cacheReadTok + cacheWriteTok) / 200001), 1)",
+    );
+    expect([longContext(0), longContext(200_000), longContext(200_001), longContext(900_000)]).to.deep.equal([
+      0, 0, 1, 1,
+    ]);
   });
 });
 
@@ -157,7 +178,9 @@ describe("fallbacks for fields Logs Insights may not extract from long records",
     expect(toRegExp(RAW_FALLBACK_PATTERNS.outputTokens).exec(message)?.groups?.rawOutputTokens).to.equal("321");
     expect(toRegExp(RAW_FALLBACK_PATTERNS.cacheReadTokens).exec(message)?.groups?.rawCacheReadTokens).to.equal("50");
     expect(toRegExp(RAW_FALLBACK_PATTERNS.cacheWriteTokens).exec(message)?.groups?.rawCacheWriteTokens).to.equal("7");
-    expect(toRegExp(RAW_FALLBACK_PATTERNS.converseLatencyMs).exec(message)?.groups?.rawConverseLatencyMs).to.equal("812");
+    expect(toRegExp(RAW_FALLBACK_PATTERNS.converseLatencyMs).exec(message)?.groups?.rawConverseLatencyMs).to.equal(
+      "812",
+    );
     expect(toRegExp(RAW_FALLBACK_PATTERNS.errorCode).exec(message)).to.equal(null);
   });
 
@@ -167,18 +190,32 @@ describe("fallbacks for fields Logs Insights may not extract from long records",
       output: {
         outputBodyJson: [
           { type: "content_block_delta" },
-          { type: "message_stop", "amazon-bedrock-invocationMetrics": { inputTokenCount: 10, outputTokenCount: 20, invocationLatency: 2345, firstByteLatency: 300 } },
+          {
+            type: "message_stop",
+            "amazon-bedrock-invocationMetrics": {
+              inputTokenCount: 10,
+              outputTokenCount: 20,
+              invocationLatency: 2345,
+              firstByteLatency: 300,
+            },
+          },
         ],
       },
     });
     expect(toRegExp(RAW_FALLBACK_PATTERNS.streamLatencyMs).exec(message)?.groups?.rawStreamLatencyMs).to.equal("2345");
-    expect(toRegExp(RAW_FALLBACK_PATTERNS.errorCode).exec(message)?.groups?.rawErrorCode).to.equal("ThrottlingException");
+    expect(toRegExp(RAW_FALLBACK_PATTERNS.errorCode).exec(message)?.groups?.rawErrorCode).to.equal(
+      "ThrottlingException",
+    );
   });
 
   it("the error code pattern ignores an errorCode a tool call carries in the request body", () => {
     const message = JSON.stringify({
       modelId: "anthropic.claude-3-haiku-20240307-v1:0",
-      input: { inputBodyJson: { messages: [{ role: "assistant", content: [{ toolUse: { name: "lookup", input: { errorCode: "E42" } } }] }] } },
+      input: {
+        inputBodyJson: {
+          messages: [{ role: "assistant", content: [{ toolUse: { name: "lookup", input: { errorCode: "E42" } } }] }],
+        },
+      },
     });
     expect(toRegExp(RAW_FALLBACK_PATTERNS.errorCode).exec(message)).to.equal(null);
   });

@@ -46,13 +46,25 @@ const TEN = "2026-11-19T10:00:00Z";
 
 function row(hour: string, modelId: string, inputTokens: number, outputTokens: number): UsageRow {
   return {
-    hourStartMs: Date.parse(hour), modelId, caller: null, context: "standard",
-    invocations: 1, errors: 0, inputTokens, outputTokens, cacheReadInputTokens: 0, cacheWriteInputTokens: 0,
+    hourStartMs: Date.parse(hour),
+    modelId,
+    caller: null,
+    context: "standard",
+    invocations: 1,
+    errors: 0,
+    inputTokens,
+    outputTokens,
+    cacheReadInputTokens: 0,
+    cacheWriteInputTokens: 0,
   };
 }
 
-const metric = (modelId: string, inputTokens: number, outputTokens: number, complete = true): ModelTokenMetrics =>
-  ({ modelId, inputTokens, outputTokens, complete });
+const metric = (modelId: string, inputTokens: number, outputTokens: number, complete = true): ModelTokenMetrics => ({
+  modelId,
+  inputTokens,
+  outputTokens,
+  complete,
+});
 const minutesAfterNow = (minutes: number) => new Date(FAKE_NOW.getTime() + minutes * 60_000);
 const window = (start: string, end: string) => ({ start: new Date(start), end: new Date(end) });
 
@@ -70,7 +82,9 @@ describe("token cross-check", () => {
 
     it("is null when no whole settled hour remains", () => {
       expect(comparisonRange(window("2026-11-19T10:10:00Z", "2026-11-19T10:50:00Z"), FAKE_NOW)).to.equal(null);
-      expect(comparisonRange({ start: new Date(FAKE_NOW.getTime() - HOUR_MS), end: FAKE_NOW }, FAKE_NOW)).to.equal(null);
+      expect(comparisonRange({ start: new Date(FAKE_NOW.getTime() - HOUR_MS), end: FAKE_NOW }, FAKE_NOW)).to.equal(
+        null,
+      );
     });
   });
 
@@ -113,7 +127,8 @@ describe("token cross-check", () => {
   });
 
   it("draws the line at 1%: 1.0% passes, 1.01% does not", () => {
-    const at = (insights: number) => reconcileTokens([row(TEN, HAIKU, insights, 100)], [metric(HAIKU, 10_000, 100)], RANGE);
+    const at = (insights: number) =>
+      reconcileTokens([row(TEN, HAIKU, insights, 100)], [metric(HAIKU, 10_000, 100)], RANGE);
     expect(at(9_900).modelsOverThreshold).to.deep.equal([]);
     expect(at(10_100).modelsOverThreshold).to.deep.equal([]);
     expect(at(9_899).modelsOverThreshold).to.deep.equal([HAIKU]);
@@ -223,7 +238,10 @@ describe("token cross-check", () => {
         ],
       });
       cloudwatchMock.on(ListMetricsCommand).resolves(listed(OPUS_PROFILE, HAIKU));
-      const metricTokens: Record<string, [number, number]> = { [OPUS_PROFILE]: [310_000, 9_000], [HAIKU]: [20_000, 4_000] };
+      const metricTokens: Record<string, [number, number]> = {
+        [OPUS_PROFILE]: [310_000, 9_000],
+        [HAIKU]: [20_000, 4_000],
+      };
       cloudwatchMock.on(GetMetricDataCommand).callsFake(metricData(metricTokens));
 
       const { code, stdout } = await run([...WINDOW_ARGS, "--format", "json"], onlineDeps());
@@ -240,7 +258,9 @@ describe("token cross-check", () => {
         overThreshold: true,
       });
       const mismatch = report.notes.find((note: string) => note.startsWith("TOKEN MISMATCH"));
-      expect(mismatch).to.include(`for ${OPUS_PROFILE} (input 60,000 vs 310,000, -80.65%; output 3,000 vs 9,000, -66.67%)`);
+      expect(mismatch).to.include(
+        `for ${OPUS_PROFILE} (input 60,000 vs 310,000, -80.65%; output 3,000 vs 9,000, -66.67%)`,
+      );
       const tokenQueries = cloudwatchMock
         .commandCalls(GetMetricDataCommand)
         .flatMap((call) => call.args[0].input.MetricDataQueries ?? [])

@@ -23,31 +23,64 @@ function row(partial: Partial<UsageRow>): UsageRow {
 }
 
 function source(rows: UsageRow[], extra: Partial<SourceResult> = {}): SourceResult {
-  return { source: "logs", rows, latency: null, metricErrors: null, scan: null, skipped: {}, complete: true, notes: [], ...extra };
+  return {
+    source: "logs",
+    rows,
+    latency: null,
+    metricErrors: null,
+    scan: null,
+    skipped: {},
+    complete: true,
+    notes: [],
+    ...extra,
+  };
 }
 
 describe("report model", () => {
   it("gives a family whose every invocation is unpriced a null cost, never $0", () => {
-    const report = buildReport(source([row({ modelId: "arn:aws:bedrock:us-east-1:1:application-inference-profile/x" }), row({})]), { window: WINDOW, groupBy: "model" });
+    const report = buildReport(
+      source([row({ modelId: "arn:aws:bedrock:us-east-1:1:application-inference-profile/x" }), row({})]),
+      { window: WINDOW, groupBy: "model" },
+    );
     const other = report.byFamily.find((family) => family.family === "Other");
     expect(other).to.include({ costUsd: null, unpricedInvocations: 1, invocations: 1 });
-    expect(report.unpricedModels).to.deep.equal([{ modelId: "arn:aws:bedrock:us-east-1:1:application-inference-profile/x", reason: "unmappedApplicationProfile", invocations: 1 }]);
-    expect(report.notes.join("\n")).to.match(/Unpriced: arn:aws:bedrock.*application inference profile with no model mapping/);
+    expect(report.unpricedModels).to.deep.equal([
+      {
+        modelId: "arn:aws:bedrock:us-east-1:1:application-inference-profile/x",
+        reason: "unmappedApplicationProfile",
+        invocations: 1,
+      },
+    ]);
+    expect(report.notes.join("\n")).to.match(
+      /Unpriced: arn:aws:bedrock.*application inference profile with no model mapping/,
+    );
   });
 
   it("flags costs computed from an unconfirmed catalog price", () => {
-    const report = buildReport(source([row({ modelId: "anthropic.claude-3-5-sonnet-20241022-v2:0" })]), { window: WINDOW, groupBy: "model" });
+    const report = buildReport(source([row({ modelId: "anthropic.claude-3-5-sonnet-20241022-v2:0" })]), {
+      window: WINDOW,
+      groupBy: "model",
+    });
     expect(report.byModel[0]).to.include({ priced: true, priceConfirmed: false });
     expect(report.notes.join("\n")).to.match(/Unconfirmed price: anthropic\.claude-3-5-sonnet-20241022-v2:0/);
   });
 
   it("prices the Logs Insights scan at $0.005 per GB", () => {
-    const report = buildReport(source([], { source: "insights", scan: { queries: 3, bytesScanned: 10 * 1024 ** 3, recordsScanned: 5, recordsMatched: 5 } }), { window: WINDOW, groupBy: "model" });
+    const report = buildReport(
+      source([], {
+        source: "insights",
+        scan: { queries: 3, bytesScanned: 10 * 1024 ** 3, recordsScanned: 5, recordsMatched: 5 },
+      }),
+      { window: WINDOW, groupBy: "model" },
+    );
     expect(report.scan).to.include({ queries: 3, costUsd: 0.05 });
   });
 
   it("leads with an INCOMPLETE note and says so in every format when the source was not fully read", () => {
-    const report = buildReport(source([row({})], { complete: false, notes: ["Could not read a.json.gz"] }), { window: WINDOW, groupBy: "model" });
+    const report = buildReport(source([row({})], { complete: false, notes: ["Could not read a.json.gz"] }), {
+      window: WINDOW,
+      groupBy: "model",
+    });
     expect(report.complete).to.equal(false);
     expect(report.notes[0]).to.match(/^INCOMPLETE/);
     expect(renderReport(report, "table", false)).to.include("INCOMPLETE");
@@ -67,10 +100,19 @@ describe("report model", () => {
 
   it("counts requests billed at long-context rates, only on models that have them", () => {
     const report = buildReport(
-      source([row({ context: "long", invocations: 2 }), row({ modelId: "us.anthropic.claude-opus-4-5-20251101-v1:0", context: "long", invocations: 5 })]),
+      source([
+        row({ context: "long", invocations: 2 }),
+        row({ modelId: "us.anthropic.claude-opus-4-5-20251101-v1:0", context: "long", invocations: 5 }),
+      ]),
       { window: WINDOW, groupBy: "model" },
     );
-    expect(report.longContext).to.deep.equal({ appliedPerRequest: true, invocations: 2, invocationsWithoutRequestDetail: 0 });
-    expect(report.notes.join("\n")).to.include("2 requests above 200,000 input + cache tokens were billed at long-context rates");
+    expect(report.longContext).to.deep.equal({
+      appliedPerRequest: true,
+      invocations: 2,
+      invocationsWithoutRequestDetail: 0,
+    });
+    expect(report.notes.join("\n")).to.include(
+      "2 requests above 200,000 input + cache tokens were billed at long-context rates",
+    );
   });
 });

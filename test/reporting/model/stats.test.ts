@@ -1,11 +1,21 @@
 import { expect } from "chai";
 import fc from "fast-check";
-import { fitLine, LatencyCounts, linearMonthlyCost, projectCost, summarizeLatency, type HourlyCost } from "../../../reporting/src/model/stats";
+import {
+  fitLine,
+  LatencyCounts,
+  linearMonthlyCost,
+  projectCost,
+  summarizeLatency,
+  type HourlyCost,
+} from "../../../reporting/src/model/stats";
 import { HOUR_MS } from "../../../reporting/src/kernel/time";
 
 function hourlyCosts(startIso: string, hours: number, costOfHour: (index: number) => number): HourlyCost[] {
   const startMs = Date.parse(startIso);
-  return Array.from({ length: hours }, (_, index) => ({ startMs: startMs + index * HOUR_MS, costUsd: costOfHour(index) }));
+  return Array.from({ length: hours }, (_, index) => ({
+    startMs: startMs + index * HOUR_MS,
+    costUsd: costOfHour(index),
+  }));
 }
 
 describe("latency percentiles", () => {
@@ -15,7 +25,11 @@ describe("latency percentiles", () => {
   });
 
   it("gives the same summary from counts merged across threads as from every sample in one list, to the last bit", () => {
-    const latency = fc.oneof(fc.integer({ min: 0, max: 2_000 }), fc.double({ min: 0, max: 1e6, noNaN: true }), fc.constantFrom(0, -0, 0.1, 0.2, 0.3));
+    const latency = fc.oneof(
+      fc.integer({ min: 0, max: 2_000 }),
+      fc.double({ min: 0, max: 1e6, noNaN: true }),
+      fc.constantFrom(0, -0, 0.1, 0.2, 0.3),
+    );
     fc.assert(
       fc.property(fc.array(fc.array(latency, { maxLength: 30 }), { maxLength: 4 }), (parts) => {
         const merged = new LatencyCounts();
@@ -30,7 +44,9 @@ describe("latency percentiles", () => {
         expect(summary.samples).to.equal(expected.length);
         if (expected.length > 0) {
           expect(Object.is(summary.max, expected[expected.length - 1])).to.equal(true);
-          expect(Object.is(summary.avg, expected.reduce((total, value) => total + value, 0) / expected.length)).to.equal(true);
+          expect(
+            Object.is(summary.avg, expected.reduce((total, value) => total + value, 0) / expected.length),
+          ).to.equal(true);
           expect(Object.is(summary.p50, expected[Math.max(1, Math.ceil(0.5 * expected.length)) - 1])).to.equal(true);
         }
       }),
@@ -40,11 +56,27 @@ describe("latency percentiles", () => {
 
   it("summarises avg, p50, p90, p99 and max over all samples (p99 is not the max of averages)", () => {
     const samples = Array.from({ length: 100 }, (_, index) => 100 - index);
-    expect(summarizeLatency(samples, "logs")).to.deep.equal({ samples: 100, avg: 50.5, p50: 50, p90: 90, p99: 99, max: 100, from: "logs" });
+    expect(summarizeLatency(samples, "logs")).to.deep.equal({
+      samples: 100,
+      avg: 50.5,
+      p50: 50,
+      p90: 90,
+      p99: 99,
+      max: 100,
+      from: "logs",
+    });
   });
 
   it("has no figures without samples", () => {
-    expect(summarizeLatency([], "logs")).to.deep.equal({ samples: 0, avg: null, p50: null, p90: null, p99: null, max: null, from: "logs" });
+    expect(summarizeLatency([], "logs")).to.deep.equal({
+      samples: 0,
+      avg: null,
+      p50: null,
+      p90: null,
+      p99: null,
+      max: null,
+      from: "logs",
+    });
   });
 
   it("every percentile is one of the samples and percentiles never decrease", () => {
@@ -66,7 +98,11 @@ describe("projection", () => {
   });
 
   it("fits a least-squares line", () => {
-    const line = fitLine([{ x: 0, y: 1 }, { x: 1, y: 3 }, { x: 2, y: 5 }]);
+    const line = fitLine([
+      { x: 0, y: 1 },
+      { x: 1, y: 3 },
+      { x: 2, y: 5 },
+    ]);
     expect(line?.slope).to.be.closeTo(2, 1e-12);
     expect(line?.intercept).to.be.closeTo(1, 1e-12);
   });
@@ -101,7 +137,11 @@ describe("projection", () => {
 
   it("declines a trend on less than three days, and says why", () => {
     const window = { start: new Date("2026-11-10T00:00:00Z"), end: new Date("2026-11-11T00:00:00Z") };
-    const projection = projectCost(hourlyCosts("2026-11-10T00:00:00Z", 24, () => 1), window, 24);
+    const projection = projectCost(
+      hourlyCosts("2026-11-10T00:00:00Z", 24, () => 1),
+      window,
+      24,
+    );
     expect(projection.trendMonthlyCostUsd).to.equal(null);
     expect(projection.monthEnd).to.equal(null);
     expect(projection.notes.join(" ")).to.match(/at least 3 days/);

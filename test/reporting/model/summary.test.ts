@@ -48,14 +48,30 @@ describe("aggregation", () => {
       rowsOf([
         request({ inputTokens: 100_000, outputTokens: 100_000 }),
         request({ errorCode: "ValidationException" }),
-        request({ modelId: HAIKU_45_GLOBAL, inputTokens: 100_000, cacheReadInputTokens: 100_000, cacheWriteInputTokens: 100_000 }),
+        request({
+          modelId: HAIKU_45_GLOBAL,
+          inputTokens: 100_000,
+          cacheReadInputTokens: 100_000,
+          cacheWriteInputTokens: 100_000,
+        }),
       ]),
       WINDOW,
     );
-    expect(summary.totals).to.include({ invocations: 3, errors: 1, inputTokens: 200_000, outputTokens: 100_000, cacheReadInputTokens: 100_000, cacheWriteInputTokens: 100_000, unpricedInvocations: 0 });
+    expect(summary.totals).to.include({
+      invocations: 3,
+      errors: 1,
+      inputTokens: 200_000,
+      outputTokens: 100_000,
+      cacheReadInputTokens: 100_000,
+      cacheWriteInputTokens: 100_000,
+      unpricedInvocations: 0,
+    });
     expect(summary.totals.errorRate).to.be.closeTo(1 / 3, 1e-12);
     expect(summary.totals.costUsd).to.be.closeTo(0.33 + 1.65 + 0.1 + 0.01 + 0.125, 1e-9);
-    expect(summary.byFamily.map((family) => [family.family, family.invocations])).to.deep.equal([["Sonnet", 2], ["Haiku", 1]]);
+    expect(summary.byFamily.map((family) => [family.family, family.invocations])).to.deep.equal([
+      ["Sonnet", 2],
+      ["Haiku", 1],
+    ]);
   });
 
   it("bills a Sonnet 4.5 request above 200,000 input + cache tokens entirely at the long-context rate", () => {
@@ -65,21 +81,45 @@ describe("aggregation", () => {
   });
 
   it("reports unknown models as unpriced: tokens counted, cost null, never 0", () => {
-    const summary = summarizeUsage(rowsOf([request({ modelId: UNKNOWN_MODEL, inputTokens: 500 }), request({ inputTokens: 100_000 })]), WINDOW);
+    const summary = summarizeUsage(
+      rowsOf([request({ modelId: UNKNOWN_MODEL, inputTokens: 500 }), request({ inputTokens: 100_000 })]),
+      WINDOW,
+    );
     expect(summary.totals).to.include({ invocations: 2, inputTokens: 100_500, unpricedInvocations: 1 });
     expect(summary.totals.costUsd).to.be.closeTo(0.33, 1e-12);
     const unknown = summary.byModel.find((model) => model.modelId === UNKNOWN_MODEL);
-    expect(unknown).to.include({ priced: false, costUsd: null, unpricedReason: "unknownModel", family: "Sonnet", inputTokens: 500 });
+    expect(unknown).to.include({
+      priced: false,
+      costUsd: null,
+      unpricedReason: "unknownModel",
+      family: "Sonnet",
+      inputTokens: 500,
+    });
   });
 
   it("says how many long-context-capable invocations came only as aggregates", () => {
-    const aggregate: UsageRow = { hourStartMs: WINDOW.start.getTime(), modelId: SONNET_45_US, caller: null, context: "unknown", invocations: 4, errors: 0, inputTokens: 10, outputTokens: 0, cacheReadInputTokens: 0, cacheWriteInputTokens: 0 };
+    const aggregate: UsageRow = {
+      hourStartMs: WINDOW.start.getTime(),
+      modelId: SONNET_45_US,
+      caller: null,
+      context: "unknown",
+      invocations: 4,
+      errors: 0,
+      inputTokens: 10,
+      outputTokens: 0,
+      cacheReadInputTokens: 0,
+      cacheWriteInputTokens: 0,
+    };
     expect(summarizeUsage([aggregate], WINDOW).longContextUnknownInvocations).to.equal(4);
   });
 
   it("breaks usage down by caller with sessions of one role added up", () => {
     const summary = summarizeUsage(
-      rowsOf([request({ caller: "arn:aws:sts::1:assumed-role/App" }), request({ caller: "arn:aws:sts::1:assumed-role/App" }), request({})]),
+      rowsOf([
+        request({ caller: "arn:aws:sts::1:assumed-role/App" }),
+        request({ caller: "arn:aws:sts::1:assumed-role/App" }),
+        request({}),
+      ]),
       WINDOW,
     );
     expect(summary.byCaller.map((caller) => [caller.caller, caller.invocations])).to.deep.equal([
@@ -89,7 +129,10 @@ describe("aggregation", () => {
   });
 
   it("fills an hourly and a daily series across the whole window", () => {
-    const summary = summarizeUsage(rowsOf([request({ timestampMs: Date.parse("2026-11-21T23:59:59Z"), inputTokens: 7 })]), WINDOW);
+    const summary = summarizeUsage(
+      rowsOf([request({ timestampMs: Date.parse("2026-11-21T23:59:59Z"), inputTokens: 7 })]),
+      WINDOW,
+    );
     expect(summary.hourly).to.have.length(48);
     expect(summary.daily.map((day) => [day.start, day.inputTokens])).to.deep.equal([
       ["2026-11-20T00:00:00.000Z", 0],
@@ -101,7 +144,13 @@ describe("aggregation", () => {
 
 const requestArbitrary = fc.record({
   timestampMs: fc.integer({ min: WINDOW.start.getTime(), max: WINDOW.end.getTime() - 1 }),
-  modelId: fc.constantFrom(SONNET_45_US, HAIKU_45_GLOBAL, UNKNOWN_MODEL, "anthropic.claude-3-haiku-20240307-v1:0", `arn:aws:bedrock:us-east-1:111122223333:inference-profile/${SONNET_45_US}`),
+  modelId: fc.constantFrom(
+    SONNET_45_US,
+    HAIKU_45_GLOBAL,
+    UNKNOWN_MODEL,
+    "anthropic.claude-3-haiku-20240307-v1:0",
+    `arn:aws:bedrock:us-east-1:111122223333:inference-profile/${SONNET_45_US}`,
+  ),
   caller: fc.constantFrom("arn:aws:sts::1:assumed-role/A", "arn:aws:iam::1:user/b"),
   inputTokens: fc.integer({ min: 0, max: 300_000 }),
   outputTokens: fc.integer({ min: 0, max: 10_000 }),
@@ -115,39 +164,67 @@ const requestArbitrary = fc.record({
 describe("aggregation properties", () => {
   it("splitting the requests any way and merging the rows gives the same totals and breakdowns", () => {
     fc.assert(
-      fc.property(fc.array(requestArbitrary, { maxLength: 60 }), fc.array(fc.nat({ max: 3 }), { maxLength: 60 }), (requests, assignment) => {
-        const parts: InvocationFacts[][] = [[], [], [], []];
-        requests.forEach((facts, index) => parts[assignment[index] ?? 0].push(facts));
-        const whole = summarizeUsage(rowsOf(requests), WINDOW);
-        const merged = summarizeUsage(mergedRows(...parts.map(rowsOf)), WINDOW);
-        const { costUsd: wholeCost, ...wholeCounts } = whole.totals;
-        const { costUsd: mergedCost, ...mergedCounts } = merged.totals;
-        expect(mergedCounts).to.deep.equal(wholeCounts);
-        expect(mergedCost).to.be.closeTo(wholeCost, 1e-9);
-        const byModel = (summary: typeof whole) => summary.byModel.map((model) => [model.modelId, model.invocations, model.inputTokens, model.unpricedInvocations]).sort();
-        expect(byModel(merged)).to.deep.equal(byModel(whole));
-        expect(merged.hourly.map((hour) => hour.invocations)).to.deep.equal(whole.hourly.map((hour) => hour.invocations));
-      }),
+      fc.property(
+        fc.array(requestArbitrary, { maxLength: 60 }),
+        fc.array(fc.nat({ max: 3 }), { maxLength: 60 }),
+        (requests, assignment) => {
+          const parts: InvocationFacts[][] = [[], [], [], []];
+          requests.forEach((facts, index) => parts[assignment[index] ?? 0].push(facts));
+          const whole = summarizeUsage(rowsOf(requests), WINDOW);
+          const merged = summarizeUsage(mergedRows(...parts.map(rowsOf)), WINDOW);
+          const { costUsd: wholeCost, ...wholeCounts } = whole.totals;
+          const { costUsd: mergedCost, ...mergedCounts } = merged.totals;
+          expect(mergedCounts).to.deep.equal(wholeCounts);
+          expect(mergedCost).to.be.closeTo(wholeCost, 1e-9);
+          const byModel = (summary: typeof whole) =>
+            summary.byModel
+              .map((model) => [model.modelId, model.invocations, model.inputTokens, model.unpricedInvocations])
+              .sort();
+          expect(byModel(merged)).to.deep.equal(byModel(whole));
+          expect(merged.hourly.map((hour) => hour.invocations)).to.deep.equal(
+            whole.hourly.map((hour) => hour.invocations),
+          );
+        },
+      ),
     );
   });
 
   it("a builder fed other builders' rows (a worker's share) holds exactly the rows of one builder fed every request", () => {
     fc.assert(
-      fc.property(fc.array(requestArbitrary, { maxLength: 60 }), fc.array(fc.nat({ max: 2 }), { maxLength: 60 }), (requests, assignment) => {
-        const parts: InvocationFacts[][] = [[], [], []];
-        requests.forEach((facts, index) => parts[assignment[index] ?? 0].push(facts));
-        const merging = new UsageRowBuilder();
-        for (const facts of parts[0]) merging.add(facts);
-        for (const part of parts.slice(1)) for (const row of rowsOf(part)) merging.addRow(row);
-        expect(byKey(merging.rows())).to.deep.equal(byKey(rowsOf(requests)));
-      }),
+      fc.property(
+        fc.array(requestArbitrary, { maxLength: 60 }),
+        fc.array(fc.nat({ max: 2 }), { maxLength: 60 }),
+        (requests, assignment) => {
+          const parts: InvocationFacts[][] = [[], [], []];
+          requests.forEach((facts, index) => parts[assignment[index] ?? 0].push(facts));
+          const merging = new UsageRowBuilder();
+          for (const facts of parts[0]) merging.add(facts);
+          for (const part of parts.slice(1)) for (const row of rowsOf(part)) merging.addRow(row);
+          expect(byKey(merging.rows())).to.deep.equal(byKey(rowsOf(requests)));
+        },
+      ),
     );
   });
 
   it("rows that cannot count guardrail interventions (Logs Insights') stay unknown when merged, never zero", () => {
-    const aggregate: UsageRow = { hourStartMs: WINDOW.start.getTime(), modelId: SONNET_45_US, caller: null, context: "unknown", invocations: 4, errors: 1, inputTokens: 10, outputTokens: 2, cacheReadInputTokens: 0, cacheWriteInputTokens: 0 };
-    expect(mergedRows([aggregate], [aggregate])).to.deep.equal([{ ...aggregate, invocations: 8, errors: 2, inputTokens: 20, outputTokens: 4 }]);
-    expect(summarizeUsage(mergedRows([aggregate], rowsOf([request({})])), WINDOW).totals.guardrailInterventions).to.equal(undefined);
+    const aggregate: UsageRow = {
+      hourStartMs: WINDOW.start.getTime(),
+      modelId: SONNET_45_US,
+      caller: null,
+      context: "unknown",
+      invocations: 4,
+      errors: 1,
+      inputTokens: 10,
+      outputTokens: 2,
+      cacheReadInputTokens: 0,
+      cacheWriteInputTokens: 0,
+    };
+    expect(mergedRows([aggregate], [aggregate])).to.deep.equal([
+      { ...aggregate, invocations: 8, errors: 2, inputTokens: 20, outputTokens: 4 },
+    ]);
+    expect(
+      summarizeUsage(mergedRows([aggregate], rowsOf([request({})])), WINDOW).totals.guardrailInterventions,
+    ).to.equal(undefined);
   });
 
   it("merging is order-independent and loses no row", () => {

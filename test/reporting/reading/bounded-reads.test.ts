@@ -60,7 +60,9 @@ describe("bounded memory: the line limit", function () {
       expect(invocations(result)).to.equal(8);
       expect(result.skipped.oversizedLine).to.equal(2);
       expect(result.complete).to.equal(false);
-      expect(result.notes).to.include("Could not read all of long-line.jsonl (1 line(s) longer than the 2048 bytes limit cut off and counted as oversizedLine); records on those lines are missing from this report.");
+      expect(result.notes).to.include(
+        "Could not read all of long-line.jsonl (1 line(s) longer than the 2048 bytes limit cut off and counted as oversizedLine); records on those lines are missing from this report.",
+      );
     }
   });
 
@@ -69,9 +71,13 @@ describe("bounded memory: the line limit", function () {
     const long = "y".repeat(3000);
     for (const chunkBytes of [1, 7, 100, 4096]) {
       const data = Buffer.from(`${line}${long}\n${line}${long}`);
-      const chunks = Array.from({ length: Math.ceil(data.length / chunkBytes) }, (_, index) => data.subarray(index * chunkBytes, (index + 1) * chunkBytes));
+      const chunks = Array.from({ length: Math.ceil(data.length / chunkBytes) }, (_, index) =>
+        data.subarray(index * chunkBytes, (index + 1) * chunkBytes),
+      );
       const collector = new RecordCollector(FIXTURE_WINDOW);
-      const failure = await readRecordStream(Readable.from(chunks), collector, { maxLineBytes: 1000 }).catch((error: NodeJS.ErrnoException) => error.code);
+      const failure = await readRecordStream(Readable.from(chunks), collector, { maxLineBytes: 1000 }).catch(
+        (error: NodeJS.ErrnoException) => error.code,
+      );
       expect(failure, `chunks of ${chunkBytes}`).to.equal("OVERSIZED_LINES");
       expect(collector.recordsUsed).to.equal(2);
       expect(collector.result().skipped.oversizedLine).to.equal(2);
@@ -86,7 +92,11 @@ describe("bounded memory: the line limit", function () {
       readLogFiles({ paths: [${JSON.stringify(bombPath)}], window: { start: new Date("2026-11-10T00:00:00Z"), end: new Date("2026-11-11T00:00:00Z") }, maxLineBytes: ${4 * MIB}, inlineBytes: Number.MAX_SAFE_INTEGER })
         .then((result) => process.stdout.write(JSON.stringify({ peakRssMb: process.resourceUsage().maxRSS / 1024, result })));
     `;
-    const output = execFileSync(process.execPath, ["-r", "tsx/cjs", "-e", script], { cwd: ROOT, encoding: "utf8", maxBuffer: 16 * MIB });
+    const output = execFileSync(process.execPath, ["-r", "tsx/cjs", "-e", script], {
+      cwd: ROOT,
+      encoding: "utf8",
+      maxBuffer: 16 * MIB,
+    });
     const { peakRssMb, result } = JSON.parse(output) as { peakRssMb: number; result: SourceResult };
     expect(invocations(result)).to.equal(3);
     expect(result.skipped.oversizedLine).to.equal(1);
@@ -117,11 +127,22 @@ describe("bounded memory: the line limit", function () {
       let peakBytes = 0;
       const sampler = setInterval(() => (peakBytes = Math.max(peakBytes, process.memoryUsage().arrayBuffers)), 5);
       const before = process.memoryUsage().arrayBuffers;
-      const result = await readArchive({ s3: client, locations: [{ bucket: "archive-bounded", prefix: "" }], window: FIXTURE_WINDOW, maxLineBytes: 4 * MIB }).finally(() => clearInterval(sampler));
+      const result = await readArchive({
+        s3: client,
+        locations: [{ bucket: "archive-bounded", prefix: "" }],
+        window: FIXTURE_WINDOW,
+        maxLineBytes: 4 * MIB,
+      }).finally(() => clearInterval(sampler));
       expect(invocations(result)).to.equal(5);
       expect(result.skipped.oversizedLine).to.equal(1);
       expect(result.complete).to.equal(false);
-      expect(result.notes.some((note) => note.startsWith(`Could not read all of s3://archive-bounded/${hour}bomb.json.gz (1 line(s) longer than the 4 MiB limit`))).to.equal(true);
+      expect(
+        result.notes.some((note) =>
+          note.startsWith(
+            `Could not read all of s3://archive-bounded/${hour}bomb.json.gz (1 line(s) longer than the 4 MiB limit`,
+          ),
+        ),
+      ).to.equal(true);
       expect((peakBytes - before) / MIB).to.be.below(128);
     });
   });

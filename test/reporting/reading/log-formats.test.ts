@@ -53,17 +53,35 @@ describe("log files in the shapes people hold them", () => {
     ["a JSON array of records on one line", "records.json", asJsonArray(records)],
     ["a pretty-printed JSON array of records", "records.json", asJsonArray(records, 2)],
     ["several pretty-printed records one after another", "pasted.json", asPrettyRecords(records)],
-    ["pretty-printed records with commas between them", "pasted.txt", records.map((record) => JSON.stringify(record, null, 2)).join(",\n")],
+    [
+      "pretty-printed records with commas between them",
+      "pasted.txt",
+      records.map((record) => JSON.stringify(record, null, 2)).join(",\n"),
+    ],
     ["a Logs Insights console export (@timestamp, @message)", "logs-insights-results.json", asInsightsExport(records)],
     ["`aws logs get-query-results` output", "query-results.json", asQueryResults(records)],
     ["`aws logs filter-log-events` output", "events.json", asFilterLogEvents(records)],
     ["`aws logs get-log-events` output", "events", asFilterLogEvents(records, "get-log-events")],
-    ["a CloudWatch Logs export to S3 object (000000.gz)", join("exportedlogs", "0f1e2d3c-4b5a-6978-8796-a5b4c3d2e1f0", "aws", "bedrock", "000000.gz"), asCloudWatchExport(records)],
+    [
+      "a CloudWatch Logs export to S3 object (000000.gz)",
+      join("exportedlogs", "0f1e2d3c-4b5a-6978-8796-a5b4c3d2e1f0", "aws", "bedrock", "000000.gz"),
+      asCloudWatchExport(records),
+    ],
     ["JSON lines under a name that says nothing", "bedrock.log", asJsonLines(records)],
     ["JSON lines starting with a UTF-8 byte order mark", "bom.json", `\ufeff${asJsonLines(records)}`],
-    ["a pretty-printed array starting with a UTF-8 byte order mark", "bom-array.json", `\ufeff${asJsonArray(records, 2)}`],
+    [
+      "a pretty-printed array starting with a UTF-8 byte order mark",
+      "bom-array.json",
+      `\ufeff${asJsonArray(records, 2)}`,
+    ],
     ["gzipped JSON lines named .json", "misnamed.json", gzipSync(asJsonLines(records))],
-    ["JSON lines of Insights rows (jq -c '.[]')", "rows.jsonl", JSON.parse(asInsightsExport(records)).map((row: unknown) => `${JSON.stringify(row)}\n`).join("")],
+    [
+      "JSON lines of Insights rows (jq -c '.[]')",
+      "rows.jsonl",
+      JSON.parse(asInsightsExport(records))
+        .map((row: unknown) => `${JSON.stringify(row)}\n`)
+        .join(""),
+    ],
   ];
   for (const [what, name, content] of shapes) {
     it(`reads ${what}: every record, complete`, async () => {
@@ -106,7 +124,9 @@ describe("log files in the shapes people hold them", () => {
     expect(invocations(result)).to.equal(records.length);
     expect(result.complete).to.equal(false);
     expect(result.skipped).to.include({ unreadableFile: 2, unsupportedFile: 1 });
-    expect(result.notes.filter((note) => /^Could not read (000000\.gz|export\.json) \(holds no log records/.test(note))).to.have.length(2);
+    expect(
+      result.notes.filter((note) => /^Could not read (000000\.gz|export\.json) \(holds no log records/.test(note)),
+    ).to.have.length(2);
   });
 
   it("reports a --logs file that holds no log records as unreadable, whatever its name", async () => {
@@ -133,7 +153,7 @@ describe("telling a text's shape", () => {
     expect(shape("{\n", false)).to.equal(null);
     expect(shape('{\n  "a": 1,\n', false)).to.equal("document");
     expect(shape('1}}\n{"a":1}\n', false)).to.equal("lines");
-    expect(shape("2026-11-10T13:00:00.000Z {\"a\":1}\n", false)).to.equal("timePrefixedLines");
+    expect(shape('2026-11-10T13:00:00.000Z {"a":1}\n', false)).to.equal("timePrefixedLines");
     expect(shape("a,b\n1,2\n", false)).to.equal("none");
     expect(shape("", true)).to.equal("lines");
   });
@@ -163,30 +183,38 @@ describe("document reader", () => {
 
   it("reads the same records whatever the chunk boundaries, and cuts off a value past the limit", async () => {
     await fc.assert(
-      fc.asyncProperty(container, fc.integer({ min: 1, max: 5 }), fc.array(fc.nat(), { maxLength: 8 }), fc.boolean(), async (kind, count, cuts, small) => {
-        const records = fixtureRecords(count);
-        const data = Buffer.from(write(kind, records));
-        const boundaries = [...new Set(cuts.map((cut) => cut % (data.length + 1)))].sort((a, b) => a - b);
-        const chunks = [0, ...boundaries].map((start, index, all) => data.subarray(start, all[index + 1] ?? data.length)).filter((chunk) => chunk.length > 0);
-        const collector = new RecordCollector(FIXTURE_WINDOW);
-        // A limit below one record's size: every record is cut off, and counted.
-        const maxLineBytes = small ? 600 : undefined;
-        const error = await readRecordStream(Readable.from(chunks), collector, { maxLineBytes }).then(
-          () => null,
-          (caught: NodeJS.ErrnoException) => caught.code,
-        );
-        const result = collector.result();
-        if (small) {
-          expect(error).to.equal("OVERSIZED_LINES");
-          expect(result.rows).to.deep.equal([]);
-          expect(result.skipped.oversizedLine).to.be.within(1, count);
-        } else {
-          expect(error).to.equal(null);
-          const reference = new RecordCollector(FIXTURE_WINDOW);
-          for (const record of records) reference.addLine(JSON.stringify(record));
-          expect(result).to.deep.equal(reference.result());
-        }
-      }),
+      fc.asyncProperty(
+        container,
+        fc.integer({ min: 1, max: 5 }),
+        fc.array(fc.nat(), { maxLength: 8 }),
+        fc.boolean(),
+        async (kind, count, cuts, small) => {
+          const records = fixtureRecords(count);
+          const data = Buffer.from(write(kind, records));
+          const boundaries = [...new Set(cuts.map((cut) => cut % (data.length + 1)))].sort((a, b) => a - b);
+          const chunks = [0, ...boundaries]
+            .map((start, index, all) => data.subarray(start, all[index + 1] ?? data.length))
+            .filter((chunk) => chunk.length > 0);
+          const collector = new RecordCollector(FIXTURE_WINDOW);
+          // A limit below one record's size: every record is cut off, and counted.
+          const maxLineBytes = small ? 600 : undefined;
+          const error = await readRecordStream(Readable.from(chunks), collector, { maxLineBytes }).then(
+            () => null,
+            (caught: NodeJS.ErrnoException) => caught.code,
+          );
+          const result = collector.result();
+          if (small) {
+            expect(error).to.equal("OVERSIZED_LINES");
+            expect(result.rows).to.deep.equal([]);
+            expect(result.skipped.oversizedLine).to.be.within(1, count);
+          } else {
+            expect(error).to.equal(null);
+            const reference = new RecordCollector(FIXTURE_WINDOW);
+            for (const record of records) reference.addLine(JSON.stringify(record));
+            expect(result).to.deep.equal(reference.result());
+          }
+        },
+      ),
       { numRuns: 200 },
     );
   });

@@ -33,7 +33,10 @@ async function rejectionOf(promise: Promise<unknown>): Promise<Error> {
 }
 
 /** Replaces one function of node:fs until the returned function restores it; the readers look them up at each call. */
-function replaceFs<K extends "readdirSync" | "openSync">(name: K, replacement: (original: (typeof fs)[K]) => (typeof fs)[K]): () => void {
+function replaceFs<K extends "readdirSync" | "openSync">(
+  name: K,
+  replacement: (original: (typeof fs)[K]) => (typeof fs)[K],
+): () => void {
   const original = fs[name];
   (fs as Record<K, unknown>)[name] = replacement(original);
   return () => ((fs as Record<K, unknown>)[name] = original);
@@ -64,7 +67,11 @@ describe("which files --logs reads", () => {
 
     const cases: Array<[string, () => string[], number]> = [
       ["a file given twice", () => [join(root, "a.jsonl"), join(root, "a.jsonl")], 3],
-      ["a file given twice, once through a relative path", () => [join(root, "a.jsonl"), relative(process.cwd(), join(root, "a.jsonl"))], 3],
+      [
+        "a file given twice, once through a relative path",
+        () => [join(root, "a.jsonl"), relative(process.cwd(), join(root, "a.jsonl"))],
+        3,
+      ],
       ["a folder and its subfolder", () => [root, join(root, "sub")], 7],
       ["a subfolder and then its folder", () => [join(root, "sub"), root], 7],
       ["a folder and a file inside it", () => [root, join(root, "sub", "b.jsonl")], 7],
@@ -76,7 +83,9 @@ describe("which files --logs reads", () => {
         const result = await readLogFiles({ paths: paths(), window: FIXTURE_WINDOW });
         expect(invocations(result)).to.equal(expected);
         expect(result.complete).to.equal(true);
-        expect(result.notes.some((note) => note.startsWith("Read once: 1 path(s) reached a second time"))).to.equal(true);
+        expect(result.notes.some((note) => note.startsWith("Read once: 1 path(s) reached a second time"))).to.equal(
+          true,
+        );
       });
     }
 
@@ -134,7 +143,10 @@ describe("which files --logs reads", () => {
       await mkdir(join(root, HOUR, "data"), { recursive: true });
       dataFolder = join(root, HOUR, "data");
       await writeFile(join(root, HOUR, "records.json.gz"), gzipSync(asJsonLines(fixtureRecords(3))));
-      await writeFile(join(dataFolder, "0a1b2c3d_input.json.gz"), gzipSync(JSON.stringify({ messages: [{ role: "user", content: "long" }] })));
+      await writeFile(
+        join(dataFolder, "0a1b2c3d_input.json.gz"),
+        gzipSync(JSON.stringify({ messages: [{ role: "user", content: "long" }] })),
+      );
       await writeFile(join(dataFolder, "0a1b2c3d_output.json.gz"), gzipSync(JSON.stringify({ output: "long" })));
     });
 
@@ -179,14 +191,20 @@ describe("which files --logs reads", () => {
         expect(error, path).to.be.instanceOf(UsageError);
         expect(error.message).to.include(path);
       }
-      const restore = replaceFs("readdirSync", (original) => ((path: fs.PathLike, options?: unknown) => {
-        if (String(path) === root) throw accessDenied(root);
-        return (original as (path: fs.PathLike, options?: unknown) => unknown)(path, options);
-      }) as typeof fs.readdirSync);
+      const restore = replaceFs(
+        "readdirSync",
+        (original) =>
+          ((path: fs.PathLike, options?: unknown) => {
+            if (String(path) === root) throw accessDenied(root);
+            return (original as (path: fs.PathLike, options?: unknown) => unknown)(path, options);
+          }) as typeof fs.readdirSync,
+      );
       try {
         const error = await rejectionOf(readLogFiles({ paths: [root], window: FIXTURE_WINDOW }));
         expect(error).to.be.instanceOf(UsageError);
-        expect(error.message).to.equal(`--logs ${root}: cannot be read (EACCES); give a readable file or folder of Bedrock invocation log records`);
+        expect(error.message).to.equal(
+          `--logs ${root}: cannot be read (EACCES); give a readable file or folder of Bedrock invocation log records`,
+        );
       } finally {
         restore();
       }
@@ -195,14 +213,20 @@ describe("which files --logs reads", () => {
     it("refuses a root file that cannot be opened, as a usage error", async () => {
       const file = join(root, "a.jsonl");
       await writeFile(file, asJsonLines(fixtureRecords(1)));
-      const restore = replaceFs("openSync", (original) => ((path: fs.PathLike, ...rest: unknown[]) => {
-        if (String(path) === file) throw accessDenied(file);
-        return (original as (path: fs.PathLike, ...rest: unknown[]) => number)(path, ...rest);
-      }) as typeof fs.openSync);
+      const restore = replaceFs(
+        "openSync",
+        (original) =>
+          ((path: fs.PathLike, ...rest: unknown[]) => {
+            if (String(path) === file) throw accessDenied(file);
+            return (original as (path: fs.PathLike, ...rest: unknown[]) => number)(path, ...rest);
+          }) as typeof fs.openSync,
+      );
       try {
         const { code, stderr } = await run(["--logs", file, "--start", "2026-11-10", "--end", "2026-11-11", "--quiet"]);
         expect(code).to.equal(2);
-        expect(stderr).to.equal(`error: --logs ${file}: cannot be read (EACCES); give a readable file or folder of Bedrock invocation log records\n`);
+        expect(stderr).to.equal(
+          `error: --logs ${file}: cannot be read (EACCES); give a readable file or folder of Bedrock invocation log records\n`,
+        );
       } finally {
         restore();
       }
@@ -213,23 +237,42 @@ describe("which files --logs reads", () => {
       await writeFile(join(root, "locked", "x.jsonl"), asJsonLines(fixtureRecords(2)));
       await writeFile(join(root, "denied.jsonl"), asJsonLines(fixtureRecords(2)));
       await writeFile(join(root, "good.jsonl"), asJsonLines(fixtureRecords(3, 10)));
-      const restoreList = replaceFs("readdirSync", (original) => ((path: fs.PathLike, options?: unknown) => {
-        if (String(path) === join(root, "locked")) throw accessDenied(String(path));
-        return (original as (path: fs.PathLike, options?: unknown) => unknown)(path, options);
-      }) as typeof fs.readdirSync);
-      const restoreOpen = replaceFs("openSync", (original) => ((path: fs.PathLike, ...rest: unknown[]) => {
-        if (String(path) === join(root, "denied.jsonl")) throw accessDenied(String(path));
-        return (original as (path: fs.PathLike, ...rest: unknown[]) => number)(path, ...rest);
-      }) as typeof fs.openSync);
+      const restoreList = replaceFs(
+        "readdirSync",
+        (original) =>
+          ((path: fs.PathLike, options?: unknown) => {
+            if (String(path) === join(root, "locked")) throw accessDenied(String(path));
+            return (original as (path: fs.PathLike, options?: unknown) => unknown)(path, options);
+          }) as typeof fs.readdirSync,
+      );
+      const restoreOpen = replaceFs(
+        "openSync",
+        (original) =>
+          ((path: fs.PathLike, ...rest: unknown[]) => {
+            if (String(path) === join(root, "denied.jsonl")) throw accessDenied(String(path));
+            return (original as (path: fs.PathLike, ...rest: unknown[]) => number)(path, ...rest);
+          }) as typeof fs.openSync,
+      );
       try {
         const result = await readLogFiles({ paths: [root], window: FIXTURE_WINDOW, ...IN_THIS_THREAD });
         expect(invocations(result)).to.equal(3);
         expect(result.complete).to.equal(false);
         expect(result.skipped).to.include({ unreadableFolder: 1, unreadableFile: 1 });
-        expect(result.notes).to.include("Could not read the folder locked (EACCES); its records are missing from this report.");
+        expect(result.notes).to.include(
+          "Could not read the folder locked (EACCES); its records are missing from this report.",
+        );
         expect(result.notes.some((note) => note.startsWith("Could not read denied.jsonl (EACCES"))).to.equal(true);
 
-        const { code, stdout, stderr } = await run(["--logs", root, "--start", "2026-11-10", "--end", "2026-11-11", "--format", "json"]);
+        const { code, stdout, stderr } = await run([
+          "--logs",
+          root,
+          "--start",
+          "2026-11-10",
+          "--end",
+          "2026-11-11",
+          "--format",
+          "json",
+        ]);
         expect(code).to.equal(1);
         expect(JSON.parse(stdout).complete).to.equal(false);
         expect(stderr).to.not.match(/\n\s+at /);

@@ -31,10 +31,30 @@ describe("parse pool (worker threads)", function () {
 
   before(async () => {
     root = await mkdtemp(join(tmpdir(), "bedrock-pool-"));
-    const archive = generateLogArchive({ seed: 21, end: END, hours: 48, requestsPerHour: 15, bodyBytes: 600, recordsPerObject: 7 });
+    const archive = generateLogArchive({
+      seed: 21,
+      end: END,
+      hours: 48,
+      requestsPerHour: 15,
+      bodyBytes: 600,
+      recordsPerObject: 7,
+    });
     await writeLogArchive(archive, join(root, "archive"));
-    gzipped = archive.files.filter((file) => !file.key.includes("/data/")).map((file) => gzipSync(`${file.lines.join("\n")}\n`));
-    const broken = join(root, "archive", "AWSLogs", "1", "BedrockModelInvocationLogs", "us-east-1", "2026", "11", "19", "12");
+    gzipped = archive.files
+      .filter((file) => !file.key.includes("/data/"))
+      .map((file) => gzipSync(`${file.lines.join("\n")}\n`));
+    const broken = join(
+      root,
+      "archive",
+      "AWSLogs",
+      "1",
+      "BedrockModelInvocationLogs",
+      "us-east-1",
+      "2026",
+      "11",
+      "19",
+      "12",
+    );
     await mkdir(broken, { recursive: true });
     // A readable start, then damage: the records before it count, the file is reported.
     await writeFile(join(broken, "truncated.json.gz"), gzipped[5].subarray(0, Math.floor(gzipped[5].length * 0.8)));

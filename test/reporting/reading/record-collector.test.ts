@@ -5,9 +5,25 @@ import type { UsageRow } from "../../../reporting/src/model/usage";
 import { HOUR_MS } from "../../../reporting/src/kernel/time";
 
 const row = fc.record({
-  hourStartMs: fc.oneof(fc.integer({ min: 0, max: 40 }).map((hour) => hour * HOUR_MS), fc.integer({ min: -1e12, max: 1e12 })),
-  modelId: fc.oneof(fc.constantFrom("global.anthropic.claude-opus-4-7", "global.anthropic.claude-sonnet-4-5", "us.anthropic.claude-haiku-4-5", ""), fc.string()),
-  caller: fc.oneof(fc.constant(null), fc.constant(""), fc.constantFrom("arn:aws:iam::1:user/a", "(unknown)"), fc.string()),
+  hourStartMs: fc.oneof(
+    fc.integer({ min: 0, max: 40 }).map((hour) => hour * HOUR_MS),
+    fc.integer({ min: -1e12, max: 1e12 }),
+  ),
+  modelId: fc.oneof(
+    fc.constantFrom(
+      "global.anthropic.claude-opus-4-7",
+      "global.anthropic.claude-sonnet-4-5",
+      "us.anthropic.claude-haiku-4-5",
+      "",
+    ),
+    fc.string(),
+  ),
+  caller: fc.oneof(
+    fc.constant(null),
+    fc.constant(""),
+    fc.constantFrom("arn:aws:iam::1:user/a", "(unknown)"),
+    fc.string(),
+  ),
   context: fc.constantFrom("standard" as const, "long" as const, "unknown" as const),
   invocations: fc.nat(),
   errors: fc.nat(),

@@ -12,9 +12,23 @@ function inLine(text: string): { bytes: Buffer; start: number; end: number } {
 describe("record text caches", () => {
   it("answer callerFromArn for any ARN, first seen or cached, whatever session follows the role", () => {
     const callers = new CallerCache();
-    const piece = fc.constantFrom("arn:aws", "arn:aws-cn", ":sts::", "123456789012", ":assumed-role", ":iam::", "/", "Role", "user", "x", "");
+    const piece = fc.constantFrom(
+      "arn:aws",
+      "arn:aws-cn",
+      ":sts::",
+      "123456789012",
+      ":assumed-role",
+      ":iam::",
+      "/",
+      "Role",
+      "user",
+      "x",
+      "",
+    );
     const oddPiece = fc.constantFrom("\u2028", "\u2029", "é", "\ud800", "東京", "\n", "ARN");
-    const arn = fc.array(fc.oneof({ weight: 6, arbitrary: piece }, { weight: 1, arbitrary: oddPiece }), { maxLength: 9 }).map((pieces) => pieces.join(""));
+    const arn = fc
+      .array(fc.oneof({ weight: 6, arbitrary: piece }, { weight: 1, arbitrary: oddPiece }), { maxLength: 9 })
+      .map((pieces) => pieces.join(""));
     fc.assert(
       fc.property(arn, (text) => {
         const { bytes, start, end } = inLine(text);

@@ -1,7 +1,12 @@
 import { expect } from "chai";
 import { scanRecordLine } from "../../../reporting/src/reading/record-scanner";
 import { parseRecordTimestamp } from "../../../reporting/src/reading/record-timestamps";
-import { callerFromArn, parseRecordLine, UNKNOWN_CALLER, type InvocationFacts } from "../../../reporting/src/reading/records";
+import {
+  callerFromArn,
+  parseRecordLine,
+  UNKNOWN_CALLER,
+  type InvocationFacts,
+} from "../../../reporting/src/reading/records";
 
 function converseRecord(overrides: Record<string, unknown> = {}): Record<string, unknown> {
   return {
@@ -14,11 +19,20 @@ function converseRecord(overrides: Record<string, unknown> = {}): Record<string,
     operation: "Converse",
     modelId: "us.anthropic.claude-sonnet-4-5-20250929-v1:0",
     identity: { arn: "arn:aws:sts::123456789012:assumed-role/DataScience/alice@example.com" },
-    input: { inputContentType: "application/json", inputTokenCount: 1200, cacheReadInputTokenCount: 3000, cacheWriteInputTokenCount: 500 },
+    input: {
+      inputContentType: "application/json",
+      inputTokenCount: 1200,
+      cacheReadInputTokenCount: 3000,
+      cacheWriteInputTokenCount: 500,
+    },
     output: {
       outputContentType: "application/json",
       outputTokenCount: 340,
-      outputBodyJson: { output: { message: { role: "assistant", content: [{ text: "hi" }] } }, stopReason: "end_turn", metrics: { latencyMs: 1834 } },
+      outputBodyJson: {
+        output: { message: { role: "assistant", content: [{ text: "hi" }] } },
+        stopReason: "end_turn",
+        metrics: { latencyMs: 1834 },
+      },
     },
     ...overrides,
   };
@@ -54,7 +68,15 @@ describe("invocation log records", () => {
         outputBodyJson: [
           { type: "message_start" },
           { type: "content_block_delta", delta: { text: "x" } },
-          { type: "message_stop", "amazon-bedrock-invocationMetrics": { inputTokenCount: 9, outputTokenCount: 20, invocationLatency: 2210, firstByteLatency: 380 } },
+          {
+            type: "message_stop",
+            "amazon-bedrock-invocationMetrics": {
+              inputTokenCount: 9,
+              outputTokenCount: 20,
+              invocationLatency: 2210,
+              firstByteLatency: 380,
+            },
+          },
         ],
       },
     });
@@ -62,7 +84,10 @@ describe("invocation log records", () => {
   });
 
   it("has no latency for plain InvokeModel or bodies stored in S3", () => {
-    const record = converseRecord({ operation: "InvokeModel", output: { outputTokenCount: 5, outputBodyS3Path: "s3://bucket/data/x.json" } });
+    const record = converseRecord({
+      operation: "InvokeModel",
+      output: { outputTokenCount: 5, outputBodyS3Path: "s3://bucket/data/x.json" },
+    });
     expect(facts(record).latencyMs).to.equal(null);
   });
 
@@ -77,17 +102,29 @@ describe("invocation log records", () => {
   });
 
   const malformed: Array<[string, string]> = [
-    ["text that is not JSON", "{\"timestamp\": \"2026-11-20T10:31:02Z\", "],
+    ["text that is not JSON", '{"timestamp": "2026-11-20T10:31:02Z", '],
     ["a JSON array", "[1,2]"],
     ["a record without modelId", JSON.stringify(converseRecord({ modelId: undefined }))],
     ["a record with an unparseable timestamp", JSON.stringify(converseRecord({ timestamp: "yesterday" }))],
     ["a record with a token count as text", JSON.stringify(converseRecord({ input: { inputTokenCount: "12" } }))],
     ["a record with a negative token count", JSON.stringify(converseRecord({ output: { outputTokenCount: -3 } }))],
-    ["a record with a token count that overflows (1e308)", JSON.stringify(converseRecord({ input: { inputTokenCount: 1e308 } }))],
-    ["a record with a token count past 2^53", JSON.stringify(converseRecord({ input: { inputTokenCount: 2 ** 53 + 2, cacheReadInputTokenCount: 0 } }))],
-    ["a record with an impossible date (February 30th)", JSON.stringify(converseRecord({ timestamp: "2026-02-30T10:31:02Z" }))],
+    [
+      "a record with a token count that overflows (1e308)",
+      JSON.stringify(converseRecord({ input: { inputTokenCount: 1e308 } })),
+    ],
+    [
+      "a record with a token count past 2^53",
+      JSON.stringify(converseRecord({ input: { inputTokenCount: 2 ** 53 + 2, cacheReadInputTokenCount: 0 } })),
+    ],
+    [
+      "a record with an impossible date (February 30th)",
+      JSON.stringify(converseRecord({ timestamp: "2026-02-30T10:31:02Z" })),
+    ],
     ["a record with hour 24", JSON.stringify(converseRecord({ timestamp: "2026-11-20T24:00:00Z" }))],
-    ["a record with a date that is not ISO-8601", JSON.stringify(converseRecord({ timestamp: "Nov 20 2026 10:31:02" }))],
+    [
+      "a record with a date that is not ISO-8601",
+      JSON.stringify(converseRecord({ timestamp: "Nov 20 2026 10:31:02" })),
+    ],
   ];
   for (const [what, line] of malformed) {
     it(`returns malformed, without throwing, for ${what}`, () => {
@@ -96,7 +133,9 @@ describe("invocation log records", () => {
   }
 
   it("has no latency, rather than an overflowing one, for a latency past 2^53", () => {
-    const record = converseRecord({ output: { outputTokenCount: 5, outputBodyJson: { metrics: { latencyMs: 1e308 } } } });
+    const record = converseRecord({
+      output: { outputTokenCount: 5, outputBodyJson: { metrics: { latencyMs: 1e308 } } },
+    });
     expect(facts(record).latencyMs).to.equal(null);
   });
 
@@ -131,13 +170,26 @@ describe("invocation log records", () => {
     });
 
     it("refuses impossible dates and times instead of rolling them over", () => {
-      for (const text of ["2026-02-29T00:00:00Z", "2026-04-31T00:00:00Z", "2026-13-01T00:00:00Z", "2026-11-20T23:60:00Z", "2026-11-20T10:31:60Z", "2026-11-20T10:31:02+24:00", "20261120T103102Z", "yesterday", ""]) {
+      for (const text of [
+        "2026-02-29T00:00:00Z",
+        "2026-04-31T00:00:00Z",
+        "2026-13-01T00:00:00Z",
+        "2026-11-20T23:60:00Z",
+        "2026-11-20T10:31:60Z",
+        "2026-11-20T10:31:02+24:00",
+        "20261120T103102Z",
+        "yesterday",
+        "",
+      ]) {
         expect(Number.isNaN(parseRecordTimestamp(text)), text).to.equal(true);
       }
     });
   });
 
   it("returns notARecord for JSON of another schema", () => {
-    expect(parseRecordLine(JSON.stringify({ schemaType: "Other", timestamp: "2026-11-20T10:31:02Z" }))).to.deep.equal({ ok: false, reason: "notARecord" });
+    expect(parseRecordLine(JSON.stringify({ schemaType: "Other", timestamp: "2026-11-20T10:31:02Z" }))).to.deep.equal({
+      ok: false,
+      reason: "notARecord",
+    });
   });
 });

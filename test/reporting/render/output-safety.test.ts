@@ -26,12 +26,32 @@ const HOSTILE = {
 };
 
 function row(modelId: string, caller: string): UsageRow {
-  return { hourStartMs: WINDOW.start.getTime(), modelId, caller, context: "standard", invocations: 1, errors: 0, inputTokens: 10, outputTokens: 5, cacheReadInputTokens: 0, cacheWriteInputTokens: 0 };
+  return {
+    hourStartMs: WINDOW.start.getTime(),
+    modelId,
+    caller,
+    context: "standard",
+    invocations: 1,
+    errors: 0,
+    inputTokens: 10,
+    outputTokens: 5,
+    cacheReadInputTokens: 0,
+    cacheWriteInputTokens: 0,
+  };
 }
 
 function hostileReport(groupBy: GroupBy) {
   const rows = Object.values(HOSTILE).map((text) => row(text, text));
-  const source: SourceResult = { source: "logs", rows, latency: null, metricErrors: null, scan: null, skipped: {}, complete: true, notes: [`Could not read ${HOSTILE.terminal}.json`] };
+  const source: SourceResult = {
+    source: "logs",
+    rows,
+    latency: null,
+    metricErrors: null,
+    scan: null,
+    skipped: {},
+    complete: true,
+    notes: [`Could not read ${HOSTILE.terminal}.json`],
+  };
   return buildReport(source, { window: WINDOW, groupBy });
 }
 
@@ -75,7 +95,14 @@ describe("output safety with hostile model IDs and callers", () => {
       expect(cells).to.include(`'${HOSTILE.formula}`).and.include(`'${HOSTILE.minus}`).and.include("\\t=1+1");
       expect(cells).to.include(visibleText(HOSTILE.terminal));
     }
-    const query = csvCells(renderRows([{ modelId: HOSTILE.at, delta: "-3", change: -0.5, note: "-x", ansi: HOSTILE.csi8bit }], "csv", false, "t"));
+    const query = csvCells(
+      renderRows(
+        [{ modelId: HOSTILE.at, delta: "-3", change: -0.5, note: "-x", ansi: HOSTILE.csi8bit }],
+        "csv",
+        false,
+        "t",
+      ),
+    );
     expect(query[1]).to.deep.equal([`'${HOSTILE.at}`, "-3", "-0.5", "'-x", "\\u009b31mred"]);
   });
 
@@ -85,7 +112,9 @@ describe("output safety with hostile model IDs and callers", () => {
       expect(table).to.not.match(TERMINAL_CONTROLS);
       expect(table).to.include("\\u001b[31mred").and.include("\\u009b31mred").and.include("admin\\u202egnp.exe");
     }
-    const rows = renderRows([{ modelId: HOSTILE.terminal, caller: HOSTILE.table }], "table", false, `query ${ESC}[2J`, [`footer ${ESC}[2J`]);
+    const rows = renderRows([{ modelId: HOSTILE.terminal, caller: HOSTILE.table }], "table", false, `query ${ESC}[2J`, [
+      `footer ${ESC}[2J`,
+    ]);
     expect(rows).to.not.match(TERMINAL_CONTROLS);
   });
 

@@ -36,7 +36,10 @@ describe("archive source parts", () => {
 
   describe("hourFolders", () => {
     it("runs from the hour the window starts in to a day after its end, across a year boundary", () => {
-      const folders = hourFolders(REGION_FOLDER, { start: new Date("2026-12-31T23:30:00Z"), end: new Date("2027-01-01T00:30:00Z") });
+      const folders = hourFolders(REGION_FOLDER, {
+        start: new Date("2026-12-31T23:30:00Z"),
+        end: new Date("2027-01-01T00:30:00Z"),
+      });
       expect(folders[0]).to.equal(`${REGION_FOLDER}2026/12/31/23/`);
       expect(folders[1]).to.equal(`${REGION_FOLDER}2027/01/01/00/`);
       expect(folders.at(-1)).to.equal(`${REGION_FOLDER}2027/01/02/00/`);

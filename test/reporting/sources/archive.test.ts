@@ -35,7 +35,8 @@ function record(timestamp: string, inputTokens = 100): string {
 const gzipLines = (...lines: string[]) => gzipSync(`${lines.join("\n")}\n`);
 const windowOf = (start: string, end: string): ReportWindow => ({ start: new Date(start), end: new Date(end) });
 const sortedRows = (rows: UsageRow[]) => [...rows].sort((a, b) => JSON.stringify(a).localeCompare(JSON.stringify(b)));
-const total = (result: SourceResult, field: "invocations" | "inputTokens") => result.rows.reduce((sum, row) => sum + row[field], 0);
+const total = (result: SourceResult, field: "invocations" | "inputTokens") =>
+  result.rows.reduce((sum, row) => sum + row[field], 0);
 
 async function rejectionOf(promise: Promise<unknown>): Promise<Error> {
   try {
@@ -50,7 +51,11 @@ describe("S3 archive source against s3rver on 127.0.0.1", function () {
   this.timeout(30_000);
   let s3: LocalS3;
   let client: S3Client;
-  const read = (locations: ArchiveLocation[], window: ReportWindow, extra: Partial<Parameters<typeof readArchive>[0]> = {}) => readArchive({ s3: client, locations, window, ...extra });
+  const read = (
+    locations: ArchiveLocation[],
+    window: ReportWindow,
+    extra: Partial<Parameters<typeof readArchive>[0]> = {},
+  ) => readArchive({ s3: client, locations, window, ...extra });
 
   before(async () => {
     s3 = await LocalS3.start();
@@ -68,10 +73,20 @@ describe("S3 archive source against s3rver on 127.0.0.1", function () {
 
     before(async () => {
       root = await mkdtemp(join(tmpdir(), "archive-same-"));
-      const archive = generateLogArchive({ seed: 11, end: new Date("2026-11-20T00:00:00Z"), hours: 72, requestsPerHour: 8, prefix: "bedrock/", recordsPerObject: 4 });
+      const archive = generateLogArchive({
+        seed: 11,
+        end: new Date("2026-11-20T00:00:00Z"),
+        hours: 72,
+        requestsPerHour: 8,
+        prefix: "bedrock/",
+        recordsPerObject: 4,
+      });
       await writeLogArchive(archive, root);
       // The very bytes the local reader reads.
-      await s3.upload("archive-sample", await Promise.all(archive.files.map(async ({ key }) => ({ key, body: await readFile(join(root, key)) }))));
+      await s3.upload(
+        "archive-sample",
+        await Promise.all(archive.files.map(async ({ key }) => ({ key, body: await readFile(join(root, key)) }))),
+      );
     });
     after(() => rm(root, { recursive: true, force: true }));
 
@@ -92,23 +107,33 @@ describe("S3 archive source against s3rver on 127.0.0.1", function () {
     it("through the CLI, `--logs s3://...` prints the same report as `--logs <folder>`, marked as read from the archive", async () => {
       const window = ["--start", "2026-11-18T05:00:00Z", "--end", "2026-11-19T05:00:00Z", "--format", "json"];
       const fromFolder = JSON.parse((await run(["--logs", root, ...window])).stdout);
-      const archiveRun = await run(["--logs", "s3://archive-sample/bedrock", ...window], { createAwsClients: ({ region }) => ({ region, s3: client }) as never, readArchive });
+      const archiveRun = await run(["--logs", "s3://archive-sample/bedrock", ...window], {
+        createAwsClients: ({ region }) => ({ region, s3: client }) as never,
+        readArchive,
+      });
       expect(archiveRun.code).to.equal(0);
       const fromArchive = JSON.parse(archiveRun.stdout);
       expect(fromArchive.source).to.equal("archive");
-      for (const section of ["totals", "byFamily", "byModel", "latencyMs", "daily", "projection"]) expect(fromArchive[section]).to.deep.equal(fromFolder[section], section);
+      for (const section of ["totals", "byFamily", "byModel", "latencyMs", "daily", "projection"])
+        expect(fromArchive[section]).to.deep.equal(fromFolder[section], section);
     });
 
     it("finds the account and region folders under a key prefix by listing with a delimiter", async () => {
       const result = await read([{ bucket: "archive-sample", prefix: "bedrock/" }], window);
       const listed = s3.listedPrefixes("archive-sample");
-      expect(listed.slice(0, 2)).to.deep.equal(["bedrock/AWSLogs/|/", "bedrock/AWSLogs/123456789012/BedrockModelInvocationLogs/|/"]);
+      expect(listed.slice(0, 2)).to.deep.equal([
+        "bedrock/AWSLogs/|/",
+        "bedrock/AWSLogs/123456789012/BedrockModelInvocationLogs/|/",
+      ]);
       expect(result.notes.at(-1)).to.match(/under s3:\/\/archive-sample\/bedrock\/ \(region folder\(s\) us-east-1\)/);
     });
 
     it("never downloads data/ body objects, and counts them as bodyObject", async () => {
       // The generator writes a body object in the fourth hour of the archive.
-      const result = await read([{ bucket: "archive-sample", prefix: `bedrock/${REGION_FOLDER}` }], windowOf("2026-11-17T00:00:00Z", "2026-11-17T12:00:00Z"));
+      const result = await read(
+        [{ bucket: "archive-sample", prefix: `bedrock/${REGION_FOLDER}` }],
+        windowOf("2026-11-17T00:00:00Z", "2026-11-17T12:00:00Z"),
+      );
       expect(result.skipped.bodyObject).to.be.greaterThan(0);
       const downloads = s3.requests.filter((request) => request.method === "GET" && request.key !== "");
       expect(downloads.length).to.be.greaterThan(0);
@@ -132,7 +157,9 @@ describe("S3 archive source against s3rver on 127.0.0.1", function () {
       const result = await read([{ bucket: "archive-paging", prefix: REGION_FOLDER }], window);
       expect(total(result, "invocations")).to.equal(1_100);
       expect(total(result, "inputTokens")).to.equal((1_099 * 1_100) / 2);
-      const hourListings = s3.requests.filter((request) => request.query.get("list-type") === "2" && request.query.get("prefix") === hour);
+      const hourListings = s3.requests.filter(
+        (request) => request.query.get("list-type") === "2" && request.query.get("prefix") === hour,
+      );
       expect(hourListings).to.have.length(2);
       expect(hourListings[1].query.get("continuation-token")).to.be.a("string").and.not.equal("");
     });
@@ -144,7 +171,9 @@ describe("S3 archive source against s3rver on 127.0.0.1", function () {
 
     it("reports objects and bytes done against the expected totals as it goes", async () => {
       const seen: Array<{ objectsDone: number; objectsExpected: number | null; totalKnown: boolean }> = [];
-      await read([{ bucket: "archive-paging", prefix: REGION_FOLDER }], window, { onProgress: (progress) => seen.push(progress) });
+      await read([{ bucket: "archive-paging", prefix: REGION_FOLDER }], window, {
+        onProgress: (progress) => seen.push(progress),
+      });
       expect(seen).to.have.length.of.at.least(1_100);
       expect(seen.at(-1)).to.include({ objectsDone: 1_100, objectsExpected: 1_100, totalKnown: true });
     });
@@ -179,7 +208,13 @@ describe("S3 archive source against s3rver on 127.0.0.1", function () {
     const window = windowOf("2026-10-31T22:00:00Z", "2026-11-01T02:00:00Z");
 
     before(async () => {
-      await s3.upload("archive-boundary", objects.map(([hour, timestamps]) => ({ key: `${REGION_FOLDER}${hour}/obj.json.gz`, body: gzipLines(...timestamps.map((timestamp) => record(timestamp))) })));
+      await s3.upload(
+        "archive-boundary",
+        objects.map(([hour, timestamps]) => ({
+          key: `${REGION_FOLDER}${hour}/obj.json.gz`,
+          body: gzipLines(...timestamps.map((timestamp) => record(timestamp))),
+        })),
+      );
     });
 
     it("lists only the hour folders from the window's first hour to a day after its end", async () => {
@@ -221,7 +256,9 @@ describe("S3 archive source against s3rver on 127.0.0.1", function () {
       const result = await read([location], window);
       expect(result.complete).to.equal(false);
       expect(result.skipped).to.include({ unreadableObject: 3, malformed: 1, bodyObject: 1, unsupportedFile: 1 });
-      const named = result.notes.map((note) => note.match(/^Could not read (s3:\/\/\S+) \(/)?.[1]).filter((url) => url !== undefined);
+      const named = result.notes
+        .map((note) => note.match(/^Could not read (s3:\/\/\S+) \(/)?.[1])
+        .filter((url) => url !== undefined);
       expect(named).to.deep.equal([...broken].sort().map((key) => `s3://archive-broken/${hour}${key}`));
       expect(result.notes.find((note) => note.includes("corrupt.json.gz"))).to.match(/holds no log records/);
       expect(result.notes.find((note) => note.includes("truncated.json.gz"))).to.match(/not valid gzip/);
@@ -233,7 +270,9 @@ describe("S3 archive source against s3rver on 127.0.0.1", function () {
     it("stops with an OperationalError when the bucket does not exist", async () => {
       const error = await rejectionOf(read([{ bucket: "no-such-archive-bucket", prefix: REGION_FOLDER }], window));
       expect(error).to.be.instanceOf(OperationalError);
-      expect(error.message).to.equal("Not found: bucket no-such-archive-bucket (arn:aws:s3:::no-such-archive-bucket) (no such bucket).");
+      expect(error.message).to.equal(
+        "Not found: bucket no-such-archive-bucket (arn:aws:s3:::no-such-archive-bucket) (no such bucket).",
+      );
       expect((error as OperationalError).hint).to.match(/bucketName.*--logs s3:\/\//);
     });
 
@@ -241,15 +280,21 @@ describe("S3 archive source against s3rver on 127.0.0.1", function () {
       s3.deny = (request) => request.query.get("list-type") === "2";
       const error = await rejectionOf(read([location], window)).finally(() => (s3.deny = null));
       expect(error).to.be.instanceOf(OperationalError);
-      expect(error.message).to.equal("Access denied: the caller may not s3:ListBucket on bucket archive-broken (arn:aws:s3:::archive-broken).");
-      expect((error as OperationalError).hint).to.include(`s3:GetObject on arn:aws:s3:::archive-broken/${REGION_FOLDER}*`);
+      expect(error.message).to.equal(
+        "Access denied: the caller may not s3:ListBucket on bucket archive-broken (arn:aws:s3:::archive-broken).",
+      );
+      expect((error as OperationalError).hint).to.include(
+        `s3:GetObject on arn:aws:s3:::archive-broken/${REGION_FOLDER}*`,
+      );
     });
 
     it("stops on AccessDenied when downloading, naming s3:GetObject on the object's ARN", async () => {
       s3.deny = (request) => request.method === "GET" && request.key.endsWith("good.json.gz");
       const error = await rejectionOf(read([location], window)).finally(() => (s3.deny = null));
       expect(error).to.be.instanceOf(OperationalError);
-      expect(error.message).to.equal(`Access denied: the caller may not s3:GetObject on arn:aws:s3:::archive-broken/${hour}good.json.gz.`);
+      expect(error.message).to.equal(
+        `Access denied: the caller may not s3:GetObject on arn:aws:s3:::archive-broken/${hour}good.json.gz.`,
+      );
       expect((error as OperationalError).hint).to.include("s3:ListBucket on arn:aws:s3:::archive-broken");
     });
   });

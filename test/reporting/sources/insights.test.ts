@@ -37,7 +37,15 @@ const logs = new CloudWatchLogsClient({
 const logsMock = mockClient(logs);
 
 function options(overrides: Partial<InsightsReadOptions> = {}): InsightsReadOptions {
-  return { logs, logGroupName: LOG_GROUP, window: DAY, byCaller: false, pollIntervalMs: 1, timeoutMs: 5_000, ...overrides };
+  return {
+    logs,
+    logGroupName: LOG_GROUP,
+    window: DAY,
+    byCaller: false,
+    pollIntervalMs: 1,
+    timeoutMs: 5_000,
+    ...overrides,
+  };
 }
 
 interface ScanRowSpec {
@@ -69,10 +77,18 @@ function scanRow(spec: ScanRowSpec): ResultField[] {
 }
 
 function complete(results: ResultField[][], bytesScanned = 1_000_000): GetQueryResultsResponse {
-  return { status: "Complete", results, statistics: { recordsMatched: results.length, recordsScanned: 500, bytesScanned } };
+  return {
+    status: "Complete",
+    results,
+    statistics: { recordsMatched: results.length, recordsScanned: 500, bytesScanned },
+  };
 }
 
-const running: GetQueryResultsResponse = { status: "Running", results: [], statistics: { recordsMatched: 0, recordsScanned: 10, bytesScanned: 100 } };
+const running: GetQueryResultsResponse = {
+  status: "Running",
+  results: [],
+  statistics: { recordsMatched: 0, recordsScanned: 10, bytesScanned: 100 },
+};
 
 async function rejection(promise: Promise<unknown>): Promise<OperationalError> {
   try {
@@ -84,7 +100,8 @@ async function rejection(promise: Promise<unknown>): Promise<OperationalError> {
   throw new Error("expected the promise to reject");
 }
 
-const startInputs = (): StartQueryRequest[] => logsMock.commandCalls(StartQueryCommand).map((call) => call.args[0].input);
+const startInputs = (): StartQueryRequest[] =>
+  logsMock.commandCalls(StartQueryCommand).map((call) => call.args[0].input);
 
 describe("readUsageFromInsights", () => {
   beforeEach(() => logsMock.reset());
@@ -98,7 +115,13 @@ describe("readUsageFromInsights", () => {
       .resolves(
         complete([
           scanRow({ hour: "2026-11-20 10:00:00.000", modelId: SONNET, invocations: 7, errors: 1, inputTokens: 700 }),
-          scanRow({ hour: "2026-11-20 10:00:00.000", modelId: SONNET, invocations: 1, inputTokens: 250_000, longContext: "1" }),
+          scanRow({
+            hour: "2026-11-20 10:00:00.000",
+            modelId: SONNET,
+            invocations: 1,
+            inputTokens: 250_000,
+            longContext: "1",
+          }),
         ]),
       );
 
@@ -108,8 +131,16 @@ describe("readUsageFromInsights", () => {
     expect(result.source).to.equal("insights");
     expect(result.complete).to.equal(true);
     expect(result.rows).to.deep.include({
-      hourStartMs: Date.parse("2026-11-20T10:00:00Z"), modelId: SONNET, caller: null, context: "standard",
-      invocations: 7, errors: 1, inputTokens: 700, outputTokens: 20, cacheReadInputTokens: 5, cacheWriteInputTokens: 3,
+      hourStartMs: Date.parse("2026-11-20T10:00:00Z"),
+      modelId: SONNET,
+      caller: null,
+      context: "standard",
+      invocations: 7,
+      errors: 1,
+      inputTokens: 700,
+      outputTokens: 20,
+      cacheReadInputTokens: 5,
+      cacheWriteInputTokens: 3,
     });
     expect(result.rows.find((row) => row.context === "long")?.inputTokens).to.equal(250_000);
     expect(result.scan).to.deep.equal({ queries: 1, bytesScanned: 1_000_000, recordsScanned: 500, recordsMatched: 2 });
@@ -123,7 +154,11 @@ describe("readUsageFromInsights", () => {
 
     const [input] = startInputs();
     expect(startInputs()).to.have.length(1);
-    expect(input).to.include({ logGroupName: LOG_GROUP, startTime: DAY.start.getTime() / 1000, endTime: DAY.end.getTime() / 1000 });
+    expect(input).to.include({
+      logGroupName: LOG_GROUP,
+      startTime: DAY.start.getTime() / 1000,
+      endTime: DAY.end.getTime() / 1000,
+    });
     expect(input.queryString).to.contain(`toMillis(@timestamp) < ${DAY.end.getTime()}`);
     expect(input.queryString).to.match(/\| stats .* by bin\(1h\), modelId, longContext$/);
   });
@@ -132,8 +167,16 @@ describe("readUsageFromInsights", () => {
     logsMock.on(StartQueryCommand).resolves({ queryId: "q1" });
     logsMock.on(GetQueryResultsCommand).resolves(
       complete([
-        scanRow({ hour: "2026-11-20 01:00:00.000", modelId: HAIKU, caller: "arn:aws:sts::123456789012:assumed-role/App/i-0abc" }),
-        scanRow({ hour: "2026-11-20 01:00:00.000", modelId: HAIKU, caller: "arn:aws:sts::123456789012:assumed-role/App/i-0def" }),
+        scanRow({
+          hour: "2026-11-20 01:00:00.000",
+          modelId: HAIKU,
+          caller: "arn:aws:sts::123456789012:assumed-role/App/i-0abc",
+        }),
+        scanRow({
+          hour: "2026-11-20 01:00:00.000",
+          modelId: HAIKU,
+          caller: "arn:aws:sts::123456789012:assumed-role/App/i-0def",
+        }),
       ]),
     );
 
@@ -147,12 +190,14 @@ describe("readUsageFromInsights", () => {
 
   it("marks a row's context unknown when the long-context flag is missing, and reads 1.0 as long", async () => {
     logsMock.on(StartQueryCommand).resolves({ queryId: "q1" });
-    logsMock.on(GetQueryResultsCommand).resolves(
-      complete([
-        scanRow({ hour: "2026-11-20 01:00:00.000", modelId: HAIKU, longContext: "" }),
-        scanRow({ hour: "2026-11-20 02:00:00.000", modelId: HAIKU, longContext: "1.0" }),
-      ]),
-    );
+    logsMock
+      .on(GetQueryResultsCommand)
+      .resolves(
+        complete([
+          scanRow({ hour: "2026-11-20 01:00:00.000", modelId: HAIKU, longContext: "" }),
+          scanRow({ hour: "2026-11-20 02:00:00.000", modelId: HAIKU, longContext: "1.0" }),
+        ]),
+      );
 
     const result = await readUsageFromInsights(options());
 
@@ -161,7 +206,9 @@ describe("readUsageFromInsights", () => {
 
   it("counts rows without a model ID as skipped instead of dropping them silently", async () => {
     logsMock.on(StartQueryCommand).resolves({ queryId: "q1" });
-    logsMock.on(GetQueryResultsCommand).resolves(complete([scanRow({ hour: "2026-11-20 01:00:00.000", invocations: 4 })]));
+    logsMock
+      .on(GetQueryResultsCommand)
+      .resolves(complete([scanRow({ hour: "2026-11-20 01:00:00.000", invocations: 4 })]));
 
     const result = await readUsageFromInsights(options());
 
@@ -196,7 +243,9 @@ describe("readUsageFromInsights", () => {
     const error = await rejection(readUsageFromInsights(options({ timeoutMs: 20 })));
 
     expect(error.message).to.match(/usage scan 2026-11-20T00:00:00\.000Z .* \(query q-slow\) did not finish within/);
-    expect(logsMock.commandCalls(StopQueryCommand).map((call) => call.args[0].input)).to.deep.equal([{ queryId: "q-slow" }]);
+    expect(logsMock.commandCalls(StopQueryCommand).map((call) => call.args[0].input)).to.deep.equal([
+      { queryId: "q-slow" },
+    ]);
   });
 
   describe("a long query (Logs Insights now allows 60 minutes, not 15)", () => {
@@ -209,7 +258,9 @@ describe("readUsageFromInsights", () => {
       logsMock.on(StopQueryCommand).resolves({ success: true });
       logsMock.on(GetQueryResultsCommand).callsFake(async () => {
         clock.ms += 10 * MINUTE_MS;
-        return clock.ms < finishAtMinute * MINUTE_MS ? running : complete([scanRow({ hour: "2026-11-20 01:00:00.000", modelId: HAIKU })]);
+        return clock.ms < finishAtMinute * MINUTE_MS
+          ? running
+          : complete([scanRow({ hour: "2026-11-20 01:00:00.000", modelId: HAIKU })]);
       });
       return clock;
     };
@@ -218,7 +269,9 @@ describe("readUsageFromInsights", () => {
       const clock = slowQuery(50);
       const progress: number[] = [];
 
-      const result = await readUsageFromInsights(options({ timeoutMs: undefined, now: () => clock.ms, onProgress: () => progress.push(clock.ms) }));
+      const result = await readUsageFromInsights(
+        options({ timeoutMs: undefined, now: () => clock.ms, onProgress: () => progress.push(clock.ms) }),
+      );
 
       expect(result.rows).to.have.length(1);
       expect(logsMock.commandCalls(StopQueryCommand)).to.have.length(0);
@@ -232,7 +285,9 @@ describe("readUsageFromInsights", () => {
 
       expect(error.message).to.match(/\(query q-long\) did not finish within 65 min and was stopped/);
       expect(clock.ms).to.be.within(60 * MINUTE_MS, 70 * MINUTE_MS);
-      expect(logsMock.commandCalls(StopQueryCommand).map((call) => call.args[0].input)).to.deep.equal([{ queryId: "q-long" }]);
+      expect(logsMock.commandCalls(StopQueryCommand).map((call) => call.args[0].input)).to.deep.equal([
+        { queryId: "q-long" },
+      ]);
     });
 
     it("stops a long query with StopQuery on Ctrl-C", async () => {
@@ -241,12 +296,19 @@ describe("readUsageFromInsights", () => {
 
       const error = await rejection(
         readUsageFromInsights(
-          options({ timeoutMs: undefined, now: () => clock.ms, signal: controller.signal, onProgress: () => clock.ms >= 30 * MINUTE_MS && controller.abort() }),
+          options({
+            timeoutMs: undefined,
+            now: () => clock.ms,
+            signal: controller.signal,
+            onProgress: () => clock.ms >= 30 * MINUTE_MS && controller.abort(),
+          }),
         ),
       );
 
       expect(error.message).to.match(/^Interrupted/);
-      expect(logsMock.commandCalls(StopQueryCommand).map((call) => call.args[0].input)).to.deep.equal([{ queryId: "q-long" }]);
+      expect(logsMock.commandCalls(StopQueryCommand).map((call) => call.args[0].input)).to.deep.equal([
+        { queryId: "q-long" },
+      ]);
     });
   });
 
@@ -254,16 +316,32 @@ describe("readUsageFromInsights", () => {
     const capped = Array.from({ length: INSIGHTS_ROW_CAP }, (_, i) =>
       scanRow({ hour: "2026-11-20 05:00:00.000", modelId: `model-${i}` }),
     );
-    logsMock.on(StartQueryCommand).resolvesOnce({ queryId: "whole" }).resolvesOnce({ queryId: "half-1" }).resolves({ queryId: "half-2" });
+    logsMock
+      .on(StartQueryCommand)
+      .resolvesOnce({ queryId: "whole" })
+      .resolvesOnce({ queryId: "half-1" })
+      .resolves({ queryId: "half-2" });
     logsMock.on(GetQueryResultsCommand, { queryId: "whole" }).resolves(complete(capped, 5_000));
-    logsMock.on(GetQueryResultsCommand, { queryId: "half-1" }).resolves(complete([scanRow({ hour: "2026-11-20 05:00:00.000", modelId: SONNET, invocations: 2 })], 3_000));
-    logsMock.on(GetQueryResultsCommand, { queryId: "half-2" }).resolves(complete([scanRow({ hour: "2026-11-20 15:00:00.000", modelId: SONNET, invocations: 3 })], 2_000));
+    logsMock
+      .on(GetQueryResultsCommand, { queryId: "half-1" })
+      .resolves(complete([scanRow({ hour: "2026-11-20 05:00:00.000", modelId: SONNET, invocations: 2 })], 3_000));
+    logsMock
+      .on(GetQueryResultsCommand, { queryId: "half-2" })
+      .resolves(complete([scanRow({ hour: "2026-11-20 15:00:00.000", modelId: SONNET, invocations: 3 })], 2_000));
 
     const result = await readUsageFromInsights(options());
 
     const windows = startInputs().map((input) => [input.startTime, input.endTime]);
-    const [start, middle, end] = [DAY.start.getTime() / 1000, Date.parse("2026-11-20T12:00:00Z") / 1000, DAY.end.getTime() / 1000];
-    expect(windows).to.deep.equal([[start, end], [start, middle], [middle, end]]);
+    const [start, middle, end] = [
+      DAY.start.getTime() / 1000,
+      Date.parse("2026-11-20T12:00:00Z") / 1000,
+      DAY.end.getTime() / 1000,
+    ];
+    expect(windows).to.deep.equal([
+      [start, end],
+      [start, middle],
+      [middle, end],
+    ]);
     expect(result.rows.map((row) => row.invocations).sort()).to.deep.equal([2, 3]);
     expect(result.scan).to.include({ queries: 3, bytesScanned: 10_000 });
     expect(result.notes.join(" ")).to.match(/reached the 10000-row cap and were split/);
@@ -272,7 +350,9 @@ describe("readUsageFromInsights", () => {
   it("sums rows of the same hour and model that come from different sub-windows", async () => {
     const month = { start: new Date("2026-10-01T00:00:00Z"), end: new Date("2026-10-31T00:00:00Z") };
     logsMock.on(StartQueryCommand).resolves({ queryId: "q" });
-    logsMock.on(GetQueryResultsCommand).resolves(complete([scanRow({ hour: "2026-10-09 08:00:00.000", modelId: HAIKU, invocations: 5 })]));
+    logsMock
+      .on(GetQueryResultsCommand)
+      .resolves(complete([scanRow({ hour: "2026-10-09 08:00:00.000", modelId: HAIKU, invocations: 5 })]));
 
     const result = await readUsageFromInsights(options({ window: month }));
 
@@ -289,7 +369,11 @@ describe("readUsageFromInsights", () => {
     let mostAtOnce = 0;
 
     await readUsageFromInsights(
-      options({ window: month, concurrency: 2, onProgress: (p) => (mostAtOnce = Math.max(mostAtOnce, p.queriesStarted - p.queriesCompleted)) }),
+      options({
+        window: month,
+        concurrency: 2,
+        onProgress: (p) => (mostAtOnce = Math.max(mostAtOnce, p.queriesStarted - p.queriesCompleted)),
+      }),
     );
 
     expect(queryNumber).to.equal(4);
@@ -300,9 +384,16 @@ describe("readUsageFromInsights", () => {
     logsMock
       .on(StartQueryCommand)
       .rejectsOnce(new ThrottlingException({ message: "Rate exceeded", $metadata: { httpStatusCode: 400 } }))
-      .rejectsOnce(new LimitExceededException({ message: "Account maximum query concurrency limit of [30] reached", $metadata: { httpStatusCode: 400 } }))
+      .rejectsOnce(
+        new LimitExceededException({
+          message: "Account maximum query concurrency limit of [30] reached",
+          $metadata: { httpStatusCode: 400 },
+        }),
+      )
       .resolves({ queryId: "q1" });
-    logsMock.on(GetQueryResultsCommand).resolves(complete([scanRow({ hour: "2026-11-20 01:00:00.000", modelId: HAIKU })]));
+    logsMock
+      .on(GetQueryResultsCommand)
+      .resolves(complete([scanRow({ hour: "2026-11-20 01:00:00.000", modelId: HAIKU })]));
 
     const result = await readUsageFromInsights(options());
 
@@ -326,11 +417,15 @@ describe("readUsageFromInsights", () => {
     logsMock.on(StopQueryCommand).resolves({ success: true });
 
     const error = await rejection(
-      readUsageFromInsights(options({ signal: controller.signal, onProgress: (p) => p.queriesStarted === 1 && controller.abort() })),
+      readUsageFromInsights(
+        options({ signal: controller.signal, onProgress: (p) => p.queriesStarted === 1 && controller.abort() }),
+      ),
     );
 
     expect(error.message).to.match(/^Interrupted/);
-    expect(logsMock.commandCalls(StopQueryCommand).map((call) => call.args[0].input)).to.deep.equal([{ queryId: "q-running" }]);
+    expect(logsMock.commandCalls(StopQueryCommand).map((call) => call.args[0].input)).to.deep.equal([
+      { queryId: "q-running" },
+    ]);
   });
 
   it("starts no query once Ctrl-C was pressed", async () => {
@@ -353,24 +448,33 @@ describe("readUsageFromInsights", () => {
     const error = await rejection(readUsageFromInsights(options({ window: month, concurrency: 2 })));
 
     expect(error.message).to.match(/query bad\) ended with status Failed/);
-    expect(logsMock.commandCalls(StopQueryCommand).map((call) => call.args[0].input)).to.deep.equal([{ queryId: "other" }]);
+    expect(logsMock.commandCalls(StopQueryCommand).map((call) => call.args[0].input)).to.deep.equal([
+      { queryId: "other" },
+    ]);
   });
 
   it("names the missing permission on AccessDeniedException", async () => {
     logsMock.on(StartQueryCommand).rejects(
-      new AccessDeniedException({ message: "User is not authorized to perform: logs:StartQuery", $metadata: { httpStatusCode: 400 } }),
+      new AccessDeniedException({
+        message: "User is not authorized to perform: logs:StartQuery",
+        $metadata: { httpStatusCode: 400 },
+      }),
     );
 
     const error = await rejection(readUsageFromInsights(options()));
 
-    expect(error.message).to.equal(`Access denied: the caller may not logs:StartQuery on log group ${LOG_GROUP} in us-east-1.`);
+    expect(error.message).to.equal(
+      `Access denied: the caller may not logs:StartQuery on log group ${LOG_GROUP} in us-east-1.`,
+    );
     expect(error.hint).to.contain("Grant logs:StartQuery");
   });
 
   it("says logging may not be deployed or the region is wrong when the log group is missing", async () => {
-    logsMock.on(StartQueryCommand).rejects(
-      new ResourceNotFoundException({ message: "Log group does not exist", $metadata: { httpStatusCode: 400 } }),
-    );
+    logsMock
+      .on(StartQueryCommand)
+      .rejects(
+        new ResourceNotFoundException({ message: "Log group does not exist", $metadata: { httpStatusCode: 400 } }),
+      );
 
     const error = await rejection(readUsageFromInsights(options()));
 
@@ -379,7 +483,9 @@ describe("readUsageFromInsights", () => {
   });
 
   it("says how to provide credentials when there are none", async () => {
-    logsMock.on(StartQueryCommand).rejects(new CredentialsProviderError("Could not load credentials from any providers", { tryNextLink: false }));
+    logsMock
+      .on(StartQueryCommand)
+      .rejects(new CredentialsProviderError("Could not load credentials from any providers", { tryNextLink: false }));
 
     const error = await rejection(readUsageFromInsights(options()));
 
@@ -390,7 +496,10 @@ describe("readUsageFromInsights", () => {
 
 describe("sub-window planning", () => {
   it("cuts a 30-day window into contiguous hour-aligned parts sized for the row budget", () => {
-    const parts = planSubWindows({ start: new Date("2026-10-01T00:30:00Z"), end: new Date("2026-10-31T00:00:00Z") }, 40);
+    const parts = planSubWindows(
+      { start: new Date("2026-10-01T00:30:00Z"), end: new Date("2026-10-31T00:00:00Z") },
+      40,
+    );
     expect(parts).to.have.length(4);
     expect(parts[0].startMs).to.equal(Date.parse("2026-10-01T00:30:00Z"));
     expect(parts[parts.length - 1].endMs).to.equal(Date.parse("2026-10-31T00:00:00Z"));
@@ -406,7 +515,10 @@ describe("sub-window planning", () => {
       { startMs: start, endMs: start + 1_800_000 },
       { startMs: start + 1_800_000, endMs: start + 3_600_000 },
     ]);
-    expect(() => splitSubWindow({ startMs: start, endMs: start + 60_000 }, "usage scan X")).to.throw(OperationalError, /usage scan X.*single minute/);
+    expect(() => splitSubWindow({ startMs: start, endMs: start + 60_000 }, "usage scan X")).to.throw(
+      OperationalError,
+      /usage scan X.*single minute/,
+    );
   });
 });
 
@@ -416,20 +528,45 @@ describe("runSavedQuery", () => {
   it("runs the saved query over the window and returns field -> value records", async () => {
     logsMock.on(StartQueryCommand).resolves({ queryId: "saved" });
     logsMock.on(GetQueryResultsCommand).resolves(
-      complete([[{ field: "errorCodeValue", value: "ThrottlingException" }, { field: "modelId", value: SONNET }, { field: "errors", value: "12" }, { field: "@ptr", value: "x" }]]),
+      complete([
+        [
+          { field: "errorCodeValue", value: "ThrottlingException" },
+          { field: "modelId", value: SONNET },
+          { field: "errors", value: "12" },
+          { field: "@ptr", value: "x" },
+        ],
+      ]),
     );
 
-    const rows = await runSavedQuery({ logs, logGroupName: LOG_GROUP, window: DAY, query: findSavedQuery("errors-by-code")!, pollIntervalMs: 1 });
+    const rows = await runSavedQuery({
+      logs,
+      logGroupName: LOG_GROUP,
+      window: DAY,
+      query: findSavedQuery("errors-by-code")!,
+      pollIntervalMs: 1,
+    });
 
     expect(rows).to.deep.equal([{ errorCodeValue: "ThrottlingException", modelId: SONNET, errors: "12" }]);
-    expect(startInputs()[0].queryString).to.match(/^filter toMillis\(@timestamp\) >= \d+ and toMillis\(@timestamp\) < \d+\n\| parse/);
+    expect(startInputs()[0].queryString).to.match(
+      /^filter toMillis\(@timestamp\) >= \d+ and toMillis\(@timestamp\) < \d+\n\| parse/,
+    );
   });
 
   it("refuses a result cut at the row cap", async () => {
     logsMock.on(StartQueryCommand).resolves({ queryId: "big" });
-    logsMock.on(GetQueryResultsCommand).resolves(complete(Array.from({ length: INSIGHTS_ROW_CAP }, () => [{ field: "n", value: "1" }])));
+    logsMock
+      .on(GetQueryResultsCommand)
+      .resolves(complete(Array.from({ length: INSIGHTS_ROW_CAP }, () => [{ field: "n", value: "1" }])));
 
-    const error = await rejection(runSavedQuery({ logs, logGroupName: LOG_GROUP, window: DAY, query: findSavedQuery("usage-hourly")!, pollIntervalMs: 1 }));
+    const error = await rejection(
+      runSavedQuery({
+        logs,
+        logGroupName: LOG_GROUP,
+        window: DAY,
+        query: findSavedQuery("usage-hourly")!,
+        pollIntervalMs: 1,
+      }),
+    );
 
     expect(error.message).to.match(/Bedrock\/Usage by model \(hourly\).*may be incomplete/);
   });

@@ -19,8 +19,18 @@ const cloudwatchMock = mockClient(cloudwatch);
 const NOW = new Date("2026-11-27T00:00:00Z");
 const WEEK = { start: new Date("2026-11-20T00:00:00Z"), end: new Date("2026-11-27T00:00:00Z") };
 
-function result(id: string, values: number[], statusCode: MetricDataResult["StatusCode"] = "Complete"): MetricDataResult {
-  return { Id: id, Label: id, Timestamps: values.map((_, i) => new Date(WEEK.start.getTime() + i * 3_600_000)), Values: values, StatusCode: statusCode };
+function result(
+  id: string,
+  values: number[],
+  statusCode: MetricDataResult["StatusCode"] = "Complete",
+): MetricDataResult {
+  return {
+    Id: id,
+    Label: id,
+    Timestamps: values.map((_, i) => new Date(WEEK.start.getTime() + i * 3_600_000)),
+    Values: values,
+    StatusCode: statusCode,
+  };
 }
 
 const FULL_WEEK = [
@@ -36,7 +46,8 @@ const FULL_WEEK = [
   result("throttles", [40]),
 ];
 
-const sentInputs = (): GetMetricDataInput[] => cloudwatchMock.commandCalls(GetMetricDataCommand).map((call) => call.args[0].input);
+const sentInputs = (): GetMetricDataInput[] =>
+  cloudwatchMock.commandCalls(GetMetricDataCommand).map((call) => call.args[0].input);
 
 describe("readMetrics", () => {
   beforeEach(() => cloudwatchMock.reset());
@@ -48,14 +59,26 @@ describe("readMetrics", () => {
 
     const [input] = sentInputs();
     expect(sentInputs()).to.have.length(1);
-    const asked = input.MetricDataQueries!.map((query) => `${query.MetricStat!.Metric!.MetricName} ${query.MetricStat!.Stat}`);
+    const asked = input.MetricDataQueries!.map(
+      (query) => `${query.MetricStat!.Metric!.MetricName} ${query.MetricStat!.Stat}`,
+    );
     expect(asked).to.have.members([
-      "InvocationLatency Average", "InvocationLatency p50", "InvocationLatency p90", "InvocationLatency p99",
-      "InvocationLatency Maximum", "InvocationLatency SampleCount",
-      "Invocations Sum", "InvocationClientErrors Sum", "InvocationServerErrors Sum", "InvocationThrottles Sum",
+      "InvocationLatency Average",
+      "InvocationLatency p50",
+      "InvocationLatency p90",
+      "InvocationLatency p99",
+      "InvocationLatency Maximum",
+      "InvocationLatency SampleCount",
+      "Invocations Sum",
+      "InvocationClientErrors Sum",
+      "InvocationServerErrors Sum",
+      "InvocationThrottles Sum",
     ]);
     for (const query of input.MetricDataQueries!) {
-      expect(query.MetricStat!.Metric).to.deep.equal({ Namespace: "AWS/Bedrock", MetricName: query.MetricStat!.Metric!.MetricName });
+      expect(query.MetricStat!.Metric).to.deep.equal({
+        Namespace: "AWS/Bedrock",
+        MetricName: query.MetricStat!.Metric!.MetricName,
+      });
       expect(query.MetricStat!.Period).to.equal(7 * 86_400);
     }
     expect(input.StartTime).to.deep.equal(WEEK.start);
@@ -67,7 +90,15 @@ describe("readMetrics", () => {
 
     const metrics = await readMetrics({ cloudwatch, window: WEEK, now: NOW });
 
-    expect(metrics.latency).to.deep.equal({ samples: 5_000, avg: 1_200, p50: 900, p90: 2_500, p99: 7_800, max: 14_000, from: "metrics" });
+    expect(metrics.latency).to.deep.equal({
+      samples: 5_000,
+      avg: 1_200,
+      p50: 900,
+      p90: 2_500,
+      p99: 7_800,
+      max: 14_000,
+      from: "metrics",
+    });
     expect(metrics.metricErrors).to.include({ clientErrors: 12, serverErrors: 3, throttles: 40 });
     expect(metrics.notes).to.deep.equal([]);
   });
@@ -87,7 +118,10 @@ describe("readMetrics", () => {
   it("follows NextToken pages and joins a series split across them", async () => {
     cloudwatchMock
       .on(GetMetricDataCommand)
-      .resolvesOnce({ MetricDataResults: [result("latencySamples", [5_000]), result("clientErrors", [], "PartialData")], NextToken: "page-2" })
+      .resolvesOnce({
+        MetricDataResults: [result("latencySamples", [5_000]), result("clientErrors", [], "PartialData")],
+        NextToken: "page-2",
+      })
       .resolves({ MetricDataResults: [...FULL_WEEK.filter((r) => r.Id !== "latencySamples")] });
 
     const metrics = await readMetrics({ cloudwatch, window: WEEK, now: NOW });
@@ -99,12 +133,28 @@ describe("readMetrics", () => {
   });
 
   it("has no latency figures, and zero errors, when nothing was invoked", async () => {
-    cloudwatchMock.on(GetMetricDataCommand).resolves({ MetricDataResults: FULL_WEEK.map((r) => ({ ...r, Timestamps: [], Values: [] })) });
+    cloudwatchMock
+      .on(GetMetricDataCommand)
+      .resolves({ MetricDataResults: FULL_WEEK.map((r) => ({ ...r, Timestamps: [], Values: [] })) });
 
     const metrics = await readMetrics({ cloudwatch, window: WEEK, now: NOW });
 
-    expect(metrics.latency).to.deep.equal({ samples: 0, avg: null, p50: null, p90: null, p99: null, max: null, from: "metrics" });
-    expect(metrics.metricErrors).to.deep.equal({ invocations: 0, clientErrors: 0, serverErrors: 0, throttles: 0, errorRate: null });
+    expect(metrics.latency).to.deep.equal({
+      samples: 0,
+      avg: null,
+      p50: null,
+      p90: null,
+      p99: null,
+      max: null,
+      from: "metrics",
+    });
+    expect(metrics.metricErrors).to.deep.equal({
+      invocations: 0,
+      clientErrors: 0,
+      serverErrors: 0,
+      throttles: 0,
+      errorRate: null,
+    });
   });
 
   it("with several periods, sums counts, weights the average and leaves percentiles out", async () => {
@@ -148,13 +198,22 @@ describe("readMetrics", () => {
 
   it("chooses 1-minute data up to 15 days back, 5-minute up to 63, then 1-hour", () => {
     const daysAgo = (days: number) => new Date(NOW.getTime() - days * 86_400_000);
-    expect([14, 15, 16, 63, 64, 400].map((days) => retainedResolutionSeconds(daysAgo(days), NOW))).to.deep.equal([60, 60, 300, 300, 3_600, 3_600]);
+    expect([14, 15, 16, 63, 64, 400].map((days) => retainedResolutionSeconds(daysAgo(days), NOW))).to.deep.equal([
+      60, 60, 300, 300, 3_600, 3_600,
+    ]);
   });
 
   it("retries a throttled call", async () => {
     cloudwatchMock
       .on(GetMetricDataCommand)
-      .rejectsOnce(new CloudWatchServiceException({ name: "Throttling", $fault: "client", $metadata: { httpStatusCode: 400 }, message: "Rate exceeded" }))
+      .rejectsOnce(
+        new CloudWatchServiceException({
+          name: "Throttling",
+          $fault: "client",
+          $metadata: { httpStatusCode: 400 },
+          message: "Rate exceeded",
+        }),
+      )
       .resolves({ MetricDataResults: FULL_WEEK });
 
     const metrics = await readMetrics({ cloudwatch, window: WEEK, now: NOW, retryDelayMs: 1 });
@@ -164,16 +223,23 @@ describe("readMetrics", () => {
   });
 
   it("names cloudwatch:GetMetricData when access is denied", async () => {
-    cloudwatchMock
-      .on(GetMetricDataCommand)
-      .rejects(new CloudWatchServiceException({ name: "AccessDenied", $fault: "client", $metadata: { httpStatusCode: 403 }, message: "not authorized" }));
+    cloudwatchMock.on(GetMetricDataCommand).rejects(
+      new CloudWatchServiceException({
+        name: "AccessDenied",
+        $fault: "client",
+        $metadata: { httpStatusCode: 403 },
+        message: "not authorized",
+      }),
+    );
 
     try {
       await readMetrics({ cloudwatch, window: WEEK, now: NOW });
       expect.fail("expected an OperationalError");
     } catch (error) {
       expect(error).to.be.instanceOf(OperationalError);
-      expect((error as OperationalError).message).to.equal("Access denied: the caller may not cloudwatch:GetMetricData on metrics in AWS/Bedrock in eu-west-1.");
+      expect((error as OperationalError).message).to.equal(
+        "Access denied: the caller may not cloudwatch:GetMetricData on metrics in AWS/Bedrock in eu-west-1.",
+      );
     }
   });
 });

@@ -93,7 +93,10 @@ describe("readTokenMetrics", () => {
           modelMetric("InputTokenCount", HAIKU),
           {
             ...modelMetric("InputTokenCount", "other"),
-            Dimensions: [{ Name: "ModelId", Value: "other" }, { Name: "Operation", Value: "Converse" }],
+            Dimensions: [
+              { Name: "ModelId", Value: "other" },
+              { Name: "Operation", Value: "Converse" },
+            ],
           },
         ],
       });
@@ -128,7 +131,11 @@ describe("readTokenMetrics", () => {
 
     expect(MAX_QUERIES_PER_CALL).to.equal(500);
     const calls = metricDataInputs().map((input) => [input.MetricDataQueries!.length, input.NextToken]);
-    expect(calls).to.deep.equal([[500, undefined], [500, "page-2"], [100, undefined]]);
+    expect(calls).to.deep.equal([
+      [500, undefined],
+      [500, "page-2"],
+      [100, undefined],
+    ]);
     const queryIds = metricDataInputs().flatMap((input) => input.MetricDataQueries!.map((query) => query.Id));
     expect(new Set(queryIds).size).to.equal(600);
     expect(totals).to.have.length(300);

@@ -1,4 +1,10 @@
-import { DeleteObjectsCommand, ListObjectVersionsCommand, NoSuchBucket, S3Client, S3ServiceException } from "@aws-sdk/client-s3";
+import {
+  DeleteObjectsCommand,
+  ListObjectVersionsCommand,
+  NoSuchBucket,
+  S3Client,
+  S3ServiceException,
+} from "@aws-sdk/client-s3";
 import { mockClient } from "aws-sdk-client-mock";
 import { expect } from "chai";
 import { ExpectedError } from "../../../reporting/src/kernel/errors";
@@ -30,7 +36,10 @@ const s3 = new S3Client({ region: "us-east-1", credentials: { accessKeyId: "test
 const s3Mock = mockClient(s3);
 
 function versions(count: number, from = 0) {
-  return Array.from({ length: count }, (_, i) => ({ Key: `AWSLogs/111122223333/BedrockModelInvocationLogs/us-east-1/2026/11/20/10/${from + i}.json.gz`, VersionId: `v${from + i}` }));
+  return Array.from({ length: count }, (_, i) => ({
+    Key: `AWSLogs/111122223333/BedrockModelInvocationLogs/us-east-1/2026/11/20/10/${from + i}.json.gz`,
+    VersionId: `v${from + i}`,
+  }));
 }
 
 interface Harness {
@@ -76,7 +85,13 @@ describe("cleanup", () => {
     it("deletes every version and delete marker across pages, in batches S3 accepts", async () => {
       s3Mock
         .on(ListObjectVersionsCommand)
-        .resolvesOnce({ Versions: versions(1000), DeleteMarkers: versions(300, 5000), IsTruncated: true, NextKeyMarker: "k", NextVersionIdMarker: "v" })
+        .resolvesOnce({
+          Versions: versions(1000),
+          DeleteMarkers: versions(300, 5000),
+          IsTruncated: true,
+          NextKeyMarker: "k",
+          NextVersionIdMarker: "v",
+        })
         .resolvesOnce({ Versions: versions(200, 1000), IsTruncated: false });
       s3Mock.on(DeleteObjectsCommand).resolves({});
 
@@ -92,7 +107,9 @@ describe("cleanup", () => {
 
     it("stops with the reason when S3 refuses some deletions", async () => {
       s3Mock.on(ListObjectVersionsCommand).resolves({ Versions: versions(3) });
-      s3Mock.on(DeleteObjectsCommand).resolves({ Errors: [{ Key: "a", VersionId: "v1", Code: "AccessDenied", Message: "Access Denied" }] });
+      s3Mock
+        .on(DeleteObjectsCommand)
+        .resolves({ Errors: [{ Key: "a", VersionId: "v1", Code: "AccessDenied", Message: "Access Denied" }] });
       try {
         await purgeArchive(s3, BUCKET);
         expect.fail("expected the purge to stop");
@@ -208,7 +225,9 @@ describe("cleanup", () => {
       const h = harness({ outputs: without("region") });
       const error = await cleanup(h, ["--stack", "dev"]);
       stopsUnchanged(h, error);
-      expect(error?.message).to.match(/missing or invalid: region \(required, a non-empty string\)\. Nothing was changed\./);
+      expect(error?.message).to.match(
+        /missing or invalid: region \(required, a non-empty string\)\. Nothing was changed\./,
+      );
     });
 
     it("when the outputs are empty, as for a stack that was never deployed", async () => {
@@ -229,13 +248,17 @@ describe("cleanup", () => {
       const h = harness({ outputs: printed(JSON.stringify({ ...STACK_OUTPUTS, archiveForceDestroy: "yes" })) });
       const error = await cleanup(h, ["--stack", "dev"]);
       stopsUnchanged(h, error);
-      expect(error?.message).to.match(/missing or invalid: archiveForceDestroy \(must be true or false\)\. Nothing was changed\./);
+      expect(error?.message).to.match(
+        /missing or invalid: archiveForceDestroy \(must be true or false\)\. Nothing was changed\./,
+      );
     });
 
     it("when the archive bucket no longer exists (NoSuchBucket)", async () => {
       s3Mock
         .on(ListObjectVersionsCommand)
-        .rejects(new NoSuchBucket({ message: "The specified bucket does not exist", $metadata: { httpStatusCode: 404 } }));
+        .rejects(
+          new NoSuchBucket({ message: "The specified bucket does not exist", $metadata: { httpStatusCode: 404 } }),
+        );
       const h = harness();
       const error = await cleanup(h, ["--stack", "dev"]);
       stopsUnchanged(h, error);

@@ -21,7 +21,8 @@ export type PriceRoute = "global" | "geo" | "in-region";
  * `arn:<partition>:bedrock:<region>:<account>:inference-profile/<profile ID>`,
  * and `...:<region>::foundation-model/<model ID>` with no account.
  */
-const SYSTEM_MODEL_ARN = /^arn:aws(?:-[a-z]+)*:bedrock:[a-z0-9-]*:(?:\d{12})?:(?:inference-profile|foundation-model)\/([A-Za-z0-9.:-]+)$/;
+const SYSTEM_MODEL_ARN =
+  /^arn:aws(?:-[a-z]+)*:bedrock:[a-z0-9-]*:(?:\d{12})?:(?:inference-profile|foundation-model)\/([A-Za-z0-9.:-]+)$/;
 
 const APPLICATION_PROFILE_ARN = /^arn:aws[a-z-]*:bedrock:[^:]*:\d*:application-inference-profile\//;
 
@@ -46,6 +47,7 @@ export function parseModelId(modelId: string): { route: PriceRoute; baseModelId:
   const dot = modelId.indexOf(".");
   const prefix = dot > 0 ? modelId.slice(0, dot) : "";
   if (prefix === "global") return { route: "global", baseModelId: modelId.slice(dot + 1) };
-  if ((GEO_PROFILE_PREFIXES as readonly string[]).includes(prefix)) return { route: "geo", baseModelId: modelId.slice(dot + 1) };
+  if ((GEO_PROFILE_PREFIXES as readonly string[]).includes(prefix))
+    return { route: "geo", baseModelId: modelId.slice(dot + 1) };
   return { route: "in-region", baseModelId: modelId };
 }

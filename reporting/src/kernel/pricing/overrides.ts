@@ -18,7 +18,14 @@
  */
 import { UsageError } from "../errors";
 import { NOT_A_DATE, parseIsoDate } from "../time";
-import { LONG_CONTEXT_THRESHOLD_TOKENS, MODEL_FAMILIES, PRICE_CATALOG, type LongContextRates, type ModelFamily, type TokenRates } from "./catalog";
+import {
+  LONG_CONTEXT_THRESHOLD_TOKENS,
+  MODEL_FAMILIES,
+  PRICE_CATALOG,
+  type LongContextRates,
+  type ModelFamily,
+  type TokenRates,
+} from "./catalog";
 import type { ModelOverride, PricingOverrides } from "./rules";
 import { canonicalModelId, isApplicationProfileArn, parseModelId } from "./model-ids";
 
@@ -44,26 +51,31 @@ function expectObject(value: unknown, where: string, allowedKeys?: string[]): Js
   if (!isObject(value)) throw new PricingFileError(`${where} must be an object`);
   if (allowedKeys) {
     const unknown = Object.keys(value).find((key) => !allowedKeys.includes(key));
-    if (unknown !== undefined) throw new PricingFileError(`${where} has unknown field "${unknown}" (allowed: ${allowedKeys.join(", ")})`);
+    if (unknown !== undefined)
+      throw new PricingFileError(`${where} has unknown field "${unknown}" (allowed: ${allowedKeys.join(", ")})`);
   }
   return value;
 }
 
 function expectRate(value: unknown, where: string): number {
   if (typeof value !== "number" || !(value >= 0 && value <= MAX_RATE_USD_PER_MILLION)) {
-    throw new PricingFileError(`${where} must be a non-negative number of at most ${MAX_RATE_USD_PER_MILLION.toLocaleString("en-US")} (USD per 1M tokens)`);
+    throw new PricingFileError(
+      `${where} must be a non-negative number of at most ${MAX_RATE_USD_PER_MILLION.toLocaleString("en-US")} (USD per 1M tokens)`,
+    );
   }
   return value;
 }
 
 function expectDiscount(value: unknown, where: string): number {
-  if (typeof value !== "number" || !(value >= 0 && value < 100)) throw new PricingFileError(`${where} must be a number from 0 to below 100 (percent off)`);
+  if (typeof value !== "number" || !(value >= 0 && value < 100))
+    throw new PricingFileError(`${where} must be a number from 0 to below 100 (percent off)`);
   return value;
 }
 
 function parseRates(value: unknown, where: string): TokenRates {
   const object = expectObject(value, where, RATE_KEYS);
-  const optional = (key: string) => (object[key] === undefined || object[key] === null ? null : expectRate(object[key], `${where}.${key}`));
+  const optional = (key: string) =>
+    object[key] === undefined || object[key] === null ? null : expectRate(object[key], `${where}.${key}`);
   return {
     input: expectRate(object.input, `${where}.input`),
     output: expectRate(object.output, `${where}.output`),
@@ -94,13 +106,17 @@ function parseModel(where: string, value: unknown): ModelOverride {
     override.name = object.name;
   }
   if (object.family !== undefined) {
-    if (!MODEL_FAMILIES.includes(object.family as ModelFamily)) throw new PricingFileError(`${where}.family must be one of ${MODEL_FAMILIES.join(", ")}`);
+    if (!MODEL_FAMILIES.includes(object.family as ModelFamily))
+      throw new PricingFileError(`${where}.family must be one of ${MODEL_FAMILIES.join(", ")}`);
     override.family = object.family as ModelFamily;
   }
   if (object.regional !== undefined) override.regional = parseRates(object.regional, `${where}.regional`);
-  if (object.global !== undefined) override.global = object.global === null ? null : parseRates(object.global, `${where}.global`);
-  if (object.longContext !== undefined) override.longContext = parseLongContext(object.longContext, `${where}.longContext`);
-  if (object.discountPercent !== undefined) override.discountPercent = expectDiscount(object.discountPercent, `${where}.discountPercent`);
+  if (object.global !== undefined)
+    override.global = object.global === null ? null : parseRates(object.global, `${where}.global`);
+  if (object.longContext !== undefined)
+    override.longContext = parseLongContext(object.longContext, `${where}.longContext`);
+  if (object.discountPercent !== undefined)
+    override.discountPercent = expectDiscount(object.discountPercent, `${where}.discountPercent`);
   return override;
 }
 
@@ -115,12 +131,19 @@ function checkProfileEntry(override: ModelOverride, where: string, modelId: stri
   const own = route === "global" ? "global" : "regional";
   const other = route === "global" ? "regional" : "global";
   if (override[other] !== undefined) {
-    throw new PricingFileError(`${where}.${other}: ${modelId} is billed at its "${own}" rates; set "${own}", or key the entry by the base model ID "${baseModelId}" to set both`);
+    throw new PricingFileError(
+      `${where}.${other}: ${modelId} is billed at its "${own}" rates; set "${own}", or key the entry by the base model ID "${baseModelId}" to set both`,
+    );
   }
   if (override.longContext !== undefined) {
-    throw new PricingFileError(`${where}.longContext: long-context rates belong to the model; set them under the base model ID "${baseModelId}"`);
+    throw new PricingFileError(
+      `${where}.longContext: long-context rates belong to the model; set them under the base model ID "${baseModelId}"`,
+    );
   }
-  if (override.global === null) throw new PricingFileError(`${where}.global must be rates ({ "input", "output", "cacheWrite", "cacheRead" }) for a global. profile`);
+  if (override.global === null)
+    throw new PricingFileError(
+      `${where}.global must be rates ({ "input", "output", "cacheWrite", "cacheRead" }) for a global. profile`,
+    );
 }
 
 /**
@@ -135,9 +158,14 @@ function parseModels(value: unknown): Record<string, ModelOverride> {
     const where = `models["${key}"]`;
     const modelId = canonicalModelId(key);
     if (isApplicationProfileArn(modelId)) {
-      throw new PricingFileError(`${where}: an application inference profile is priced as the model it routes to; map it under "applicationProfiles"`);
+      throw new PricingFileError(
+        `${where}: an application inference profile is priced as the model it routes to; map it under "applicationProfiles"`,
+      );
     }
-    if (keyOf.has(modelId)) throw new PricingFileError(`${where} prices ${modelId}, as models["${keyOf.get(modelId)}"] does; keep one of them`);
+    if (keyOf.has(modelId))
+      throw new PricingFileError(
+        `${where} prices ${modelId}, as models["${keyOf.get(modelId)}"] does; keep one of them`,
+      );
     keyOf.set(modelId, key);
     const override = parseModel(where, entry);
     if (parseModelId(modelId).route !== "in-region") checkProfileEntry(override, where, modelId);
@@ -148,11 +176,15 @@ function parseModels(value: unknown): Record<string, ModelOverride> {
     if (PRICE_CATALOG.models.some((model) => model.baseModelId === baseModelId)) continue;
     const where = `models["${keyOf.get(modelId)}"]`;
     if (route === "in-region" && !override.regional) {
-      throw new PricingFileError(`${where} is not in the catalog, so it needs "regional" rates ({ "input", "output", "cacheWrite", "cacheRead" })`);
+      throw new PricingFileError(
+        `${where} is not in the catalog, so it needs "regional" rates ({ "input", "output", "cacheWrite", "cacheRead" })`,
+      );
     }
     const own = route === "global" ? "global" : "regional";
     if (route !== "in-region" && !override[own] && !models[baseModelId]) {
-      throw new PricingFileError(`${where}: ${baseModelId} is not in the catalog, so it needs "${own}" rates ({ "input", "output", "cacheWrite", "cacheRead" })`);
+      throw new PricingFileError(
+        `${where}: ${baseModelId} is not in the catalog, so it needs "${own}" rates ({ "input", "output", "cacheWrite", "cacheRead" })`,
+      );
     }
   }
   return models;
@@ -163,10 +195,14 @@ function parseApplicationProfiles(value: unknown): Record<string, string> {
   const profiles: Record<string, string> = {};
   for (const [arn, target] of Object.entries(object)) {
     if (!isApplicationProfileArn(arn)) {
-      throw new PricingFileError(`applicationProfiles key "${arn}" must be an application inference profile ARN (arn:aws:bedrock:<region>:<account>:application-inference-profile/<id>)`);
+      throw new PricingFileError(
+        `applicationProfiles key "${arn}" must be an application inference profile ARN (arn:aws:bedrock:<region>:<account>:application-inference-profile/<id>)`,
+      );
     }
     if (typeof target !== "string" || target === "" || isApplicationProfileArn(target)) {
-      throw new PricingFileError(`applicationProfiles["${arn}"] must be the model ID the profile routes to, e.g. "us.anthropic.claude-sonnet-4-5-20250929-v1:0"`);
+      throw new PricingFileError(
+        `applicationProfiles["${arn}"] must be the model ID the profile routes to, e.g. "us.anthropic.claude-sonnet-4-5-20250929-v1:0"`,
+      );
     }
     profiles[arn] = canonicalModelId(target);
   }
@@ -181,9 +217,11 @@ function parseDocument(document: unknown, label: string): PricingOverrides {
     if (!asOf.ok) throw new PricingFileError(`asOf ${JSON.stringify(object.asOf)}: ${asOf.problem}`);
     overrides.asOf = object.asOf as string;
   }
-  if (object.discountPercent !== undefined) overrides.discountPercent = expectDiscount(object.discountPercent, "discountPercent");
+  if (object.discountPercent !== undefined)
+    overrides.discountPercent = expectDiscount(object.discountPercent, "discountPercent");
   if (object.models !== undefined) overrides.models = parseModels(object.models);
-  if (object.applicationProfiles !== undefined) overrides.applicationProfiles = parseApplicationProfiles(object.applicationProfiles);
+  if (object.applicationProfiles !== undefined)
+    overrides.applicationProfiles = parseApplicationProfiles(object.applicationProfiles);
   return overrides;
 }
 
@@ -193,12 +231,16 @@ export function parsePricingOverrides(text: string, label: string): PricingOverr
   try {
     document = JSON.parse(text);
   } catch (error) {
-    throw new UsageError(`--pricing ${label}: not valid JSON (${(error as Error).message}); expected an object with asOf, discountPercent, models, applicationProfiles`, { cause: error });
+    throw new UsageError(
+      `--pricing ${label}: not valid JSON (${(error as Error).message}); expected an object with asOf, discountPercent, models, applicationProfiles`,
+      { cause: error },
+    );
   }
   try {
     return parseDocument(document, label);
   } catch (error) {
-    if (error instanceof PricingFileError) throw new UsageError(`--pricing ${label}: ${error.message}`, { cause: error });
+    if (error instanceof PricingFileError)
+      throw new UsageError(`--pricing ${label}: ${error.message}`, { cause: error });
     throw error;
   }
 }

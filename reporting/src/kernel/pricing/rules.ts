@@ -3,9 +3,15 @@
  * costs, from the catalog and the optional `--pricing` overrides, by route
  * and context class.
  */
-import { LONG_CONTEXT_THRESHOLD_TOKENS, PRICE_CATALOG, type CatalogModel, type LongContextRates, type ModelFamily, type TokenRates } from "./catalog";
+import {
+  LONG_CONTEXT_THRESHOLD_TOKENS,
+  PRICE_CATALOG,
+  type CatalogModel,
+  type LongContextRates,
+  type ModelFamily,
+  type TokenRates,
+} from "./catalog";
 import { canonicalModelId, isApplicationProfileArn, parseModelId, type PriceRoute } from "./model-ids";
-
 
 export interface ModelOverride {
   name?: string;
@@ -98,11 +104,17 @@ interface RoutePrice {
  * ID, then the one keyed by the profile ID itself (`us.anthropic...`): each
  * later one wins for what it sets. Null when none of them knows the model.
  */
-function routePrice(modelId: string, route: PriceRoute, baseModelId: string, overrides?: PricingOverrides): RoutePrice | null {
+function routePrice(
+  modelId: string,
+  route: PriceRoute,
+  baseModelId: string,
+  overrides?: PricingOverrides,
+): RoutePrice | null {
   const catalogModel = catalogByBaseId.get(baseModelId);
-  const layers = [overrides?.models[baseModelId], modelId === baseModelId ? undefined : overrides?.models[modelId]].filter(
-    (layer): layer is ModelOverride => layer !== undefined,
-  );
+  const layers = [
+    overrides?.models[baseModelId],
+    modelId === baseModelId ? undefined : overrides?.models[modelId],
+  ].filter((layer): layer is ModelOverride => layer !== undefined);
   if (!catalogModel && layers.length === 0) return null;
   const price: RoutePrice = {
     name: catalogModel?.name ?? baseModelId,
@@ -136,7 +148,12 @@ function discounted(rates: TokenRates, discountPercent: number): TokenRates {
   if (discountPercent === 0) return rates;
   const factor = 1 - discountPercent / 100;
   const apply = (rate: number | null) => (rate === null ? null : rate * factor);
-  return { input: rates.input * factor, output: rates.output * factor, cacheWrite: apply(rates.cacheWrite), cacheRead: apply(rates.cacheRead) };
+  return {
+    input: rates.input * factor,
+    output: rates.output * factor,
+    cacheWrite: apply(rates.cacheWrite),
+    cacheRead: apply(rates.cacheRead),
+  };
 }
 
 /**
@@ -155,7 +172,11 @@ export function priceFor(modelId: string, overrides?: PricingOverrides): PriceQu
   const price = routePrice(resolvedModelId, route, baseModelId, overrides);
   if (!price) return { priced: false, modelId, family: familyFromName(baseModelId), reason: "unknownModel" };
   if (!price.rates) return { priced: false, modelId, family: price.family, reason: "noGlobalRate" };
-  const longRates = price.longContext ? (route === "global" ? price.longContext.global : price.longContext.regional) : null;
+  const longRates = price.longContext
+    ? route === "global"
+      ? price.longContext.global
+      : price.longContext.regional
+    : null;
   return {
     priced: true,
     modelId,
@@ -165,7 +186,10 @@ export function priceFor(modelId: string, overrides?: PricingOverrides): PriceQu
     name: price.name,
     family: price.family,
     rates: discounted(price.rates, price.discountPercent),
-    longContext: price.longContext && longRates ? { thresholdTokens: price.longContext.thresholdTokens, rates: discounted(longRates, price.discountPercent) } : null,
+    longContext:
+      price.longContext && longRates
+        ? { thresholdTokens: price.longContext.thresholdTokens, rates: discounted(longRates, price.discountPercent) }
+        : null,
     confirmed: price.confirmed,
     ...(price.note ? { note: price.note } : {}),
     overridden: price.overridden,

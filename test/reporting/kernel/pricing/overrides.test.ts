@@ -36,13 +36,37 @@ describe("--pricing file validation", () => {
     ["not JSON", "{ nope", /not valid JSON/],
     ["an array", "[]", /top level must be an object/],
     ["an unknown top-level field", `{"discount": 5}`, /unknown field "discount"/],
-    ["a negative rate", `{"models": {"anthropic.claude-v2": {"regional": {"input": -1, "output": 2}}}}`, /regional\.input must be a non-negative number/],
-    ["a rate given as text", `{"models": {"anthropic.claude-v2": {"regional": {"input": "3", "output": 2}}}}`, /regional\.input must be a non-negative number/],
+    [
+      "a negative rate",
+      `{"models": {"anthropic.claude-v2": {"regional": {"input": -1, "output": 2}}}}`,
+      /regional\.input must be a non-negative number/,
+    ],
+    [
+      "a rate given as text",
+      `{"models": {"anthropic.claude-v2": {"regional": {"input": "3", "output": 2}}}}`,
+      /regional\.input must be a non-negative number/,
+    ],
     ["a discount of 100%", `{"discountPercent": 100}`, /discountPercent must be a number from 0 to below 100/],
-    ["an unknown family", `{"models": {"x.y": {"family": "Mythos", "regional": {"input": 1, "output": 1}}}}`, /family must be one of Opus, Sonnet, Haiku, Other/],
-    ["an added model without rates", `{"models": {"anthropic.claude-new-v1:0": {"family": "Sonnet"}}}`, /not in the catalog, so it needs "regional" rates/],
-    ["a profile key that is not an ARN", `{"applicationProfiles": {"my-profile": "anthropic.claude-v2"}}`, /must be an application inference profile ARN/],
-    ["a profile mapped to nothing", `{"applicationProfiles": {"${PROFILE_ARN}": ""}}`, /must be the model ID the profile routes to/],
+    [
+      "an unknown family",
+      `{"models": {"x.y": {"family": "Mythos", "regional": {"input": 1, "output": 1}}}}`,
+      /family must be one of Opus, Sonnet, Haiku, Other/,
+    ],
+    [
+      "an added model without rates",
+      `{"models": {"anthropic.claude-new-v1:0": {"family": "Sonnet"}}}`,
+      /not in the catalog, so it needs "regional" rates/,
+    ],
+    [
+      "a profile key that is not an ARN",
+      `{"applicationProfiles": {"my-profile": "anthropic.claude-v2"}}`,
+      /must be an application inference profile ARN/,
+    ],
+    [
+      "a profile mapped to nothing",
+      `{"applicationProfiles": {"${PROFILE_ARN}": ""}}`,
+      /must be the model ID the profile routes to/,
+    ],
     ["a bad as-of date", `{"asOf": "October"}`, /asOf "October": not a date "YYYY-MM-DD"/],
   ];
   for (const [what, text, message] of badFiles) {

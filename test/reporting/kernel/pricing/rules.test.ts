@@ -1,7 +1,14 @@
 import { expect } from "chai";
 import { PRICE_CATALOG } from "../../../../reporting/src/kernel/pricing/catalog";
 import { parseModelId } from "../../../../reporting/src/kernel/pricing/model-ids";
-import { costOf, isLongContextRequest, priceFor, ratesForContext, type PricedQuote, type PricingOverrides } from "../../../../reporting/src/kernel/pricing/rules";
+import {
+  costOf,
+  isLongContextRequest,
+  priceFor,
+  ratesForContext,
+  type PricedQuote,
+  type PricingOverrides,
+} from "../../../../reporting/src/kernel/pricing/rules";
 
 const SONNET_45 = "anthropic.claude-sonnet-4-5-20250929-v1:0";
 const SONNET_4 = "anthropic.claude-sonnet-4-20250514-v1:0";
@@ -59,9 +66,21 @@ describe("pricing routes", () => {
   });
 
   it("prices global. at the global rate and geo / in-region at the regional rate", () => {
-    expect(priced(`global.${SONNET_45}`).rates).to.deep.equal({ input: 3, output: 15, cacheWrite: 3.75, cacheRead: 0.3 });
+    expect(priced(`global.${SONNET_45}`).rates).to.deep.equal({
+      input: 3,
+      output: 15,
+      cacheWrite: 3.75,
+      cacheRead: 0.3,
+    });
     const regional = { input: 3.3, output: 16.5, cacheWrite: 4.125, cacheRead: 0.33 };
-    for (const id of [`us.${SONNET_45}`, `eu.${SONNET_45}`, `apac.${SONNET_45}`, `jp.${SONNET_45}`, `au.${SONNET_45}`, SONNET_45]) {
+    for (const id of [
+      `us.${SONNET_45}`,
+      `eu.${SONNET_45}`,
+      `apac.${SONNET_45}`,
+      `jp.${SONNET_45}`,
+      `au.${SONNET_45}`,
+      SONNET_45,
+    ]) {
       expect(priced(id).rates, id).to.deep.equal(regional);
     }
   });
@@ -75,26 +94,62 @@ describe("pricing routes", () => {
 describe("cost", () => {
   it("charges all four token kinds at their own rates", () => {
     const rates = priced(`us.${SONNET_45}`).rates;
-    const cost = costOf({ inputTokens: 1_000_000, outputTokens: 100_000, cacheReadInputTokens: 2_000_000, cacheWriteInputTokens: 400_000 }, rates);
+    const cost = costOf(
+      {
+        inputTokens: 1_000_000,
+        outputTokens: 100_000,
+        cacheReadInputTokens: 2_000_000,
+        cacheWriteInputTokens: 400_000,
+      },
+      rates,
+    );
     expect(cost).to.be.closeTo(3.3 + 1.65 + 0.66 + 1.65, 1e-9);
   });
 
   it("refuses to price cache tokens for a model with no cache rate instead of treating them as free", () => {
     const rates = priced(HAIKU_3).rates;
-    expect(costOf({ inputTokens: 10, outputTokens: 10, cacheReadInputTokens: 5, cacheWriteInputTokens: 0 }, rates)).to.equal(null);
-    expect(costOf({ inputTokens: 1_000_000, outputTokens: 0, cacheReadInputTokens: 0, cacheWriteInputTokens: 0 }, rates)).to.equal(0.25);
+    expect(
+      costOf({ inputTokens: 10, outputTokens: 10, cacheReadInputTokens: 5, cacheWriteInputTokens: 0 }, rates),
+    ).to.equal(null);
+    expect(
+      costOf({ inputTokens: 1_000_000, outputTokens: 0, cacheReadInputTokens: 0, cacheWriteInputTokens: 0 }, rates),
+    ).to.equal(0.25);
   });
 });
 
 describe("long context", () => {
   it("classifies a request by input + cache read + cache write above 200,000", () => {
-    expect(isLongContextRequest({ inputTokens: 100_000, outputTokens: 900_000, cacheReadInputTokens: 100_000, cacheWriteInputTokens: 0 })).to.equal(false);
-    expect(isLongContextRequest({ inputTokens: 100_000, outputTokens: 0, cacheReadInputTokens: 100_000, cacheWriteInputTokens: 1 })).to.equal(true);
+    expect(
+      isLongContextRequest({
+        inputTokens: 100_000,
+        outputTokens: 900_000,
+        cacheReadInputTokens: 100_000,
+        cacheWriteInputTokens: 0,
+      }),
+    ).to.equal(false);
+    expect(
+      isLongContextRequest({
+        inputTokens: 100_000,
+        outputTokens: 0,
+        cacheReadInputTokens: 100_000,
+        cacheWriteInputTokens: 1,
+      }),
+    ).to.equal(true);
   });
 
   it("uses Sonnet 4.5 long-context rates per route, only for long requests", () => {
-    expect(ratesForContext(priced(`global.${SONNET_45}`), "long")).to.deep.equal({ input: 6, output: 22.5, cacheWrite: 7.5, cacheRead: 0.6 });
-    expect(ratesForContext(priced(`us.${SONNET_45}`), "long")).to.deep.equal({ input: 6.6, output: 24.75, cacheWrite: 8.25, cacheRead: 0.66 });
+    expect(ratesForContext(priced(`global.${SONNET_45}`), "long")).to.deep.equal({
+      input: 6,
+      output: 22.5,
+      cacheWrite: 7.5,
+      cacheRead: 0.6,
+    });
+    expect(ratesForContext(priced(`us.${SONNET_45}`), "long")).to.deep.equal({
+      input: 6.6,
+      output: 24.75,
+      cacheWrite: 8.25,
+      cacheRead: 0.66,
+    });
     expect(ratesForContext(priced(`us.${SONNET_45}`), "standard").input).to.equal(3.3);
     expect(ratesForContext(priced(`us.${SONNET_45}`), "unknown").input).to.equal(3.3);
   });
@@ -140,10 +195,15 @@ describe("pricing overrides", () => {
     const overrides = noOverrides({
       models: {
         "anthropic.claude-sonnet-9-20300101-v1:0": { family: "Sonnet", regional: custom },
-        "anthropic.claude-3-5-sonnet-20241022-v2:0": { regional: { input: 6, output: 30, cacheWrite: null, cacheRead: null } },
+        "anthropic.claude-3-5-sonnet-20241022-v2:0": {
+          regional: { input: 6, output: 30, cacheWrite: null, cacheRead: null },
+        },
       },
     });
-    expect(priced("us.anthropic.claude-sonnet-9-20300101-v1:0", overrides)).to.include({ family: "Sonnet", overridden: true });
+    expect(priced("us.anthropic.claude-sonnet-9-20300101-v1:0", overrides)).to.include({
+      family: "Sonnet",
+      overridden: true,
+    });
     const settled = priced("anthropic.claude-3-5-sonnet-20241022-v2:0", overrides);
     expect(settled).to.include({ confirmed: true });
     expect(settled.rates.output).to.equal(30);
@@ -152,6 +212,8 @@ describe("pricing overrides", () => {
   it("derives the family of profiles and unknown IDs", () => {
     expect(priceFor("global.anthropic.claude-opus-4-7").family).to.equal("Opus");
     expect(priceFor(PROFILE_ARN).family).to.equal("Other");
-    expect(priceFor(PROFILE_ARN, noOverrides({ applicationProfiles: { [PROFILE_ARN]: HAIKU_3 } })).family).to.equal("Haiku");
+    expect(priceFor(PROFILE_ARN, noOverrides({ applicationProfiles: { [PROFILE_ARN]: HAIKU_3 } })).family).to.equal(
+      "Haiku",
+    );
   });
 });
