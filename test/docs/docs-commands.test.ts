@@ -68,7 +68,12 @@ function commandLines(): CommandLine[] {
   const found: CommandLine[] = [];
   const pattern = /npm run(?: -s)? ([a-z][\w:.-]*)|bedrock-report|node(?: --[\w=/.-]+)* reporting\/dist\/main\.js/g;
   for (const { file, text } of docs) {
+    // A ```text block is a program's output quoted as it printed it, not a command to run.
+    let inOutput = false;
     text.split("\n").forEach((line, lineIndex) => {
+      const fence = /^\s*```(\w*)/.exec(line);
+      if (fence) inOutput = !inOutput && fence[1] === "text";
+      if (inOutput) return;
       for (const match of line.matchAll(pattern)) {
         const words = tokens(commandText(line.slice(match.index + match[0].length)));
         const script = match[1] ?? "report";
