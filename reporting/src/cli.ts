@@ -80,6 +80,9 @@ const runPricingCommand = loadedOnRun(
 const runQueryCommand = loadedOnRun(
   () => (require("./commands/query") as typeof import("./commands/query")).runQueryCommand,
 );
+const runDemoCommand = loadedOnRun(
+  () => (require("./commands/demo") as typeof import("./commands/demo")).runDemoCommand,
+);
 const runCommandsCommand = loadedOnRun(
   () => (require("./commands/stack-commands") as typeof import("./commands/stack-commands")).runCommandsCommand,
 );
@@ -120,6 +123,12 @@ export function buildCli(deps: CliDeps) {
             "a quarter: read from the S3 archive, past the log group's retention",
           ),
       guarded(deps, runReportCommand),
+    )
+    .command(
+      "demo",
+      "The report on the bundled sample week, offline; then how to run it on your own logs or stack",
+      (cli) => outputOptions(cli),
+      guarded(deps, runDemoCommand),
     )
     .command(
       "pricing",

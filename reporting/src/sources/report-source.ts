@@ -245,6 +245,13 @@ async function crossCheckTokens(
   }
 }
 
+/** With neither a stack nor --logs named, a failure to find the stack also points to the offline demo. */
+function withDemoHint(error: unknown, args: SourceArgs): unknown {
+  if (!(error instanceof OperationalError) || args.stack !== undefined || args.outputs !== undefined) return error;
+  const demo = "To try the report offline on the bundled sample week first: `npm run demo`.";
+  return new OperationalError(error.message, error.hint ? `${error.hint}\n  ${demo}` : demo, { cause: error.cause });
+}
+
 /** Reads the window from the source the options and the stack's retention call for; the first note says which and why. */
 export async function readReportSource(
   args: SourceArgs,
@@ -258,7 +265,9 @@ export async function readReportSource(
     throw new UsageError(
       "--source logs reads the files given with --logs <path>: add --logs, or use --source auto, insights or archive",
     );
-  const outputs = await loadOutputs(args, deps);
+  const outputs = await loadOutputs(args, deps).catch((error: unknown) => {
+    throw withDemoHint(error, args);
+  });
   const now = deps.now();
   const plan = planOnlineSource(choice, window, now, outputs);
   if (plan.kind === "insights") {
