@@ -33,6 +33,7 @@ export async function runReportCommand(args: ReportArgs, deps: CliDeps): Promise
 
   const source = await readReportSource(args, choice, window, groupBy, deps);
 
+  if (source.emptyWindowHint) deps.stderr(`note: ${source.emptyWindowHint}\n`);
   const report = buildReport(source, { window, groupBy, overrides });
   await emit(renderReport(report, format, format === "table" && useColor(args, deps)), args, deps);
   if (!report.complete) {

@@ -10,6 +10,7 @@ import { LatencyCounts, type LatencyTally } from "../model/stats";
 import type { ReportWindow, UsageRow } from "../model/usage";
 import type { SourceResult } from "../sources/contract";
 import { recordsInValue } from "./record-documents";
+import { emptySpan, emptyWindowHint, widen, type TimeSpan } from "./outside-window";
 
 /** What one collector gathered, to be merged into another (a worker's share of the records). */
 export interface PartialAggregate {
@@ -17,6 +18,8 @@ export interface PartialAggregate {
   latencies: LatencyTally;
   skipped: Record<string, number>;
   recordsUsed: number;
+  /** Timestamps of the records left out as outside the window. */
+  outside: TimeSpan;
 }
 
 /** Rows in one order whatever thread read which file, so sums of costs come out the same to the last bit. */
@@ -85,12 +88,25 @@ export class RecordCollector {
   private readonly skipped: Record<string, number> = {};
   private readonly notes: string[] = [];
   private complete = true;
+  private readonly outside = emptySpan();
+  private readonly foldersOutside = emptySpan();
   recordsUsed = 0;
 
   constructor(private readonly window: ReportWindow) {}
 
   skip(reason: string, count = 1): void {
     this.skipped[reason] = (this.skipped[reason] ?? 0) + count;
+  }
+
+  /** A dated folder delivered over [startMs, endMs), outside the window: its `objects` are counted, not read. */
+  skipFolder(startMs: number, endMs: number, objects: number): void {
+    this.skip("objectOutsideWindow", objects);
+    this.sawFolder(startMs, endMs);
+  }
+
+  /** A dated folder delivered over [startMs, endMs), found outside the window without reading it. */
+  sawFolder(startMs: number, endMs: number): void {
+    widen(this.foldersOutside, startMs, endMs);
   }
 
   /** Marks the result incomplete, with the reason shown in the report. */
@@ -111,6 +127,7 @@ export class RecordCollector {
     const { facts } = parsed;
     if (facts.timestampMs < this.window.start.getTime() || facts.timestampMs >= this.window.end.getTime()) {
       this.skip("outsideWindow");
+      widen(this.outside, facts.timestampMs);
       return;
     }
     this.recordsUsed += 1;
@@ -140,6 +157,7 @@ export class RecordCollector {
       latencies: this.latencies.tally(),
       skipped: { ...this.skipped },
       recordsUsed: this.recordsUsed,
+      outside: { ...this.outside },
     };
   }
 
@@ -148,6 +166,12 @@ export class RecordCollector {
     this.latencies.merge(partial.latencies);
     for (const [reason, count] of Object.entries(partial.skipped)) this.skip(reason, count);
     this.recordsUsed += partial.recordsUsed;
+    widen(this.outside, partial.outside.firstMs, partial.outside.lastMs);
+  }
+
+  /** When the window held no record: where the records it saw were, and the window that would cover them; else null. */
+  emptyWindowHint(where: string): string | null {
+    return this.recordsUsed > 0 ? null : emptyWindowHint(this.window, this.outside, this.foldersOutside, where);
   }
 
   result(): SourceResult {

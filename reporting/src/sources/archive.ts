@@ -20,7 +20,7 @@ import { floorTo, HOUR_MS } from "../kernel/time";
 import type { TransferProgress } from "../render/progress";
 import type { ReportWindow } from "../model/usage";
 import type { SourceResult } from "./contract";
-import { folderOutsideWindow } from "../reading/log-tree";
+import { datedFolderSpan, folderOutsideWindow } from "../reading/log-tree";
 import { RecordCollector } from "../reading/record-collector";
 import { OVERSIZED_LINES, readRecordStream } from "../reading/record-input";
 import { runConcurrently } from "./concurrency";
@@ -135,6 +135,24 @@ class ArchiveReader {
     if (/(^|\/)AWSLogs\/[^/]+\/$/.test(prefix)) return this.subfolders(`${prefix}${LOGS_FOLDER}`);
     const accounts = await this.subfolders(/(^|\/)AWSLogs\/$/.test(prefix) ? prefix : `${prefix}AWSLogs/`);
     return (await Promise.all(accounts.map((account) => this.subfolders(`${account}${LOGS_FOLDER}`)))).flat();
+  }
+
+  /**
+   * The first and last hour folders under a region folder, as one span of
+   * delivery times: four listings down each edge of the year/month/day/hour tree.
+   */
+  async datedSpan(regionFolder: string): Promise<{ startMs: number; endMs: number } | null> {
+    const edge = async (pick: (folders: string[]) => string | undefined) => {
+      let folder = regionFolder;
+      for (let depth = 0; depth < 4; depth += 1) {
+        const next = pick((await this.subfolders(folder)).filter((sub) => datedFolderSpan(sub.slice(0, -1))).sort());
+        if (next === undefined) return depth === 0 ? null : datedFolderSpan(folder.slice(0, -1));
+        folder = next;
+      }
+      return datedFolderSpan(folder.slice(0, -1));
+    };
+    const [first, last] = await Promise.all([edge((folders) => folders[0]), edge((folders) => folders.at(-1))]);
+    return first && last ? { startMs: first.startMs, endMs: last.endMs } : null;
   }
 
   /** The record objects of one hour folder, every page; body objects and other files are counted, not returned. */
@@ -289,6 +307,7 @@ export async function readArchive(options: ReadArchiveOptions): Promise<SourceRe
   let objects = 0;
   let bytes = 0;
   const regions: string[] = [];
+  const readers: Array<{ reader: ArchiveReader; regionFolders: string[] }> = [];
   try {
     for (const location of options.locations) {
       const reader = new ArchiveReader(options, location, collector, controller.signal);
@@ -312,7 +331,13 @@ export async function readArchive(options: ReadArchiveOptions): Promise<SourceRe
       reader.noteUnreadable();
       objects += tally.objectsDone;
       bytes += tally.bytesDone;
+      readers.push({ reader, regionFolders });
     }
+    // An empty window: where the archive's records are, for the hint (listings only, no downloads).
+    if (collector.recordsUsed === 0)
+      for (const { reader, regionFolders } of readers)
+        for (const span of await Promise.all(regionFolders.map((folder) => reader.datedSpan(folder))))
+          if (span) collector.sawFolder(span.startMs, span.endMs);
   } catch (error) {
     // After Ctrl-C or a fatal failure, the aborted downloads and listings fail too: report the cause, once.
     throw controller.signal.aborted ? controller.signal.reason : error;
@@ -327,5 +352,7 @@ export async function readArchive(options: ReadArchiveOptions): Promise<SourceRe
   collector.note(
     `Read ${collector.recordsUsed} records in the window from ${objects} object(s), ${bytes} bytes, under ${where} (${regionText}).`,
   );
-  return { ...collector.result(), source: "archive" };
+  const hint = collector.emptyWindowHint("the archive holds");
+  if (hint) collector.note(hint);
+  return { ...collector.result(), source: "archive", ...(hint && { emptyWindowHint: hint }) };
 }

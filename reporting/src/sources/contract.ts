@@ -44,6 +44,8 @@ export interface SourceResult {
   complete: boolean;
   /** Human-readable remarks the report must show (why a source was chosen, what could not be read). */
   notes: string[];
+  /** When the window held no record but the source saw some elsewhere (or none at all online): one line saying so, also among the notes. */
+  emptyWindowHint?: string;
   /** Logs Insights' token sums checked against CloudWatch's token metrics; online reports only. */
   reconciliation?: Reconciliation;
 }

@@ -179,5 +179,7 @@ export async function readLogFiles(options: ReadLogFilesOptions): Promise<Source
   collector.note(
     `Read ${collector.recordsUsed} records in the window from ${reader.fileCount} file(s) under ${options.paths.join(", ")}.`,
   );
-  return collector.result();
+  const hint = collector.emptyWindowHint("the files hold");
+  if (hint) collector.note(hint);
+  return { ...collector.result(), ...(hint && { emptyWindowHint: hint }) };
 }

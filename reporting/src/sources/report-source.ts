@@ -198,12 +198,17 @@ async function readInsights(
       throw error;
     });
     const crossCheck = await crossCheckTokens(usage, clients.cloudwatch, window, now, controller.signal, deps);
+    const emptyWindowHint =
+      usage.rows.length === 0
+        ? `No invocations logged in this window in ${outputs.logGroupName}: is logging on in this region (${clients.region})?`
+        : undefined;
     return {
       ...usage,
+      ...(emptyWindowHint && { emptyWindowHint }),
       latency: metrics.latency,
       metricErrors: metrics.metricErrors,
       ...(crossCheck.reconciliation && { reconciliation: crossCheck.reconciliation }),
-      notes: [...usage.notes, ...metrics.notes, ...crossCheck.notes],
+      notes: [...usage.notes, ...(emptyWindowHint ? [emptyWindowHint] : []), ...metrics.notes, ...crossCheck.notes],
     };
   } finally {
     progress.finish();
