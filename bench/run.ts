@@ -18,6 +18,7 @@ import { join, resolve } from "node:path";
 import yargs from "yargs";
 import { hideBin } from "yargs/helpers";
 import { UsageError } from "../reporting/src/kernel/errors";
+import { HOUR_MS } from "../reporting/src/kernel/time";
 import { reportScriptFailure, requirePositive } from "../scripts/option-checks";
 import { writeGeneratedArchive, type GenerateOptions, type WrittenArchive } from "../scripts/gen-logs";
 import { formatStartup, measureStartup, median } from "./startup";
@@ -26,7 +27,6 @@ const ROOT = resolve(__dirname, "..");
 const CACHE = join(ROOT, "bench", ".cache");
 /** The report's bin, linked by npm ci from the reporting workspace. */
 const REPORT_BIN = join(ROOT, "node_modules", ".bin", "bedrock-report");
-const HOUR_MS = 3_600_000;
 const END = new Date("2026-11-20T00:00:00Z");
 const HOURS = 720;
 
