@@ -296,6 +296,16 @@ describe("reconcile on the sample week against a CUR 2.0 bill built at list pric
     expect(json.notes.join(" ")).to.include("USE1-SomethingNew-Units");
   });
 
+  it("compares cost per caller from line_item_iam_principal, and flags the caller billed more than logged", async () => {
+    const caller = bill[0].principal;
+    const { json } = await reconcile(
+      bill.map((line) => (line.principal === caller ? { ...line, cost: line.cost * 2 } : line)),
+    );
+    const flagged = json.byCaller.filter((row: { beyondTolerance: boolean }) => row.beyondTolerance);
+    expect(flagged.map((row: { caller: string }) => row.caller)).to.deep.equal([caller]);
+    expect(flagged[0].differencePercent).to.be.closeTo(100, 0.01);
+  });
+
   it("does not fail on a day still within the billing lag, but says why it differs", async () => {
     // The run is at 2026-11-20T00:00Z: 2026-11-19 ended less than 24 h before.
     const { code, json } = await reconcile(bill.filter((line) => line.day !== "2026-11-19"));
