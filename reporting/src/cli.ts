@@ -132,6 +132,10 @@ export function buildCli(deps: CliDeps) {
       "Compare the estimate with what AWS billed for Bedrock, per day and model family (Cost Explorer, or --bill)",
       (cli) =>
         outputOptions(stackOptions(windowOptions(cli)))
+          .option("hours", {
+            type: "string",
+            describe: "Window length in hours, ending at --end (default 720: 30 days)",
+          })
           .option("bill", {
             type: "string",
             describe:

@@ -377,6 +377,25 @@ describe("reconcile on the sample week against a CUR 2.0 bill built at list pric
     }
   });
 
+  it("covers 720 hours by default, 30 UTC days", async () => {
+    const path = join(folder, "default-window.csv");
+    await writeFile(path, curCsv(bill));
+    const { stdout } = await run([
+      "reconcile",
+      "--logs",
+      SAMPLE,
+      "--end",
+      "2026-11-20",
+      "--bill",
+      path,
+      "--format",
+      "json",
+    ]);
+    const json = JSON.parse(stdout);
+    expect(json.window).to.deep.equal({ start: "2026-10-21T00:00:00.000Z", end: "2026-11-20T00:00:00.000Z" });
+    expect(json.days).to.have.length(30);
+  });
+
   it("refuses a bad --tolerance or an unreadable --bill with one line and exit 2", async () => {
     const tolerance = await run([...ARGS, "--bill", join(folder, "cur.csv"), "--tolerance", "lots"]);
     expect(tolerance.code).to.equal(2);
