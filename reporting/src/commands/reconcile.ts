@@ -64,6 +64,12 @@ export async function runReconcileCommand(args: ReconcileArgs, deps: CliDeps): P
   // By caller: the bill's IAM principals are compared with the logged callers.
   const source = await readReportSource(args, choice, window, "caller", deps);
   const reconciliation = reconcileWithBill(source.rows, bill, { window, now: deps.now(), tolerancePercent, overrides });
+  const mantle = (source.unloggedTraffic ?? []).reduce((sum, model) => sum + model.inferences, 0);
+  if (mantle > 0) {
+    reconciliation.notes.push(
+      `From metrics, not logs: the bedrock-mantle endpoint served ${mantle} inferences in this window; they write no invocation logs, so the estimate leaves them out while the bill charges them (usage types with "mantle").`,
+    );
+  }
   if (!source.complete) {
     reconciliation.notes.unshift(
       "INCOMPLETE: part of the window could not be read, so the estimate is a lower bound (see the report's notes).",

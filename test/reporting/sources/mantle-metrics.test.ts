@@ -14,6 +14,7 @@ import {
   ListMetricsCommand,
   type GetMetricDataInput,
 } from "@aws-sdk/client-cloudwatch";
+import { CostExplorerClient, GetCostAndUsageCommand, GetDimensionValuesCommand } from "@aws-sdk/client-cost-explorer";
 import { OperationalError } from "../../../reporting/src/kernel/errors";
 import { readMantleMetrics } from "../../../reporting/src/sources/mantle-metrics";
 import type { MantleModelMetrics } from "../../../reporting/src/model/unlogged-traffic";
@@ -139,6 +140,21 @@ describe("the online report's traffic from metrics, not logs", () => {
     );
     expect(table.stdout).to.include("bedrock-mantle (from metrics, not logs; not in the totals above)");
     expect(table.stdout).to.include(GPT);
+  });
+
+  it("tells reconcile's reader that bedrock-mantle traffic is billed but not in the estimate", async () => {
+    const costExplorerMock = mockClient(CostExplorerClient);
+    try {
+      costExplorerMock.on(GetDimensionValuesCommand).resolves({ DimensionValues: [] });
+      costExplorerMock.on(GetCostAndUsageCommand).resolves({ ResultsByTime: [] });
+      const { stdout, stderr } = await run(
+        ["reconcile", "--hours", "24", "--format", "json", "--quiet"],
+        onlineDeps(async () => traffic),
+      );
+      expect(JSON.parse(stdout).notes.join(" "), stderr).to.match(/bedrock-mantle endpoint served 14 inferences/);
+    } finally {
+      costExplorerMock.restore();
+    }
   });
 
   it("keeps the report when the metrics cannot be read, and says so", async () => {
