@@ -11,7 +11,23 @@
  * true request-weighted average, not an average of per-model averages.
  * Delivery failures are published only without dimensions ("across all model
  * IDs"), so that alarm reads those series directly.
+ *
+ * Calls through the bedrock-mantle endpoint are not in AWS/Bedrock: the token
+ * and invocation alarms add the account-level AWS/BedrockMantle series with
+ * metric math. A GetMetricData request, and so an alarm, may hold only one
+ * Metrics Insights query but other metrics besides, and a query's single
+ * series can feed a math expression
+ * (https://docs.aws.amazon.com/AmazonCloudWatch/latest/APIReference/API_GetMetricData.html,
+ * https://docs.aws.amazon.com/AmazonCloudWatch/latest/monitoring/cloudwatch-metrics-insights-math.html).
  */
+import { ESTIMATED_TPM_QUOTA_USAGE, MANTLE_METRICS, MANTLE_NAMESPACE } from "../reporting/src/kernel/mantle-metrics";
+
+/** A model's tokens-per-minute quota (Service Quotas), as the stack config gives it. */
+export interface TpmQuota {
+  /** The ModelId dimension value: a base model ID or an inference profile ID. */
+  modelId: string;
+  tokensPerMinute: number;
+}
 
 export interface AlarmThresholds {
   inputTokensPerHour: number;
@@ -21,6 +37,8 @@ export interface AlarmThresholds {
   averageLatencyMs: number;
   /** Estimated dollars in a rolling 24 hours; undefined turns the cost alarm off. */
   dailyCostBudgetUsd?: number;
+  /** Alarm when a model's EstimatedTPMQuotaUsage passes this percent of its quota; undefined turns it off. */
+  tpmQuotaAlarm?: { percent: number; quotas: TpmQuota[] };
 }
 
 export interface AlarmQuery {
@@ -76,6 +94,64 @@ function insightsAlarm(
   };
 }
 
+/**
+ * An hourly usage alarm over both endpoints: the AWS/Bedrock Metrics Insights
+ * query plus the bedrock-mantle account-level series, each missing point as 0.
+ */
+function usageAlarm(
+  key: string,
+  description: string,
+  bedrockMetric: string,
+  mantleMetric: string,
+  threshold: number,
+): AlarmSpec {
+  return {
+    key,
+    description,
+    threshold,
+    comparisonOperator: "GreaterThanThreshold",
+    evaluationPeriods: 1,
+    datapointsToAlarm: 1,
+    treatMissingData: "notBreaching",
+    queries: [
+      { id: "bedrock", expression: sumOverModels(bedrockMetric), period: HOUR, returnData: false },
+      {
+        id: "mantle",
+        returnData: false,
+        metric: { namespace: MANTLE_NAMESPACE, metricName: mantleMetric, stat: "Sum", period: HOUR },
+      },
+      { id: "total", label: key, returnData: true, expression: "FILL(bedrock, 0) + FILL(mantle, 0)" },
+    ],
+  };
+}
+
+/** One alarm per configured model: its estimated TPM quota use above the percent, three minutes running. */
+function quotaAlarms(alarm: NonNullable<AlarmThresholds["tpmQuotaAlarm"]>): AlarmSpec[] {
+  return alarm.quotas.map((quota, index) => ({
+    key: `tpm-quota-${index + 1}`,
+    description: `${quota.modelId} used more than ${alarm.percent}% of its ${quota.tokensPerMinute} tokens-per-minute quota (EstimatedTPMQuotaUsage) for 3 minutes: throttling is near; request a quota increase or spread the load.`,
+    threshold: (quota.tokensPerMinute * alarm.percent) / 100,
+    comparisonOperator: "GreaterThanThreshold",
+    evaluationPeriods: 3,
+    datapointsToAlarm: 3,
+    treatMissingData: "notBreaching",
+    queries: [
+      {
+        id: "quota",
+        label: `${quota.modelId} estimated TPM`,
+        returnData: true,
+        metric: {
+          namespace: "AWS/Bedrock",
+          metricName: ESTIMATED_TPM_QUOTA_USAGE,
+          stat: "Maximum",
+          period: 60,
+          dimensions: { ModelId: quota.modelId },
+        },
+      },
+    ],
+  }));
+}
+
 export const DELIVERY_FAILURE_METRICS = [
   "ModelInvocationLogsCloudWatchDeliveryFailure",
   "ModelInvocationLogsS3DeliveryFailure",
@@ -84,18 +160,18 @@ export const DELIVERY_FAILURE_METRICS = [
 
 export function alarmSpecs(thresholds: AlarmThresholds): AlarmSpec[] {
   const specs: AlarmSpec[] = [
-    insightsAlarm(
+    usageAlarm(
       "high-input-tokens",
-      `Input tokens across all Bedrock models exceeded ${thresholds.inputTokensPerHour} in one hour.`,
-      sumOverModels("InputTokenCount"),
-      HOUR,
+      `Input tokens across all Bedrock models (bedrock-mantle calls included) exceeded ${thresholds.inputTokensPerHour} in one hour.`,
+      "InputTokenCount",
+      MANTLE_METRICS.inputTokens,
       thresholds.inputTokensPerHour,
     ),
-    insightsAlarm(
+    usageAlarm(
       "unusual-invocations",
-      `Bedrock invocations across all models exceeded ${thresholds.invocationsPerHour} in one hour.`,
-      sumOverModels("Invocations"),
-      HOUR,
+      `Bedrock invocations across all models (bedrock-mantle inferences included) exceeded ${thresholds.invocationsPerHour} in one hour.`,
+      "Invocations",
+      MANTLE_METRICS.inferences,
       thresholds.invocationsPerHour,
     ),
     // Server errors call for AWS support, client errors for the calling team: one alarm each, same threshold.
@@ -152,6 +228,7 @@ export function alarmSpecs(thresholds: AlarmThresholds): AlarmSpec[] {
       ],
     },
   ];
+  if (thresholds.tpmQuotaAlarm !== undefined) specs.push(...quotaAlarms(thresholds.tpmQuotaAlarm));
   if (thresholds.dailyCostBudgetUsd !== undefined) {
     specs.push({
       key: "daily-cost-budget",

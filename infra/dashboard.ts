@@ -4,7 +4,14 @@
  * the ModelId dimension, never from a list of model IDs: new models and
  * `us.`/`global.` inference profiles appear as soon as they are used.
  */
+import {
+  ESTIMATED_TPM_QUOTA_USAGE,
+  MANTLE_METRICS,
+  MANTLE_MODEL_DIMENSION,
+  MANTLE_NAMESPACE,
+} from "../reporting/src/kernel/mantle-metrics";
 import type { PriceCatalog } from "../reporting/src/kernel/pricing/catalog";
+import type { TpmQuota } from "./alarm-specs";
 import { findSavedQuery } from "../reporting/src/kernel/queries";
 import { familyCostQueries, TOKEN_METRICS } from "./cost-expressions";
 
@@ -20,6 +27,8 @@ export interface DashboardSpec {
   /** How far back the dashboard looks when opened. */
   rangeHours: number;
   catalog: PriceCatalog;
+  /** Drawn as horizontal lines on the quota-headroom graph. */
+  tpmQuotas?: TpmQuota[];
 }
 
 export interface MetricExpression {
@@ -113,6 +122,61 @@ function graph(spec: DashboardSpec, title: string, metrics: MetricExpression[], 
 }
 
 const THIRD: Placement = { width: 8, height: 6 };
+
+/** One series per model the bedrock-mantle endpoint served (the Model dimension). */
+function perMantleModel(metric: string, periodSeconds: number): string {
+  return `SEARCH('{${MANTLE_NAMESPACE},${MANTLE_MODEL_DIMENSION}} MetricName="${metric}"', 'Sum', ${periodSeconds})`;
+}
+
+/**
+ * The row for traffic the invocation logs never see (bedrock-mantle calls)
+ * and the quota headroom: Bedrock's estimate of tokens-per-minute quota used
+ * per model, its 1-minute maximum, against the quotas the stack config names.
+ */
+function unloggedTrafficAndQuotaRow(spec: DashboardSpec) {
+  const period = spec.periodSeconds;
+  const quotaLines = (spec.tpmQuotas ?? []).map((quota) => ({
+    label: `${quota.modelId} quota`,
+    value: quota.tokensPerMinute,
+  }));
+  return [
+    {
+      placement: { width: GRID_COLUMNS, height: 2 },
+      widget: {
+        type: "text" as const,
+        properties: {
+          markdown:
+            "## Not in the invocation logs: bedrock-mantle, and quota headroom\n" +
+            "Calls through the bedrock-mantle endpoint (Anthropic Messages, OpenAI Responses and Chat Completions APIs) " +
+            `write no invocation logs; ${MANTLE_NAMESPACE} counts them. Quota headroom is Bedrock's ${ESTIMATED_TPM_QUOTA_USAGE} per model (tokens per minute).`,
+        },
+      },
+    },
+    {
+      placement: THIRD,
+      widget: graph(spec, "bedrock-mantle inferences and client errors", [
+        { expression: perMantleModel(MANTLE_METRICS.inferences, period), id: "mantleInferences", label: "" },
+        { expression: perMantleModel(MANTLE_METRICS.clientErrors, period), id: "mantleClientErrors", label: "errors" },
+      ]),
+    },
+    {
+      placement: THIRD,
+      widget: graph(spec, "bedrock-mantle tokens", [
+        { expression: perMantleModel(MANTLE_METRICS.inputTokens, period), id: "mantleInput", label: "input" },
+        { expression: perMantleModel(MANTLE_METRICS.outputTokens, period), id: "mantleOutput", label: "output" },
+      ]),
+    },
+    {
+      placement: THIRD,
+      widget: graph(
+        spec,
+        "Quota headroom: estimated TPM quota used, per model",
+        [{ expression: perModel(ESTIMATED_TPM_QUOTA_USAGE, "Maximum", 60), id: "tpmUsed", label: "" }],
+        { period: 60, ...(quotaLines.length > 0 ? { annotations: { horizontal: quotaLines } } : {}) },
+      ),
+    },
+  ];
+}
 
 export function buildDashboardBody(spec: DashboardSpec): DashboardBody {
   const period = spec.periodSeconds;
@@ -224,6 +288,7 @@ export function buildDashboardBody(spec: DashboardSpec): DashboardBody {
         },
       ]),
     },
+    ...unloggedTrafficAndQuotaRow(spec),
     {
       placement: { width: GRID_COLUMNS, height: 6 },
       widget: graph(spec, "Estimated cost by model family (USD per hour)", costMetrics, {

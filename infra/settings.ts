@@ -1,5 +1,5 @@
 import * as pulumi from "@pulumi/pulumi";
-import type { AlarmThresholds } from "./alarm-specs";
+import type { AlarmThresholds, TpmQuota } from "./alarm-specs";
 
 /** The retention periods CloudWatch Logs accepts (PutRetentionPolicy). */
 export const CLOUDWATCH_RETENTION_DAYS = [
@@ -31,6 +31,8 @@ export interface LoggingSettings {
 export interface DashboardSettings {
   periodSeconds: number;
   rangeHours: number;
+  /** Tokens-per-minute quotas to draw on the quota-headroom graph; none when absent. */
+  tpmQuotas?: TpmQuota[];
 }
 
 export interface AlertingSettings {
@@ -222,6 +224,40 @@ function parseJsonList(key: string, text: string): unknown {
   }
 }
 
+/** `<ModelId>=<tokens per minute>`: the model ID as Bedrock's ModelId dimension names it (a profile ID included). */
+const TPM_QUOTA_ENTRY = /^([A-Za-z0-9.:/_-]{1,256})=(\d{1,12})$/;
+
+function tpmQuotasOf(raw: RawConfig): TpmQuota[] {
+  return stringListOf(raw, "tpmQuotas").map((entry) => {
+    const match = TPM_QUOTA_ENTRY.exec(entry);
+    if (!match || Number(match[2]) === 0) {
+      throw new StackConfigError(
+        "tpmQuotas",
+        entry,
+        'each entry is "<ModelId>=<tokens per minute>" with a quota above 0, e.g. "us.anthropic.claude-sonnet-4-5-20250929-v1:0=2000000".',
+      );
+    }
+    return { modelId: match[1], tokensPerMinute: Number(match[2]) };
+  });
+}
+
+/** The quota alarm: off at 0; else a percent of each quota in tpmQuotas, which must then name at least one. */
+function tpmQuotaAlarmOf(raw: RawConfig, quotas: TpmQuota[]): AlarmThresholds["tpmQuotaAlarm"] {
+  const value = raw.tpmQuotaAlarmPercent;
+  if (value === undefined || value === null || value === "" || value === 0 || value === "0") return undefined;
+  const percent = thresholdOf(raw, "tpmQuotaAlarmPercent", undefined) as number;
+  if (percent > 100)
+    throw new StackConfigError("tpmQuotaAlarmPercent", value, "expected 0 (off) or a percent from above 0 to 100.");
+  if (quotas.length === 0) {
+    throw new StackConfigError(
+      "tpmQuotaAlarmPercent",
+      value,
+      'set tpmQuotas as well (e.g. ["us.anthropic.claude-sonnet-4-5-20250929-v1:0=2000000"]): the alarm needs each model\'s quota, which the metric does not carry.',
+    );
+  }
+  return { percent, quotas };
+}
+
 function optional(value: string): string | undefined {
   return value === "" ? undefined : value;
 }
@@ -311,9 +347,12 @@ export function parseStackSettings(raw: RawConfig): StackSettings {
     averageLatencyMs: requiredThresholdOf(raw, "averageLatencyThresholdMs", 10_000),
     dailyCostBudgetUsd: thresholdOf(raw, "dailyCostBudgetUsd", undefined),
   };
+  const tpmQuotas = tpmQuotasOf(raw);
+  const tpmQuotaAlarm = tpmQuotaAlarmOf(raw, tpmQuotas);
+  if (tpmQuotaAlarm) thresholds.tpmQuotaAlarm = tpmQuotaAlarm;
 
   return {
-    dashboard: { periodSeconds, rangeHours },
+    dashboard: { periodSeconds, rangeHours, tpmQuotas },
     alerting: { thresholds, alertEmails, topicKmsKeyArn: kmsKeyArnOf(raw, "alertTopicKmsKeyArn") },
     logging: {
       logGroupName,
@@ -358,13 +397,15 @@ export const CONFIG_KEYS = [
   "invocationsPerHourThreshold",
   "averageLatencyThresholdMs",
   "dailyCostBudgetUsd",
+  "tpmQuotas",
+  "tpmQuotaAlarmPercent",
 ] as const;
 
 /** Reads this project's keys from the stack config. */
 export function readStackSettings(config = new pulumi.Config(PROJECT)): StackSettings {
   const raw: RawConfig = {};
   for (const key of CONFIG_KEYS) {
-    raw[key] = key === "alertEmails" ? config.getObject<unknown>(key) : config.get(key);
+    raw[key] = key === "alertEmails" || key === "tpmQuotas" ? config.getObject<unknown>(key) : config.get(key);
   }
   return parseStackSettings(raw);
 }

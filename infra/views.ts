@@ -41,6 +41,7 @@ export class UsageDashboard extends pulumi.ComponentResource {
               logGroupName,
               periodSeconds: args.periodSeconds,
               rangeHours: args.rangeHours,
+              tpmQuotas: args.tpmQuotas ?? [],
               catalog: PRICE_CATALOG,
             }),
           ),

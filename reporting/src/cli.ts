@@ -83,6 +83,9 @@ const runQueryCommand = loadedOnRun(
 const runDemoCommand = loadedOnRun(
   () => (require("./commands/demo") as typeof import("./commands/demo")).runDemoCommand,
 );
+const runReconcileCommand = loadedOnRun(
+  () => (require("./commands/reconcile") as typeof import("./commands/reconcile")).runReconcileCommand,
+);
 const runCommandsCommand = loadedOnRun(
   () => (require("./commands/stack-commands") as typeof import("./commands/stack-commands")).runCommandsCommand,
 );
@@ -123,6 +126,36 @@ export function buildCli(deps: CliDeps) {
             "a quarter: read from the S3 archive, past the log group's retention",
           ),
       guarded(deps, runReportCommand),
+    )
+    .command(
+      "reconcile",
+      "Compare the estimate with what AWS billed for Bedrock, per day and model family (Cost Explorer, or --bill)",
+      (cli) =>
+        outputOptions(stackOptions(windowOptions(cli)))
+          .option("hours", {
+            type: "string",
+            describe: "Window length in hours, ending at --end (default 720: 30 days)",
+          })
+          .option("bill", {
+            type: "string",
+            describe:
+              "Read the bill from this file: a saved GetCostAndUsage JSON, or a CUR 2.0 export (CSV or Parquet)",
+          })
+          .option("tolerance", {
+            type: "string",
+            describe: "Flag days whose estimate and bill differ by more than this percent (default 5)",
+          })
+          .option("logs", {
+            type: "string",
+            array: true,
+            describe: "Estimate from these log files/folders or s3:// archive URLs instead of the stack",
+          })
+          .option("source", { type: "string", describe: `Where usage comes from: ${SOURCE_CHOICES.join(" | ")}` })
+          .option("pricing", { type: "string", describe: "JSON file of price overrides (e.g. your discount)" })
+          .option("quiet", { type: "boolean", describe: "No progress or status lines on stderr (errors still)" })
+          .example("$0 reconcile --hours 720", "the last 30 days against Cost Explorer (default window 720 hours)")
+          .example("$0 reconcile --logs <folder> --bill cur.parquet", "offline, against a CUR 2.0 export"),
+      guarded(deps, runReconcileCommand),
     )
     .command(
       "demo",

@@ -28,6 +28,9 @@ const awsClients = onFirstUse(() => require("./aws/clients") as typeof import(".
 const insights = onFirstUse(() => require("./sources/insights") as typeof import("./sources/insights"));
 const metrics = onFirstUse(() => require("./sources/metrics") as typeof import("./sources/metrics"));
 const tokenMetrics = onFirstUse(() => require("./sources/token-metrics") as typeof import("./sources/token-metrics"));
+const mantleMetrics = onFirstUse(
+  () => require("./sources/mantle-metrics") as typeof import("./sources/mantle-metrics"),
+);
 const archive = onFirstUse(() => require("./sources/archive") as typeof import("./sources/archive"));
 const logFiles = onFirstUse(() => require("./sources/logfiles") as typeof import("./sources/logfiles"));
 const stackOutputs = onFirstUse(() => require("./aws/stack-outputs") as typeof import("./aws/stack-outputs"));
@@ -65,6 +68,7 @@ const deps: CliDeps = {
   readUsageFromInsights: (options) => insights().readUsageFromInsights(options),
   readMetrics: (options) => metrics().readMetrics(options),
   readTokenMetrics: (options) => tokenMetrics().readTokenMetrics(options),
+  readMantleMetrics: (options) => mantleMetrics().readMantleMetrics(options),
   runSavedQuery: (options) => insights().runSavedQuery(options),
   // Ctrl-C stops a read of local files too: its workers end, and no report is written.
   readLogFiles: (options) => logFiles().readLogFiles({ ...options, signal: controller.signal }),

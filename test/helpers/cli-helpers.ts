@@ -45,6 +45,8 @@ export function fakeDeps(overrides: Partial<CliDeps> = {}): CliDeps {
     readMetrics: async () => unexpected("readMetrics"),
     // Online tests that do not look at the token cross-check get a CloudWatch that has no token metrics.
     readTokenMetrics: async () => [],
+    // ...and no bedrock-mantle traffic.
+    readMantleMetrics: async () => [],
     runSavedQuery: async () => unexpected("runSavedQuery"),
     readLogFiles,
     readArchive: async () => unexpected("readArchive"),

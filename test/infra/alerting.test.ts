@@ -66,7 +66,6 @@ describe("alerting", () => {
     expect(alarm("high-input-tokens").metricQueries[0]).to.deep.include({
       expression: 'SELECT SUM(InputTokenCount) FROM SCHEMA("AWS/Bedrock", ModelId)',
       period: 3600,
-      returnData: true,
     });
     expect(alarm("unusual-invocations").threshold).to.equal(1_000);
     expect(alarm("unusual-invocations").metricQueries[0].period).to.equal(3600);
@@ -76,6 +75,54 @@ describe("alerting", () => {
     expect(alarm("slow-responses").metricQueries[0].expression).to.equal(
       'SELECT AVG(InvocationLatency) FROM SCHEMA("AWS/Bedrock", ModelId)',
     );
+  });
+
+  it("counts bedrock-mantle tokens and inferences in the token and invocation alarms", async () => {
+    await deploy();
+    for (const [key, bedrockMetric, mantleMetric] of [
+      ["high-input-tokens", "InputTokenCount", "TotalInputTokens"],
+      ["unusual-invocations", "Invocations", "Inferences"],
+    ]) {
+      const queries = alarm(key).metricQueries;
+      const returned = queries.filter((query) => query.returnData);
+      expect(returned, key).to.have.length(1);
+      expect(returned[0].expression).to.equal("FILL(bedrock, 0) + FILL(mantle, 0)");
+      expect(queries.find((query) => query.id === "bedrock")?.expression).to.include(`SUM(${bedrockMetric})`);
+      // The account-level series: without dimensions, so Project and Model copies are not added again.
+      expect(queries.find((query) => query.id === "mantle")?.metric).to.deep.include({
+        namespace: "AWS/BedrockMantle",
+        metricName: mantleMetric,
+        period: 3600,
+      });
+      expect(queries.find((query) => query.id === "mantle")?.metric).not.to.have.property("dimensions");
+    }
+  });
+
+  it("holds at most one Metrics Insights query per alarm, as GetMetricData allows", async () => {
+    await deploy({ tpmQuotas: ["m=10"], tpmQuotaAlarmPercent: "50", dailyCostBudgetUsd: "10" });
+    for (const inputs of alarms()) {
+      const insights = inputs.metricQueries.filter((query) => /^\s*SELECT\b/i.test(query.expression ?? ""));
+      expect(insights.length, inputs.name).to.be.at.most(1);
+    }
+  });
+
+  it("alarms at the configured percent of each model's tokens-per-minute quota, only when configured", async () => {
+    await deploy();
+    expect(alarms().some((inputs) => inputs.name.includes("tpm-quota"))).to.equal(false);
+    const sonnet = "us.anthropic.claude-sonnet-4-5-20250929-v1:0";
+    await deploy({
+      tpmQuotas: [`${sonnet}=2000000`, "anthropic.claude-3-haiku-20240307-v1:0=400000"],
+      tpmQuotaAlarmPercent: "80",
+    });
+    const first = alarm("tpm-quota-1");
+    expect(first.threshold).to.equal(1_600_000);
+    expect(first.metricQueries[0].metric).to.deep.include({
+      namespace: "AWS/Bedrock",
+      metricName: "EstimatedTPMQuotaUsage",
+      period: 60,
+      dimensions: { ModelId: sonnet },
+    });
+    expect(alarm("tpm-quota-2").threshold).to.equal(320_000);
   });
 
   it("follows the thresholds in config", async () => {

@@ -22,6 +22,7 @@ const spec: DashboardSpec = {
 };
 
 const body = buildDashboardBody(spec);
+const QUOTA_TITLE = "Quota headroom: estimated TPM quota used, per model";
 const metricWidgets = body.widgets.filter((widget) => widget.type === "metric");
 const titled = (title: string): Widget => {
   const widget = body.widgets.find((w) => w.properties.title === title);
@@ -90,9 +91,11 @@ describe("dashboard body", () => {
   it("opens on the configured range and lets widgets inherit the period", () => {
     expect(body.start).to.equal("-PT24H");
     expect(buildDashboardBody({ ...spec, rangeHours: 168 }).start).to.equal("-PT168H");
+    // Cost is hourly; quota use is per minute, so its maximum is taken over 1-minute points.
+    const fixedPeriods = ["Estimated cost by model family (USD per hour)", QUOTA_TITLE];
     expect(
       metricWidgets
-        .filter((w) => w.properties.title !== "Estimated cost by model family (USD per hour)")
+        .filter((w) => !fixedPeriods.includes(String(w.properties.title)))
         .every((w) => w.properties.period === 300),
     ).to.equal(true);
     expect(
@@ -244,6 +247,49 @@ describe("dashboard body", () => {
       expect(lineOf(cache, "cacheRead", documentedName)).to.deep.equal([[T0, 4000]]);
       expect(lineOf(cache, "cacheRead", blogName)).to.deep.equal([[T0, 4000]]);
       expect(lineOf(cache, "cacheWrite", blogName)).to.deep.equal([[T0, 0]]);
+    });
+  });
+
+  describe("traffic the invocation logs do not see, and quota headroom", () => {
+    const mantleMetric = (metricName: string, dimensions: Record<string, string>, values: number[]): StoredMetric => ({
+      namespace: "AWS/BedrockMantle",
+      metricName,
+      dimensions,
+      sums: Object.fromEntries(values.map((value, index) => [T0 + index * HOUR_MS, value])),
+    });
+
+    it("graphs bedrock-mantle inferences, client errors and tokens per model, not the project-level copies", () => {
+      const inferences = expressionsOf(titled("bedrock-mantle inferences and client errors"));
+      const tokens = expressionsOf(titled("bedrock-mantle tokens"));
+      const metrics = [
+        mantleMetric("TotalInputTokens", { Model: "anthropic.claude-opus-4-8" }, [1000]),
+        mantleMetric("TotalInputTokens", { Model: "openai.gpt-oss-120b" }, [50]),
+        // The same traffic again at Project and Project+Model level: never counted twice.
+        mantleMetric("TotalInputTokens", { Project: "p1" }, [1050]),
+        mantleMetric("TotalInputTokens", { Project: "p1", Model: "openai.gpt-oss-120b" }, [50]),
+        mantleMetric("Inferences", { Model: "anthropic.claude-opus-4-8" }, [3]),
+      ];
+      const evaluation = { metrics, timeline: [T0], expressions: {} };
+      const input = tokens.find((entry) => entry.id === "mantleInput") as MetricExpression;
+      const series = evaluate(input.expression, evaluation) as unknown[];
+      expect(series).to.have.length(2);
+      const names = [...inferences, ...tokens].map((entry) => /MetricName="(\w+)"/.exec(entry.expression)?.[1]);
+      expect(names).to.have.members(["Inferences", "InferenceClientErrors", "TotalInputTokens", "TotalOutputTokens"]);
+    });
+
+    it("graphs each model's 1-minute maximum of EstimatedTPMQuotaUsage, with the configured quotas as lines", () => {
+      const [quota] = expressionsOf(titled(QUOTA_TITLE));
+      expect(quota.expression).to.equal(
+        `SEARCH('{AWS/Bedrock,ModelId} MetricName="EstimatedTPMQuotaUsage"', 'Maximum', 60)`,
+      );
+      expect(titled(QUOTA_TITLE).properties.annotations).to.equal(undefined);
+      const withQuotas = buildDashboardBody({
+        ...spec,
+        tpmQuotas: [{ modelId: "us.anthropic.claude-sonnet-4-5-20250929-v1:0", tokensPerMinute: 2_000_000 }],
+      }).widgets.find((widget) => widget.properties.title === QUOTA_TITLE);
+      expect(withQuotas?.properties.annotations).to.deep.equal({
+        horizontal: [{ label: "us.anthropic.claude-sonnet-4-5-20250929-v1:0 quota", value: 2_000_000 }],
+      });
     });
   });
 

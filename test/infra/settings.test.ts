@@ -65,7 +65,7 @@ describe("stack settings", () => {
       averageLatencyMs: 10_000,
       dailyCostBudgetUsd: undefined,
     });
-    expect(dashboard).to.deep.equal({ periodSeconds: 300, rangeHours: 24 });
+    expect(dashboard).to.deep.equal({ periodSeconds: 300, rangeHours: 24, tpmQuotas: [] });
   });
 
   it("takes thresholds, the cost budget and the dashboard period from config", () => {
@@ -81,7 +81,32 @@ describe("stack settings", () => {
       averageLatencyMs: 30_000,
       dailyCostBudgetUsd: 250.5,
     });
-    expect(dashboard).to.deep.equal({ periodSeconds: 3600, rangeHours: 168 });
+    expect(dashboard).to.deep.equal({ periodSeconds: 3600, rangeHours: 168, tpmQuotas: [] });
+  });
+
+  it("takes tokens-per-minute quotas and the quota alarm's percent, and no quota alarm by default", () => {
+    const sonnet = "us.anthropic.claude-sonnet-4-5-20250929-v1:0";
+    const { alerting, dashboard } = parseStackSettings({
+      tpmQuotas: [`${sonnet}=2000000`],
+      tpmQuotaAlarmPercent: "80",
+    });
+    expect(dashboard.tpmQuotas).to.deep.equal([{ modelId: sonnet, tokensPerMinute: 2_000_000 }]);
+    expect(alerting.thresholds.tpmQuotaAlarm).to.deep.equal({
+      percent: 80,
+      quotas: [{ modelId: sonnet, tokensPerMinute: 2_000_000 }],
+    });
+    expect(parseStackSettings({ tpmQuotas: [`${sonnet}=2000000`] }).alerting.thresholds.tpmQuotaAlarm).to.equal(
+      undefined,
+    );
+  });
+
+  it("refuses a malformed quota, a percent above 100, and a quota alarm without quotas", () => {
+    expect(configError({ tpmQuotas: ["sonnet"] }).message).to.match(/tpmQuotas = "sonnet": each entry is "<ModelId>=/);
+    expect(configError({ tpmQuotas: ["m=0"] }).message).to.match(/with a quota above 0/);
+    expect(configError({ tpmQuotas: ["m=10"], tpmQuotaAlarmPercent: "150" }).message).to.match(
+      /tpmQuotaAlarmPercent = "150": expected 0 \(off\) or a percent/,
+    );
+    expect(configError({ tpmQuotaAlarmPercent: "80" }).message).to.match(/set tpmQuotas as well/);
   });
 
   it("accepts every retention CloudWatch accepts", () => {

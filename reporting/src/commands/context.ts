@@ -10,6 +10,7 @@ import type { readArchive } from "../sources/archive";
 import type { readUsageFromInsights, runSavedQuery } from "../sources/insights";
 import type { readLogFiles } from "../sources/logfiles";
 import type { readMetrics } from "../sources/metrics";
+import type { readMantleMetrics } from "../sources/mantle-metrics";
 import type { readTokenMetrics } from "../sources/token-metrics";
 
 export interface CliDeps {
@@ -34,6 +35,8 @@ export interface CliDeps {
   readUsageFromInsights: typeof readUsageFromInsights;
   readMetrics: typeof readMetrics;
   readTokenMetrics: typeof readTokenMetrics;
+  /** bedrock-mantle traffic, which writes no invocation logs (online reports). */
+  readMantleMetrics: typeof readMantleMetrics;
   runSavedQuery: typeof runSavedQuery;
   readLogFiles: typeof readLogFiles;
   readArchive: typeof readArchive;

@@ -16,6 +16,8 @@ import type { PricingOverrides, UnpricedReason } from "../kernel/pricing/rules";
 import { HOUR_MS } from "../kernel/time";
 import type { MetricErrorCounts, SourceName, SourceResult } from "../sources/contract";
 import type { Reconciliation } from "./reconciliation";
+import { summarizeUnloggedTraffic, unloggedTrafficNotes, type UnloggedTraffic } from "./unlogged-traffic";
+import { MANTLE_NAMESPACE } from "../kernel/mantle-metrics";
 import { projectCost, type LatencySummary, type Projection } from "./stats";
 import type { ReportWindow, UsageCounts } from "./usage";
 
@@ -63,6 +65,8 @@ export interface UsageReport {
   metricErrors: MetricErrorCounts | null;
   /** Logs Insights' token sums per model against CloudWatch's token metrics; null offline or when it could not run. */
   reconciliation: Reconciliation | null;
+  /** bedrock-mantle calls from CloudWatch metrics (no invocation logs), apart from every total; online reports only. */
+  unloggedTraffic?: UnloggedTraffic;
   projection: Projection;
   hourly: SeriesEntry[];
   daily: SeriesEntry[];
@@ -199,6 +203,9 @@ export function buildReport(source: SourceResult, options: BuildReportOptions): 
     notes.push(`Costs and projections leave out ${summary.totals.unpricedInvocations} unpriced invocations.`);
   }
   notes.push(...projection.notes);
+  const unloggedTraffic =
+    source.unloggedTraffic && summarizeUnloggedTraffic(source.unloggedTraffic, MANTLE_NAMESPACE, overrides);
+  if (unloggedTraffic) notes.push(...unloggedTrafficNotes(unloggedTraffic));
   const latency = source.latency ?? {
     samples: 0,
     avg: null,
@@ -238,6 +245,7 @@ export function buildReport(source: SourceResult, options: BuildReportOptions): 
     latencyMs: { ...latency, avg: latency.avg === null ? null : Math.round(latency.avg * 100) / 100 },
     metricErrors: source.metricErrors,
     reconciliation: source.reconciliation ?? null,
+    ...(unloggedTraffic && { unloggedTraffic }),
     projection: {
       ...projection,
       linearMonthlyCostUsd: projection.linearMonthlyCostUsd === null ? null : roundUsd(projection.linearMonthlyCostUsd),

@@ -225,6 +225,21 @@ export function layoutReport(report: UsageReport): ReportLayout {
   if (report.reconciliation && report.reconciliation.models.length > 0) {
     sections.push(reconciliationSection(report.reconciliation));
   }
+  if (report.unloggedTraffic && report.unloggedTraffic.byModel.length > 0) {
+    sections.push({
+      title: `bedrock-mantle (from metrics, not logs; not in the totals above)`,
+      head: ["Model", "Inferences", "Client errors", "Input tokens", "Output tokens", "Cost"],
+      rows: report.unloggedTraffic.byModel.map((model) => [
+        model.model,
+        formatCount(model.inferences),
+        formatCount(model.clientErrors),
+        formatCount(model.inputTokens),
+        formatCount(model.outputTokens),
+        formatUsd(model.costUsd),
+      ]),
+      textColumns: 1,
+    });
+  }
   sections.push({
     title: "Daily (UTC)",
     head: ["Day", ...USAGE_HEAD],

@@ -6,6 +6,7 @@
  * every renderer.
  */
 import type { Reconciliation } from "../model/reconciliation";
+import type { MantleModelMetrics } from "../model/unlogged-traffic";
 import type { LatencySummary } from "../model/stats";
 import type { UsageRow } from "../model/usage";
 
@@ -48,4 +49,6 @@ export interface SourceResult {
   emptyWindowHint?: string;
   /** Logs Insights' token sums checked against CloudWatch's token metrics; online reports only. */
   reconciliation?: Reconciliation;
+  /** bedrock-mantle calls counted by CloudWatch metrics, which write no invocation logs; online reports only. */
+  unloggedTraffic?: MantleModelMetrics[];
 }

@@ -20,6 +20,7 @@ import {
 import type { GroupBy } from "../model/report";
 import { describeInsightsProgress, NO_PROGRESS, ProgressLine, type ProgressDisplay } from "../render/progress";
 import type { ReadArchiveOptions } from "./archive";
+import type { MantleModelMetrics } from "../model/unlogged-traffic";
 import type { ReportWindow } from "../model/usage";
 import type { SourceResult } from "./contract";
 import { isS3Url, parseS3Url, s3Url, type ArchiveLocation } from "./s3-url";
@@ -198,6 +199,7 @@ async function readInsights(
       throw error;
     });
     const crossCheck = await crossCheckTokens(usage, clients.cloudwatch, window, now, controller.signal, deps);
+    const mantle = await readUnloggedTraffic(clients.cloudwatch, window, controller.signal, deps);
     const emptyWindowHint =
       usage.rows.length === 0
         ? `No invocations logged in this window in ${outputs.logGroupName}: is logging on in this region (${clients.region})?`
@@ -208,7 +210,14 @@ async function readInsights(
       latency: metrics.latency,
       metricErrors: metrics.metricErrors,
       ...(crossCheck.reconciliation && { reconciliation: crossCheck.reconciliation }),
-      notes: [...usage.notes, ...(emptyWindowHint ? [emptyWindowHint] : []), ...metrics.notes, ...crossCheck.notes],
+      ...(mantle.models && { unloggedTraffic: mantle.models }),
+      notes: [
+        ...usage.notes,
+        ...(emptyWindowHint ? [emptyWindowHint] : []),
+        ...metrics.notes,
+        ...crossCheck.notes,
+        ...mantle.notes,
+      ],
     };
   } finally {
     progress.finish();
@@ -247,6 +256,26 @@ async function crossCheckTokens(
     if (signal.aborted) throw new OperationalError("Interrupted: no report was produced.");
     if (!(error instanceof OperationalError)) throw error;
     return skipped(error.hint ? `${error.message} ${error.hint}` : error.message);
+  }
+}
+
+/** bedrock-mantle's metrics for the window; a refused read leaves the report standing and says why. */
+async function readUnloggedTraffic(
+  cloudwatch: AwsClients["cloudwatch"],
+  window: ReportWindow,
+  signal: AbortSignal,
+  deps: CliDeps,
+): Promise<{ models: MantleModelMetrics[] | null; notes: string[] }> {
+  try {
+    return { models: await deps.readMantleMetrics({ cloudwatch, window, signal }), notes: [] };
+  } catch (error) {
+    if (signal.aborted) throw new OperationalError("Interrupted: no report was produced.");
+    if (!(error instanceof OperationalError)) throw error;
+    const why = error.hint ? `${error.message} ${error.hint}` : error.message;
+    return {
+      models: null,
+      notes: [`bedrock-mantle traffic (which writes no invocation logs) could not be read: ${why}`],
+    };
   }
 }
 
