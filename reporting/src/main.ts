@@ -29,6 +29,8 @@ const insights = onFirstUse(() => require("./sources/insights") as typeof import
 const metrics = onFirstUse(() => require("./sources/metrics") as typeof import("./sources/metrics"));
 const tokenMetrics = onFirstUse(() => require("./sources/token-metrics") as typeof import("./sources/token-metrics"));
 const archive = onFirstUse(() => require("./sources/archive") as typeof import("./sources/archive"));
+const athena = onFirstUse(() => require("./sources/athena") as typeof import("./sources/athena"));
+const archiveSize = onFirstUse(() => require("./sources/archive-size") as typeof import("./sources/archive-size"));
 const logFiles = onFirstUse(() => require("./sources/logfiles") as typeof import("./sources/logfiles"));
 const stackOutputs = onFirstUse(() => require("./aws/stack-outputs") as typeof import("./aws/stack-outputs"));
 const outputFile = onFirstUse(() => require("./commands/output-file") as typeof import("./commands/output-file"));
@@ -69,6 +71,8 @@ const deps: CliDeps = {
   // Ctrl-C stops a read of local files too: its workers end, and no report is written.
   readLogFiles: (options) => logFiles().readLogFiles({ ...options, signal: controller.signal }),
   readArchive: (options) => archive().readArchive(options),
+  readUsageFromAthena: (options) => athena().readUsageFromAthena(options),
+  measureArchiveBytes: (options) => archiveSize().measureArchiveBytes(options),
 };
 
 void runCli(hideBin(process.argv), deps).then(() => {

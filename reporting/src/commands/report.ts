@@ -11,6 +11,8 @@ export interface ReportArgs extends SourceArgs {
   groupBy?: string;
   pricing?: string;
   source?: string;
+  /** Print what would run and scan; run nothing. */
+  dryRun?: boolean;
 }
 
 /** Local files the report reads: --logs paths (not s3:// URLs), --pricing, --outputs. */
@@ -28,6 +30,11 @@ export async function runReportCommand(args: ReportArgs, deps: CliDeps): Promise
   const format = parseFormat(args.format);
   const groupBy = parseGroupBy(args.groupBy);
   const choice = parseSource(args.source);
+  if (args.dryRun) {
+    const { describeDryRun } = await import("./dry-run");
+    deps.stdout(await describeDryRun(args, choice, window, groupBy, deps));
+    return 0;
+  }
   await refuseOutputOverInputs(args, reportInputs(args));
   const overrides = args.pricing === undefined ? undefined : await loadPricingFile(args.pricing, deps);
 
