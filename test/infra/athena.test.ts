@@ -1,4 +1,5 @@
 /** The Athena component on Pulumi's mocks: table, workgroup, results bucket, named queries, the report's policy. */
+/* eslint-disable @typescript-eslint/no-explicit-any -- the mocks record resource inputs as untyped JSON */
 import { expect } from "chai";
 import { ArchiveQueries, ATHENA_ENGINE_VERSION, RESULTS_PREFIX } from "../../infra/athena";
 import { athenaNamesOf } from "../../reporting/src/kernel/athena/names";
