@@ -122,10 +122,7 @@ export function buildCli(deps: CliDeps) {
           })
           .example("$0 --hours 168", "the last week, from the deployed stack")
           .example("$0 --hours 168 --logs <folder> --end <ISO>", "offline, on a copy of the S3 archive")
-          .example(
-            "$0 --start 2026-07-01 --end 2026-10-01 --source athena --dry-run",
-            "the Athena query a quarter's report would run, without running it",
-          )
+          .example("$0 --source athena --dry-run", "the Athena query the report would run, without running it")
           .example(
             "$0 --start 2026-07-01 --end 2026-10-01",
             "a quarter: read from the S3 archive, past the log group's retention",

@@ -12,6 +12,8 @@ import {
   GetQueryExecutionCommand,
   GetQueryResultsCommand,
   StartQueryExecutionCommand,
+  type QueryExecutionState,
+  type QueryExecutionStatus,
   StopQueryExecutionCommand,
 } from "@aws-sdk/client-athena";
 import { mockClient } from "aws-sdk-client-mock";
@@ -36,7 +38,7 @@ function row(values: Partial<Record<(typeof USAGE_QUERY_COLUMNS)[number], string
   return cells(USAGE_QUERY_COLUMNS.map((column) => values[column] ?? null));
 }
 const metadata = { ColumnInfo: USAGE_QUERY_COLUMNS.map((Name) => ({ Name, Type: "varchar" })) };
-const execution = (State: string, extra: Record<string, unknown> = {}) => ({
+const execution = (State: QueryExecutionState, extra: Omit<QueryExecutionStatus, "State"> = {}) => ({
   QueryExecution: {
     QueryExecutionId: "q-1",
     Status: { State, ...extra },
@@ -106,7 +108,7 @@ describe("Athena source (aws-sdk-client-mock)", () => {
     expect(result.notes.join(" ")).to.match(/approximate/);
   });
 
-  for (const state of ["FAILED", "CANCELLED"]) {
+  for (const state of ["FAILED", "CANCELLED"] as const) {
     it(`fails with Athena's reason when the query is ${state}`, async () => {
       athena.on(StartQueryExecutionCommand).resolves({ QueryExecutionId: "q-1" });
       athena.on(GetQueryExecutionCommand).resolves(
