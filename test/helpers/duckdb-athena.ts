@@ -16,6 +16,7 @@ export const TRINO_SHIM = [
   "CREATE MACRO approx_percentile(value, fraction) AS approx_quantile(value, fraction)",
   "CREATE MACRO from_iso8601_timestamp(text) AS CAST(text AS TIMESTAMPTZ)",
   "CREATE MACRO to_unixtime(instant) AS epoch(instant)",
+  "CREATE MACRO date_format(instant, format) AS strftime(instant, format)",
 ];
 
 const DUCKDB_TYPES: Record<string, string> = {

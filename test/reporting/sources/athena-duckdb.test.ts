@@ -154,7 +154,8 @@ describe("the Athena usage query on DuckDB, against the archive reader", functio
     expect(athena.samples).to.equal(exact.samples);
     expect(athena.max).to.equal(exact.max);
     expect(athena.avg).to.be.closeTo(exact.avg!, 1e-6);
-    // Trino's approx_percentile: "the error of the rank is within 1%" (https://trino.io/docs/current/functions/aggregate.html).
+    // Presto documents approx_percentile's default maximum rank error as 0.01
+    // (https://prestodb.io/docs/current/functions/aggregate.html); the stand-in's estimate is held to that bound.
     for (const [name, fraction] of [
       ["p50", 0.5],
       ["p90", 0.9],

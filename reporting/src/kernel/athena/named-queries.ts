@@ -8,9 +8,11 @@ import { COST_PROXY_WEIGHTS, SAVED_QUERIES } from "../queries";
 
 const LAST_WEEK =
   "dt >= date_format(current_timestamp - INTERVAL '7' DAY, '%Y/%m/%d/%H')" +
-  " AND NOT regexp_like(\"$path\", '/[0-9]{4}/[0-9]{2}/[0-9]{2}/[0-9]{2}/data/')";
+  " AND NOT regexp_like(\"$path\", '/[0-9]{4}/[0-9]{2}/[0-9]{2}/[0-9]{2}/data/')" +
+  // A line that is not a record reads as a row of nulls (ignore.malformed.json): left out, as Logs Insights would.
+  " AND modelid IS NOT NULL";
 const RECORDS =
-  'SELECT from_iso8601_timestamp("timestamp") AS event_time, modelid, requestid, identity.arn AS caller, errorcode,' +
+  'SELECT try(from_iso8601_timestamp("timestamp")) AS event_time, modelid, requestid, identity.arn AS caller, errorcode,' +
   " coalesce(input.inputtokencount, 0) AS input_tokens, coalesce(output.outputtokencount, 0) AS output_tokens," +
   " coalesce(input.cachereadinputtokencount, 0) AS cache_read_tokens," +
   " coalesce(input.cachewriteinputtokencount, 0) AS cache_write_tokens, output.outputbodyjson AS body";

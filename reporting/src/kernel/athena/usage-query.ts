@@ -64,7 +64,7 @@ export const USAGE_QUERY_COLUMNS = [
 ] as const;
 export type UsageQueryColumn = (typeof USAGE_QUERY_COLUMNS)[number];
 
-/** Percentiles approx_percentile estimates; Trino documents its error bound on the rank. */
+/** Percentiles approx_percentile estimates (an approximation: the report says so). */
 export const LATENCY_PERCENTILES = { p50: 0.5, p90: 0.9, p99: 0.99 } as const;
 
 /**
