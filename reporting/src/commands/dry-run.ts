@@ -8,6 +8,7 @@
 import type { StackOutputs } from "../aws/stack-outputs";
 import { athenaNamesOf, type AthenaNames } from "../kernel/athena/names";
 import { buildAthenaUsageQuery, partitionCount, partitionRange } from "../kernel/athena/usage-query";
+import { UsageError } from "../kernel/errors";
 import { HOUR_MS } from "../kernel/time";
 import type { GroupBy } from "../model/report";
 import type { ReportWindow } from "../model/usage";
@@ -94,6 +95,12 @@ export async function describeDryRun(
   ];
   if (args.logs && args.logs.length > 0) {
     const remote = args.logs.filter(isS3Url).map(parseS3Url);
+    const expected = remote.length > 0 ? "archive" : "logs";
+    if (choice !== "auto" && choice !== expected) {
+      throw new UsageError(
+        `--source ${choice} cannot be combined with --logs ${args.logs.join(" ")}: --logs is read as --source ${expected}; drop --source or --logs`,
+      );
+    }
     if (remote.length === 0) {
       lines.push(
         `Local files: reads every record file under ${args.logs.join(", ")} (dated folders outside the window are skipped).`,

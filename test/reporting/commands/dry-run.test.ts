@@ -49,3 +49,11 @@ describe("report --dry-run", () => {
     expect(result.stdout).to.include("Local files: reads every record file under /nowhere");
   });
 });
+
+describe("report --dry-run refuses what the report would refuse", () => {
+  it("--source athena with --logs: exit 2, one line", async () => {
+    const result = await run(["--hours", "24", "--logs", "/nowhere", "--source", "athena", "--dry-run"]);
+    expect(result.code).to.equal(2);
+    expect(result.stderr).to.match(/^error: --source athena cannot be combined with --logs \/nowhere: .*\n$/);
+  });
+});
