@@ -189,12 +189,14 @@ export async function readUsageFromAthena(options: AthenaReadOptions): Promise<S
   const usage = usageFromAthenaRows(await query.results(id), options.groupBy.includes("caller"));
   const bytesScanned = execution.Statistics?.DataScannedInBytes ?? 0;
   const folders = partitionCount(window.start.getTime(), window.end.getTime());
+  const recordsMatched = usage.rows.reduce((sum, row) => sum + row.invocations, 0);
+  const recordsScanned = recordsMatched + Object.values(usage.skipped).reduce((sum, count) => sum + count, 0);
   return {
     source: "athena",
     rows: usage.rows,
     latency: usage.latency,
     metricErrors: null,
-    scan: { queries: 1, bytesScanned, recordsScanned: 0, recordsMatched: 0 },
+    scan: { queries: 1, bytesScanned, recordsScanned, recordsMatched },
     skipped: usage.skipped,
     complete: true,
     notes: [

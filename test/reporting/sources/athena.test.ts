@@ -102,8 +102,8 @@ describe("Athena source (aws-sdk-client-mock)", () => {
     expect(result.scan).to.deep.equal({
       queries: 1,
       bytesScanned: 5_368_709_120,
-      recordsScanned: 0,
-      recordsMatched: 0,
+      recordsScanned: 9,
+      recordsMatched: 5,
     });
     expect(result.notes.join(" ")).to.match(/approximate/);
   });
