@@ -1,5 +1,7 @@
 import * as pulumi from "@pulumi/pulumi";
+import { athenaNamesOf } from "../reporting/src/kernel/athena/names";
 import { Alerting } from "./alerting";
+import { ArchiveQueries } from "./athena";
 import { buildCliCommands } from "./cli-commands";
 import { CostEstimator } from "./cost-estimator/component";
 import { InvocationLogging } from "./logging";
@@ -21,6 +23,18 @@ const queries = new SavedQueries("bedrock-queries", { logGroupName: logging.logG
 if (settings.alerting.thresholds.dailyCostBudgetUsd !== undefined) {
   new CostEstimator("bedrock-cost", { functionName: `bedrock-${stack}-cost-estimator`, logRetentionDays: 14, tags });
 }
+const athena =
+  settings.athena === null
+    ? undefined
+    : new ArchiveQueries("bedrock-athena", {
+        names: athenaNamesOf(stack),
+        archiveBucket: logging.bucket.bucket,
+        archiveKeyPrefix: settings.logging.archiveKeyPrefix,
+        bytesScannedCutoffGb: settings.athena.bytesScannedCutoffGb,
+        kmsKeyArn: settings.logging.kmsKeyArn,
+        firstHourMs: Date.now(),
+        tags,
+      });
 const alerting = new Alerting("bedrock-alerts", { ...settings.alerting, alarmNamePrefix: `bedrock-${stack}`, tags });
 
 export const region = logging.region;
@@ -38,6 +52,10 @@ export const dashboardUrl = dashboard.url;
 export const alertTopicArn = alerting.topic.arn;
 export const alarmNames = alerting.alarms.map((alarm) => alarm.name);
 export const queryDefinitionIds = queries.ids;
+export const athenaDatabaseName = athena?.database.name;
+export const athenaTableName = athena?.table.name;
+export const athenaWorkgroupName = athena?.workgroup.name;
+export const athenaReportPolicy = athena?.reportPolicy;
 export const cliCommands = pulumi
   .all([logging.region, logging.logGroup.name])
   .apply(([stackRegion, group]) => buildCliCommands({ region: stackRegion, logGroupName: group }));

@@ -41,7 +41,13 @@ export interface AlertingSettings {
   topicKmsKeyArn?: string;
 }
 
+/** Athena over the archive; null when athenaEnabled is false. */
+export interface AthenaSettings {
+  bytesScannedCutoffGb: number;
+}
+
 export interface StackSettings {
+  athena: AthenaSettings | null;
   logging: LoggingSettings;
   dashboard: DashboardSettings;
   alerting: AlertingSettings;
@@ -351,7 +357,29 @@ export function parseStackSettings(raw: RawConfig): StackSettings {
   const tpmQuotaAlarm = tpmQuotaAlarmOf(raw, tpmQuotas);
   if (tpmQuotaAlarm) thresholds.tpmQuotaAlarm = tpmQuotaAlarm;
 
+  // Athena refuses a per-query cutoff below 10,000,000 bytes (WorkGroupConfiguration.BytesScannedCutoffPerQuery,
+  // https://docs.aws.amazon.com/athena/latest/APIReference/API_WorkGroupConfiguration.html): 0.01 GB.
+  const cutoffGb = requiredThresholdOf(raw, "athenaBytesScannedCutoffGb", 10);
+  if (cutoffGb < 0.01) {
+    throw new StackConfigError(
+      "athenaBytesScannedCutoffGb",
+      cutoffGb,
+      "expected at least 0.01 GB: Athena's smallest per-query cutoff is 10,000,000 bytes.",
+    );
+  }
+  // Without S3 delivery the archive holds only large bodies, no records: Athena is off unless asked for, then refused.
+  const s3Delivery = booleanOf(raw, "enableS3Delivery", true);
+  const athenaEnabled = booleanOf(raw, "athenaEnabled", s3Delivery);
+  if (athenaEnabled && !s3Delivery) {
+    throw new StackConfigError(
+      "athenaEnabled",
+      true,
+      "Athena reads the S3 archive, which enableS3Delivery false leaves without records: set athenaEnabled false too.",
+    );
+  }
+
   return {
+    athena: athenaEnabled ? { bytesScannedCutoffGb: cutoffGb } : null,
     dashboard: { periodSeconds, rangeHours, tpmQuotas },
     alerting: { thresholds, alertEmails, topicKmsKeyArn: kmsKeyArnOf(raw, "alertTopicKmsKeyArn") },
     logging: {
@@ -399,6 +427,8 @@ export const CONFIG_KEYS = [
   "dailyCostBudgetUsd",
   "tpmQuotas",
   "tpmQuotaAlarmPercent",
+  "athenaEnabled",
+  "athenaBytesScannedCutoffGb",
 ] as const;
 
 /** Reads this project's keys from the stack config. */

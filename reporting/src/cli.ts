@@ -108,7 +108,11 @@ export function buildCli(deps: CliDeps) {
           })
           .option("source", {
             type: "string",
-            describe: `Where usage comes from: ${SOURCE_CHOICES.join(" | ")} (default auto: Logs Insights within the log group's retention, else the S3 archive)`,
+            describe: `Where usage comes from: ${SOURCE_CHOICES.join(" | ")} (default auto: Logs Insights within the log group's retention, else the S3 archive, or Athena over it for a large window)`,
+          })
+          .option("dry-run", {
+            type: "boolean",
+            describe: "Print the queries the report would run and what they would scan; run nothing",
           })
           .option("quiet", { type: "boolean", describe: "No progress or status lines on stderr (errors still)" })
           .option("group-by", {
@@ -121,6 +125,7 @@ export function buildCli(deps: CliDeps) {
           })
           .example("$0 --hours 168", "the last week, from the deployed stack")
           .example("$0 --hours 168 --logs <folder> --end <ISO>", "offline, on a copy of the S3 archive")
+          .example("$0 --source athena --dry-run", "the Athena query the report would run, without running it")
           .example(
             "$0 --start 2026-07-01 --end 2026-10-01",
             "a quarter: read from the S3 archive, past the log group's retention",

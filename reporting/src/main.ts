@@ -32,6 +32,8 @@ const mantleMetrics = onFirstUse(
   () => require("./sources/mantle-metrics") as typeof import("./sources/mantle-metrics"),
 );
 const archive = onFirstUse(() => require("./sources/archive") as typeof import("./sources/archive"));
+const athena = onFirstUse(() => require("./sources/athena") as typeof import("./sources/athena"));
+const archiveSize = onFirstUse(() => require("./sources/archive-size") as typeof import("./sources/archive-size"));
 const logFiles = onFirstUse(() => require("./sources/logfiles") as typeof import("./sources/logfiles"));
 const stackOutputs = onFirstUse(() => require("./aws/stack-outputs") as typeof import("./aws/stack-outputs"));
 const outputFile = onFirstUse(() => require("./commands/output-file") as typeof import("./commands/output-file"));
@@ -73,6 +75,8 @@ const deps: CliDeps = {
   // Ctrl-C stops a read of local files too: its workers end, and no report is written.
   readLogFiles: (options) => logFiles().readLogFiles({ ...options, signal: controller.signal }),
   readArchive: (options) => archive().readArchive(options),
+  readUsageFromAthena: (options) => athena().readUsageFromAthena(options),
+  measureArchiveBytes: (options) => archiveSize().measureArchiveBytes(options),
 };
 
 void runCli(hideBin(process.argv), deps).then(() => {

@@ -50,6 +50,8 @@ export function fakeDeps(overrides: Partial<CliDeps> = {}): CliDeps {
     runSavedQuery: async () => unexpected("runSavedQuery"),
     readLogFiles,
     readArchive: async () => unexpected("readArchive"),
+    readUsageFromAthena: async () => unexpected("readUsageFromAthena"),
+    measureArchiveBytes: async () => unexpected("measureArchiveBytes"),
     ...overrides,
   };
 }

@@ -46,4 +46,32 @@ describe("the program's entry point", () => {
       "cliCommands",
     );
   });
+
+  it("names the Athena database, table and workgroup the report reads", async () => {
+    const outputs = runProgram({}) as Record<string, pulumi.Output<string> | undefined>;
+    const names = await Promise.all(
+      ["athenaDatabaseName", "athenaTableName", "athenaWorkgroupName"].map(
+        (key) => new Promise((resolve) => (outputs[key] as pulumi.Output<string>).apply(resolve)),
+      ),
+    );
+    expect(names).to.deep.equal(["bedrock_test", "invocation_logs", "bedrock-test"]);
+  });
+
+  it("creates no Athena resource and names none with athenaEnabled false", async () => {
+    // Earlier programs in this file register resources asynchronously: let them finish first.
+    await new Promise((resolve) => setTimeout(resolve, 300));
+    resetRecorded();
+    const off = runProgram({ athenaEnabled: "false" }) as Record<string, unknown>;
+    expect(off.athenaWorkgroupName).to.equal(undefined);
+    await new Promise((resolve) => setTimeout(resolve, 300));
+    expect(recorded.some((resource) => resource.type.startsWith("aws:s3/bucket:"))).to.equal(true);
+    expect(recorded.filter((resource) => /^aws:(athena|glue)\//.test(resource.type))).to.deep.equal([]);
+  });
+
+  it("fails on a bad Athena cutoff before any resource is registered", async () => {
+    resetRecorded();
+    expect(() => runProgram({ athenaBytesScannedCutoffGb: "0" })).to.throw(/athenaBytesScannedCutoffGb = "0"|= 0/);
+    await new Promise((resolve) => setTimeout(resolve, 20));
+    expect(recorded).to.deep.equal([]);
+  });
 });

@@ -324,3 +324,30 @@ describe("stack settings", () => {
     });
   });
 });
+
+describe("Athena settings", () => {
+  it("turns Athena on by default with a 10 GB cutoff, off with athenaEnabled false", () => {
+    expect(parseStackSettings({}).athena).to.deep.equal({ bytesScannedCutoffGb: 10 });
+    expect(parseStackSettings({ athenaEnabled: "false" }).athena).to.equal(null);
+    expect(parseStackSettings({ athenaBytesScannedCutoffGb: "2.5" }).athena).to.deep.equal({
+      bytesScannedCutoffGb: 2.5,
+    });
+  });
+
+  it("leaves Athena off without S3 delivery, and refuses it when asked for then", () => {
+    expect(parseStackSettings({ enableS3Delivery: "false" }).athena).to.equal(null);
+    expect(() => parseStackSettings({ enableS3Delivery: "false", athenaEnabled: "true" })).to.throw(
+      StackConfigError,
+      /athenaEnabled = true: Athena reads the S3 archive/,
+    );
+  });
+
+  for (const bad of ["0", "0.001", "-1", "ten", "1e3"]) {
+    it(`refuses athenaBytesScannedCutoffGb ${bad} before any resource, naming what is allowed`, () => {
+      expect(() => parseStackSettings({ athenaBytesScannedCutoffGb: bad })).to.throw(
+        StackConfigError,
+        /^Invalid stack config bedrock-monitoring:athenaBytesScannedCutoffGb = .*: expected/,
+      );
+    });
+  }
+});

@@ -25,6 +25,10 @@ export interface StackOutputs {
   archiveRetentionDays?: number;
   /** Whether `pulumi destroy` may delete the archive bucket with the logs in it (cleanup reads it). */
   archiveForceDestroy?: boolean;
+  /** The Athena resources over the archive; absent when the stack has athenaEnabled false. */
+  athenaDatabaseName?: string;
+  athenaTableName?: string;
+  athenaWorkgroupName?: string;
 }
 
 /** Runs the Pulumi CLI with these arguments in `cwd` and resolves with its stdout; rejects like `execFile` does. */
@@ -47,6 +51,9 @@ const OPTIONAL_STRING_KEYS = [
   "archivePrefix",
   "dashboardName",
   "alertTopicArn",
+  "athenaDatabaseName",
+  "athenaTableName",
+  "athenaWorkgroupName",
 ] as const;
 const OPTIONAL_DAY_KEYS = ["logRetentionDays", "archiveRetentionDays"] as const;
 const OPTIONAL_BOOLEAN_KEYS = ["archiveForceDestroy"] as const;

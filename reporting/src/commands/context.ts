@@ -7,6 +7,8 @@
 import type { createAwsClients } from "../aws/clients";
 import type { loadStackOutputs, StackOutputs } from "../aws/stack-outputs";
 import type { readArchive } from "../sources/archive";
+import type { measureArchiveBytes } from "../sources/archive-size";
+import type { readUsageFromAthena } from "../sources/athena";
 import type { readUsageFromInsights, runSavedQuery } from "../sources/insights";
 import type { readLogFiles } from "../sources/logfiles";
 import type { readMetrics } from "../sources/metrics";
@@ -40,6 +42,8 @@ export interface CliDeps {
   runSavedQuery: typeof runSavedQuery;
   readLogFiles: typeof readLogFiles;
   readArchive: typeof readArchive;
+  readUsageFromAthena: typeof readUsageFromAthena;
+  measureArchiveBytes: typeof measureArchiveBytes;
 }
 
 /** Options shared by every command that reads a window of data. */

@@ -10,8 +10,11 @@ import type { ReportWindow } from "../model/usage";
 
 export const DEFAULT_HOURS = 24;
 export const GROUP_BY_CHOICES: readonly GroupBy[] = ["model", "family", "caller"];
-/** `auto`: the log group's retention decides between Logs Insights and the S3 archive; `logs`: the files given with --logs. */
-export const SOURCE_CHOICES = ["auto", "insights", "archive", "logs"] as const;
+/**
+ * `auto`: the log group's retention decides between Logs Insights and the S3 archive (Athena for a large archive
+ * window when the stack has it); `athena`: one Athena query over the archive; `logs`: the files given with --logs.
+ */
+export const SOURCE_CHOICES = ["auto", "insights", "archive", "athena", "logs"] as const;
 export type SourceChoice = (typeof SOURCE_CHOICES)[number];
 /**
  * The longest window a report covers: 3,653 days, the longest retention

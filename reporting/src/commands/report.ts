@@ -11,6 +11,8 @@ export interface ReportArgs extends SourceArgs {
   groupBy?: string;
   pricing?: string;
   source?: string;
+  /** Print what would run and scan; run nothing. */
+  dryRun?: boolean;
 }
 
 /** Local files the report reads: --logs paths (not s3:// URLs), --pricing, --outputs. */
@@ -28,6 +30,13 @@ export async function runReportCommand(args: ReportArgs, deps: CliDeps): Promise
   const format = parseFormat(args.format);
   const groupBy = parseGroupBy(args.groupBy);
   const choice = parseSource(args.source);
+  if (args.dryRun) {
+    // Loaded only for a dry run: it brings the Logs Insights source's module.
+    // eslint-disable-next-line @typescript-eslint/no-require-imports -- a deferred require, as cli.ts loads commands
+    const { describeDryRun } = require("./dry-run") as typeof import("./dry-run");
+    deps.stdout(await describeDryRun(args, choice, window, groupBy, deps));
+    return 0;
+  }
   await refuseOutputOverInputs(args, reportInputs(args));
   const overrides = args.pricing === undefined ? undefined : await loadPricingFile(args.pricing, deps);
 

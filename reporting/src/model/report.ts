@@ -26,6 +26,21 @@ export type GroupBy = "model" | "family" | "caller";
 /** Logs Insights charges per GB scanned (us-east-1, 2026). */
 export const INSIGHTS_USD_PER_GB_SCANNED = 0.005;
 const BYTES_PER_GB = 1024 ** 3;
+/**
+ * Athena charges $5 per TB scanned, each query rounded up to the megabyte with
+ * a 10 MB minimum (https://aws.amazon.com/athena/pricing/; the same figures in
+ * https://athena.guide/articles/athena-basics-pricing-model/).
+ */
+export const ATHENA_USD_PER_TB_SCANNED = 5;
+const BYTES_PER_MB = 1024 ** 2;
+const ATHENA_MINIMUM_BYTES = 10 * BYTES_PER_MB;
+
+/** What a scan of these bytes costs on this source. */
+export function scanCostUsd(source: SourceName, bytesScanned: number, queries: number): number {
+  if (source !== "athena") return (bytesScanned / BYTES_PER_GB) * INSIGHTS_USD_PER_GB_SCANNED;
+  const billed = Math.max(Math.ceil(bytesScanned / BYTES_PER_MB) * BYTES_PER_MB, ATHENA_MINIMUM_BYTES * queries);
+  return (billed / 1024 ** 4) * ATHENA_USD_PER_TB_SCANNED;
+}
 
 /**
  * A cost of null means nothing in the group could be priced: shown as
@@ -273,7 +288,7 @@ export function buildReport(source: SourceResult, options: BuildReportOptions): 
     },
     scan: source.scan && {
       ...source.scan,
-      costUsd: roundUsd((source.scan.bytesScanned / BYTES_PER_GB) * INSIGHTS_USD_PER_GB_SCANNED),
+      costUsd: roundUsd(scanCostUsd(source.source, source.scan.bytesScanned, source.scan.queries)),
     },
     skipped: { ...source.skipped, malformed: source.skipped.malformed ?? 0 },
     notes,

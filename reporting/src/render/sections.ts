@@ -250,7 +250,7 @@ export function layoutReport(report: UsageReport): ReportLayout {
   if (report.scan) {
     const { scan } = report;
     sections.push({
-      title: "Logs Insights scan",
+      title: report.source === "athena" ? "Athena scan" : "Logs Insights scan",
       head: ["Queries", "Bytes scanned", "Records scanned", "Scan cost"],
       rows: [
         [

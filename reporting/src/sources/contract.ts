@@ -11,7 +11,8 @@ import type { LatencySummary } from "../model/stats";
 import type { UsageRow } from "../model/usage";
 
 /** `logs`: local log files; `archive`: the same records read from the S3 archive. */
-export type SourceName = "insights" | "metrics" | "logs" | "archive";
+/** `athena`: one Athena query over the archive table. */
+export type SourceName = "insights" | "metrics" | "logs" | "archive" | "athena";
 
 /** Errors that only CloudWatch metrics count reliably. */
 export interface MetricErrorCounts {

@@ -67,6 +67,16 @@ export interface InsightsReadOptions extends QueryRunOptions {
   onProgress?: (progress: InsightsProgress) => void;
 }
 
+const expectedRowsPerHour = (byCaller: boolean) => EXPECTED_ROWS_PER_HOUR * (byCaller ? CALLERS_PER_HOUR : 1);
+
+/** The scan queries a report of this window starts with (`--dry-run`): one per sub-window. */
+export function plannedScanQueries(window: ReportWindow, byCaller: boolean): Array<{ label: string; query: string }> {
+  return planSubWindows(window, expectedRowsPerHour(byCaller)).map((part) => ({
+    label: describeSubWindow(part),
+    query: buildScanQuery({ byCaller, ...part }),
+  }));
+}
+
 /** A half-open slice `[startMs, endMs)` of the report window. */
 export interface SubWindow {
   startMs: number;
@@ -81,7 +91,7 @@ export interface SubWindow {
  */
 export async function readUsageFromInsights(options: InsightsReadOptions): Promise<SourceResult> {
   const runner = new QueryRunner(options);
-  const rowsPerHour = EXPECTED_ROWS_PER_HOUR * (options.byCaller ? CALLERS_PER_HOUR : 1);
+  const rowsPerHour = expectedRowsPerHour(options.byCaller);
   const rows = new UsageRowBuilder();
   const skipped: Record<string, number> = {};
   let requeried = 0;

@@ -24,6 +24,8 @@ import type { MantleModelMetrics } from "../model/unlogged-traffic";
 import type { ReportWindow } from "../model/usage";
 import type { SourceResult } from "./contract";
 import { isS3Url, parseS3Url, s3Url, type ArchiveLocation } from "./s3-url";
+import type { AthenaNames } from "../kernel/athena/names";
+import { athenaForArchiveWindow, requireAthenaNames } from "./athena-choice";
 
 /** The report's options that say where to read from, and whether to show progress. */
 export interface SourceArgs extends CommonArgs {
@@ -39,7 +41,7 @@ const DEFAULT_LOG_RETENTION_DAYS = 30;
 const FALLBACK_S3_REGION = "us-east-1";
 
 export interface OnlinePlan {
-  kind: "insights" | "archive";
+  kind: "insights" | "archive" | "athena";
   /** Why, in words, for the report's notes. */
   reason: string;
 }
@@ -54,6 +56,7 @@ export function planOnlineSource(
   outputs: StackOutputs,
 ): OnlinePlan {
   if (choice !== "auto") return { kind: choice, reason: `--source ${choice} asked for it` };
+  // `auto` past the retention: the archive, or Athena over it when the window's archive is large (athena-choice.ts).
   const retentionDays = outputs.logRetentionDays ?? DEFAULT_LOG_RETENTION_DAYS;
   const retention = `the log group's ${retentionDays}-day retention${outputs.logRetentionDays === undefined ? " (assumed; the stack outputs do not say)" : ""}`;
   const keptSince = new Date(now.getTime() - retentionDays * DAY_MS);
@@ -79,7 +82,7 @@ function retentionNote(
   return `${store} keeps ${days} days: records before ${isoMinute(keptSince)} are gone from it, so this report covers less than its window.${instead}`;
 }
 
-function archiveOfStack(outputs: StackOutputs, why: string): ArchiveLocation {
+export function archiveOfStack(outputs: StackOutputs, why: string): ArchiveLocation {
   if (outputs.bucketName === undefined) {
     throw new OperationalError(
       `The stack outputs name no archive bucket (bucketName), so the S3 archive cannot be read (${why}).`,
@@ -286,6 +289,34 @@ function withDemoHint(error: unknown, args: SourceArgs): unknown {
   return new OperationalError(error.message, error.hint ? `${error.hint}\n  ${demo}` : demo, { cause: error.cause });
 }
 
+/** One Athena query over the archive table; the first note says why Athena. */
+async function readAthena(
+  outputs: StackOutputs,
+  names: AthenaNames,
+  reason: string,
+  args: SourceArgs,
+  window: ReportWindow,
+  groupBy: GroupBy,
+  now: Date,
+  deps: CliDeps,
+): Promise<SourceResult> {
+  const region = args.region ?? outputs.region;
+  status(args, deps, `Querying ${names.database}.${names.table} with Athena in ${region} (${reason})...\n`);
+  const result = await deps.readUsageFromAthena({
+    region,
+    profile: args.profile,
+    names,
+    window,
+    groupBy: groupBy === "caller" ? ["caller"] : [],
+    signal: deps.signal,
+  });
+  return withLeadingNote(
+    result,
+    `Source: Athena over the S3 archive (${names.database}.${names.table}), because ${reason}.`,
+    retentionNote("The archive", outputs.archiveRetentionDays, window, now, ""),
+  );
+}
+
 /** Reads the window from the source the options and the stack's retention call for; the first note says which and why. */
 export async function readReportSource(
   args: SourceArgs,
@@ -315,12 +346,24 @@ export async function readReportSource(
     );
     return withLeadingNote(result, `Source: Logs Insights on ${outputs.logGroupName}, because ${plan.reason}.`, tooOld);
   }
+  if (plan.kind === "athena") {
+    return readAthena(outputs, requireAthenaNames(outputs), plan.reason, args, window, groupBy, now, deps);
+  }
   const location = archiveOfStack(outputs, plan.reason);
-  status(args, deps, `Reading the S3 archive ${s3Url(location)} (${plan.reason})...\n`);
-  const result = await readArchiveWithProgress(clientsFor(args, outputs, deps).s3, [location], window, args, deps);
+  const { s3 } = clientsFor(args, outputs, deps);
+  let reason = plan.reason;
+  if (choice === "auto") {
+    const athena = await athenaForArchiveWindow(outputs, location, window, s3, deps);
+    if (athena.names) {
+      return readAthena(outputs, athena.names, `${plan.reason} and ${athena.reason}`, args, window, groupBy, now, deps);
+    }
+    if (athena.reason !== null) reason = `${plan.reason} and ${athena.reason}`;
+  }
+  status(args, deps, `Reading the S3 archive ${s3Url(location)} (${reason})...\n`);
+  const result = await readArchiveWithProgress(s3, [location], window, args, deps);
   return withLeadingNote(
     result,
-    `Source: the S3 archive ${s3Url(location)}, because ${plan.reason}.`,
+    `Source: the S3 archive ${s3Url(location)}, because ${reason}.`,
     retentionNote("The archive", outputs.archiveRetentionDays, window, now, ""),
   );
 }

@@ -170,7 +170,7 @@ describe("report source selection", () => {
       [
         "an unknown --source",
         ["--source", "cloud"],
-        "error: --source cloud: unknown source; allowed: auto, insights, archive, logs\n",
+        "error: --source cloud: unknown source; allowed: auto, insights, archive, athena, logs\n",
       ],
       [
         "--source logs without --logs",
