@@ -110,11 +110,17 @@ export function buildCli(deps: CliDeps) {
           .option("quiet", { type: "boolean", describe: "No progress or status lines on stderr (errors still)" })
           .option("group-by", {
             type: "string",
-            describe: `Breakdown: ${GROUP_BY_CHOICES.join(" | ")} (default model)`,
+            array: true,
+            describe: `Breakdown: ${GROUP_BY_CHOICES.join(" | ")} (default model); repeat it to group by several`,
           })
           .option("pricing", {
             type: "string",
             describe: "JSON file of price overrides, added models and application profile mappings",
+          })
+          .option("profiles", {
+            type: "string",
+            describe:
+              "JSON array of `aws bedrock get-inference-profile` outputs (with optional tags): application profiles without AWS",
           })
           .example("$0 --hours 168", "the last week, from the deployed stack")
           .example("$0 --hours 168 --logs <folder> --end <ISO>", "offline, on a copy of the S3 archive")

@@ -31,6 +31,9 @@ const tokenMetrics = onFirstUse(() => require("./sources/token-metrics") as type
 const archive = onFirstUse(() => require("./sources/archive") as typeof import("./sources/archive"));
 const logFiles = onFirstUse(() => require("./sources/logfiles") as typeof import("./sources/logfiles"));
 const stackOutputs = onFirstUse(() => require("./aws/stack-outputs") as typeof import("./aws/stack-outputs"));
+const profileLookup = onFirstUse(
+  () => require("./sources/profile-lookup") as typeof import("./sources/profile-lookup"),
+);
 const outputFile = onFirstUse(() => require("./commands/output-file") as typeof import("./commands/output-file"));
 /* eslint-enable @typescript-eslint/no-require-imports */
 
@@ -69,6 +72,7 @@ const deps: CliDeps = {
   // Ctrl-C stops a read of local files too: its workers end, and no report is written.
   readLogFiles: (options) => logFiles().readLogFiles({ ...options, signal: controller.signal }),
   readArchive: (options) => archive().readArchive(options),
+  resolveApplicationProfiles: (options) => profileLookup().lookUpApplicationProfiles(options),
 };
 
 void runCli(hideBin(process.argv), deps).then(() => {

@@ -48,6 +48,8 @@ export function fakeDeps(overrides: Partial<CliDeps> = {}): CliDeps {
     runSavedQuery: async () => unexpected("runSavedQuery"),
     readLogFiles,
     readArchive: async () => unexpected("readArchive"),
+    // Online tests that do not look at application profiles get a Bedrock that resolves none.
+    resolveApplicationProfiles: async () => ({ profiles: new Map(), notes: [] }),
     ...overrides,
   };
 }

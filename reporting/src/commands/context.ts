@@ -11,6 +11,7 @@ import type { readUsageFromInsights, runSavedQuery } from "../sources/insights";
 import type { readLogFiles } from "../sources/logfiles";
 import type { readMetrics } from "../sources/metrics";
 import type { readTokenMetrics } from "../sources/token-metrics";
+import type { lookUpApplicationProfiles } from "../sources/profile-lookup";
 
 export interface CliDeps {
   stdout(text: string): void;
@@ -37,6 +38,8 @@ export interface CliDeps {
   runSavedQuery: typeof runSavedQuery;
   readLogFiles: typeof readLogFiles;
   readArchive: typeof readArchive;
+  /** GetInferenceProfile and ListTagsForResource for the application profiles an online report meets. */
+  resolveApplicationProfiles: typeof lookUpApplicationProfiles;
 }
 
 /** Options shared by every command that reads a window of data. */

@@ -5,10 +5,11 @@ import { readReportSource, type SourceArgs } from "../sources/report-source";
 import { isS3Url } from "../sources/s3-url";
 import type { CliDeps } from "./context";
 import { parseFormat, parseGroupBy, parseSource, resolveWindow } from "./options";
+import { applicationProfilesFor, type AttributionArgs } from "./attribution";
 import { emit, loadPricingFile, refuseOutputOverInputs, stackInputs, useColor, type NamedInput } from "./input-output";
 
-export interface ReportArgs extends SourceArgs {
-  groupBy?: string;
+export interface ReportArgs extends SourceArgs, AttributionArgs {
+  groupBy?: string | string[];
   pricing?: string;
   source?: string;
 }
@@ -19,6 +20,7 @@ function reportInputs(args: ReportArgs): NamedInput[] {
   return [
     ...logs,
     ...(args.pricing === undefined ? [] : [{ option: "--pricing", path: args.pricing }]),
+    ...(args.profiles === undefined ? [] : [{ option: "--profiles", path: args.profiles }]),
     ...stackInputs(args),
   ];
 }
@@ -26,15 +28,19 @@ function reportInputs(args: ReportArgs): NamedInput[] {
 export async function runReportCommand(args: ReportArgs, deps: CliDeps): Promise<number> {
   const window = resolveWindow(args, deps.now());
   const format = parseFormat(args.format);
-  const groupBy = parseGroupBy(args.groupBy);
+  const groupings = parseGroupBy(args.groupBy);
   const choice = parseSource(args.source);
   await refuseOutputOverInputs(args, reportInputs(args));
   const overrides = args.pricing === undefined ? undefined : await loadPricingFile(args.pricing, deps);
 
-  const source = await readReportSource(args, choice, window, groupBy, deps);
+  const source = await readReportSource(args, choice, window, groupings, deps);
 
   if (source.emptyWindowHint) deps.stderr(`note: ${source.emptyWindowHint}\n`);
-  const report = buildReport(source, { window, groupBy, overrides });
+  const resolved = await applicationProfilesFor(args, source, overrides, deps);
+  const report = buildReport(
+    { ...source, notes: [...source.notes, ...resolved.notes] },
+    { window, groupBy: groupings[0], groupings, overrides, profiles: resolved.profiles },
+  );
   await emit(renderReport(report, format, format === "table" && useColor(args, deps)), args, deps);
   if (!report.complete) {
     deps.stderr(

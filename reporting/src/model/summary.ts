@@ -2,7 +2,7 @@
  * UsageRows in, priced breakdowns out: totals, by family, model and caller,
  * and hourly and daily series, each with its cost.
  */
-import { MODEL_FAMILIES, type ModelFamily } from "../kernel/pricing/catalog";
+import { MODEL_FAMILIES, PRICE_CATALOG, type ModelFamily, type PriceCatalog } from "../kernel/pricing/catalog";
 import { canonicalModelId } from "../kernel/pricing/model-ids";
 import {
   costOf,
@@ -99,7 +99,13 @@ function bucketSeries(
 }
 
 /** Prices every row (long-context rates for rows known to be long) and sums it all up. */
-export function summarizeUsage(rows: UsageRow[], window: ReportWindow, overrides?: PricingOverrides): UsageSummary {
+export function summarizeUsage(
+  rows: UsageRow[],
+  window: ReportWindow,
+  overrides?: PricingOverrides,
+  catalog: PriceCatalog = PRICE_CATALOG,
+  profileTargets?: Readonly<Record<string, string>>,
+): UsageSummary {
   const quotes = new Map<string, PriceQuote>();
   const totals = emptyCosted();
   const families = new Map<ModelFamily, CostedCounts>();
@@ -114,7 +120,7 @@ export function summarizeUsage(rows: UsageRow[], window: ReportWindow, overrides
   for (const row of rows) {
     const modelId = canonicalModelId(row.modelId);
     getOrCreate(loggedIds, modelId, () => new Set<string>()).add(row.modelId);
-    const quote = getOrCreate(quotes, modelId, () => priceFor(modelId, overrides));
+    const quote = getOrCreate(quotes, modelId, () => priceFor(modelId, overrides, catalog, profileTargets));
     const costUsd = quote.priced ? costOf(row, ratesForContext(quote, row.context)) : null;
     if (quote.priced && quote.longContext && row.context === "unknown")
       longContextUnknownInvocations += row.invocations;

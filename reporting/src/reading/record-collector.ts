@@ -28,8 +28,14 @@ export function compareRows(a: UsageRow, b: UsageRow): number {
     a.hourStartMs - b.hourStartMs ||
     compareText(a.modelId, b.modelId) ||
     compareText(a.caller ?? "", b.caller ?? "") ||
-    compareText(a.context, b.context)
+    compareText(a.context, b.context) ||
+    compareText(metadataText(a), metadataText(b))
   );
+}
+
+/** A row's metadata values as one text, to order rows that differ only there. */
+function metadataText(row: UsageRow): string {
+  return row.metadata === undefined ? "" : JSON.stringify(row.metadata);
 }
 
 function compareText(a: string, b: string): number {
@@ -67,6 +73,8 @@ export function sortRows(rows: UsageRow[]): UsageRow[] {
     rows.map((row) => row.context),
     compareText,
   );
+  // Rows split by metadata values are few enough to sort by comparing them.
+  if (rows.some((row) => row.metadata !== undefined)) return rows.sort(compareRows);
   if (hours.size * models.size * callers.size * contexts.size > Number.MAX_SAFE_INTEGER) return rows.sort(compareRows);
   const keys = new Float64Array(rows.length);
   const order = rows.map((row, index) => {
@@ -83,7 +91,7 @@ export function sortRows(rows: UsageRow[]): UsageRow[] {
 
 /** Accumulates records from any number of streams into one SourceResult. */
 export class RecordCollector {
-  private readonly rows = new UsageRowBuilder();
+  private readonly rows: UsageRowBuilder;
   private readonly latencies = new LatencyCounts();
   private readonly skipped: Record<string, number> = {};
   private readonly notes: string[] = [];
@@ -92,7 +100,9 @@ export class RecordCollector {
   private readonly foldersOutside = emptySpan();
   recordsUsed = 0;
 
-  constructor(private readonly window: ReportWindow) {}
+  constructor(private readonly window: ReportWindow) {
+    this.rows = new UsageRowBuilder(window.metadataKeys);
+  }
 
   skip(reason: string, count = 1): void {
     this.skipped[reason] = (this.skipped[reason] ?? 0) + count;

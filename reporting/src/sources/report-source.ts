@@ -17,7 +17,8 @@ import {
   SETTLE_MS,
   type Reconciliation,
 } from "../model/reconciliation";
-import type { GroupBy } from "../model/report";
+import type { GroupKey } from "../model/grouping";
+import { metadataKeysOf } from "../commands/options";
 import { describeInsightsProgress, NO_PROGRESS, ProgressLine, type ProgressDisplay } from "../render/progress";
 import type { ReadArchiveOptions } from "./archive";
 import type { ReportWindow } from "../model/usage";
@@ -168,7 +169,7 @@ async function readInsights(
   outputs: StackOutputs,
   args: SourceArgs,
   window: ReportWindow,
-  groupBy: GroupBy,
+  groupings: readonly GroupKey[],
   now: Date,
   deps: CliDeps,
 ): Promise<SourceResult> {
@@ -188,7 +189,8 @@ async function readInsights(
         logs: clients.logs,
         logGroupName: outputs.logGroupName,
         window,
-        byCaller: groupBy === "caller",
+        byCaller: groupings.includes("caller"),
+        metadataKeys: metadataKeysOf(groupings),
         signal: controller.signal,
         onProgress: (done) => progress.show((elapsedMs) => describeInsightsProgress(done, elapsedMs)),
       }),
@@ -261,10 +263,13 @@ function withDemoHint(error: unknown, args: SourceArgs): unknown {
 export async function readReportSource(
   args: SourceArgs,
   choice: SourceChoice,
-  window: ReportWindow,
-  groupBy: GroupBy,
+  reportWindow: ReportWindow,
+  groupings: readonly GroupKey[],
   deps: CliDeps,
 ): Promise<SourceResult> {
+  // The readers split rows by the metadata keys grouped by; the window carries them to every reader and worker.
+  const metadataKeys = metadataKeysOf(groupings);
+  const window = metadataKeys.length > 0 ? { ...reportWindow, metadataKeys } : reportWindow;
   if (args.logs && args.logs.length > 0) return readGivenLogs(args.logs, choice, window, args, deps);
   if (choice === "logs")
     throw new UsageError(
@@ -276,7 +281,7 @@ export async function readReportSource(
   const now = deps.now();
   const plan = planOnlineSource(choice, window, now, outputs);
   if (plan.kind === "insights") {
-    const result = await readInsights(outputs, args, window, groupBy, now, deps);
+    const result = await readInsights(outputs, args, reportWindow, groupings, now, deps);
     const tooOld = retentionNote(
       "The log group",
       outputs.logRetentionDays ?? DEFAULT_LOG_RETENTION_DAYS,
