@@ -34,6 +34,7 @@ const stackOutputs = onFirstUse(() => require("./aws/stack-outputs") as typeof i
 const profileLookup = onFirstUse(
   () => require("./sources/profile-lookup") as typeof import("./sources/profile-lookup"),
 );
+const priceList = onFirstUse(() => require("./sources/price-list") as typeof import("./sources/price-list"));
 const outputFile = onFirstUse(() => require("./commands/output-file") as typeof import("./commands/output-file"));
 /* eslint-enable @typescript-eslint/no-require-imports */
 
@@ -73,6 +74,7 @@ const deps: CliDeps = {
   readLogFiles: (options) => logFiles().readLogFiles({ ...options, signal: controller.signal }),
   readArchive: (options) => archive().readArchive(options),
   resolveApplicationProfiles: (options) => profileLookup().lookUpApplicationProfiles(options),
+  readPriceList: (options) => priceList().readPriceList(options),
 };
 
 void runCli(hideBin(process.argv), deps).then(() => {

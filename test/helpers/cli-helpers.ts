@@ -50,6 +50,7 @@ export function fakeDeps(overrides: Partial<CliDeps> = {}): CliDeps {
     readArchive: async () => unexpected("readArchive"),
     // Online tests that do not look at application profiles get a Bedrock that resolves none.
     resolveApplicationProfiles: async () => ({ profiles: new Map(), notes: [] }),
+    readPriceList: async () => unexpected("readPriceList"),
     ...overrides,
   };
 }

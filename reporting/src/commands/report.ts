@@ -6,9 +6,10 @@ import { isS3Url } from "../sources/s3-url";
 import type { CliDeps } from "./context";
 import { parseFormat, parseGroupBy, parseSource, resolveWindow } from "./options";
 import { applicationProfilesFor, type AttributionArgs } from "./attribution";
+import { catalogInUse, givenCatalogPaths, type CatalogArgs } from "./catalogs";
 import { emit, loadPricingFile, refuseOutputOverInputs, stackInputs, useColor, type NamedInput } from "./input-output";
 
-export interface ReportArgs extends SourceArgs, AttributionArgs {
+export interface ReportArgs extends SourceArgs, AttributionArgs, CatalogArgs {
   groupBy?: string | string[];
   pricing?: string;
   source?: string;
@@ -21,6 +22,7 @@ function reportInputs(args: ReportArgs): NamedInput[] {
     ...logs,
     ...(args.pricing === undefined ? [] : [{ option: "--pricing", path: args.pricing }]),
     ...(args.profiles === undefined ? [] : [{ option: "--profiles", path: args.profiles }]),
+    ...givenCatalogPaths(args).map((path) => ({ option: "--catalog", path })),
     ...stackInputs(args),
   ];
 }
@@ -31,7 +33,8 @@ export async function runReportCommand(args: ReportArgs, deps: CliDeps): Promise
   const groupings = parseGroupBy(args.groupBy);
   const choice = parseSource(args.source);
   await refuseOutputOverInputs(args, reportInputs(args));
-  const overrides = args.pricing === undefined ? undefined : await loadPricingFile(args.pricing, deps);
+  const catalog = await catalogInUse(args, deps);
+  const overrides = args.pricing === undefined ? undefined : await loadPricingFile(args.pricing, deps, catalog.catalog);
 
   const source = await readReportSource(args, choice, window, groupings, deps);
 
@@ -39,7 +42,7 @@ export async function runReportCommand(args: ReportArgs, deps: CliDeps): Promise
   const resolved = await applicationProfilesFor(args, source, overrides, deps);
   const report = buildReport(
     { ...source, notes: [...source.notes, ...resolved.notes] },
-    { window, groupBy: groupings[0], groupings, overrides, profiles: resolved.profiles },
+    { window, groupBy: groupings[0], groupings, overrides, catalog, profiles: resolved.profiles },
   );
   await emit(renderReport(report, format, format === "table" && useColor(args, deps)), args, deps);
   if (!report.complete) {
