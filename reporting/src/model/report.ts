@@ -201,15 +201,6 @@ function groupsOf(
   return { by: keys, entries: groupUsage(source.rows, keys, quoteOf, profiles).map(forReport) };
 }
 
-/** Cache writes of priced requests, all at the 5-minute rate: the log does not record a write's TTL. */
-function assumedCacheWrites(summary: ReturnType<typeof summarizeUsage>): UsageReport["cacheWritesAssumed5m"] {
-  const priced = summary.byModel.filter((model) => model.priced);
-  const invocations = priced.some((model) => model.cacheWriteInvocations === undefined)
-    ? null
-    : priced.reduce((sum, model) => sum + (model.cacheWriteInvocations ?? 0), 0);
-  return { invocations, tokens: priced.reduce((sum, model) => sum + model.cacheWriteInputTokens, 0) };
-}
-
 function cacheWriteNotes(assumed: UsageReport["cacheWritesAssumed5m"]): string[] {
   if (assumed.tokens === 0) return [];
   const requests = assumed.invocations === null ? "" : ` from ${assumed.invocations} requests`;
@@ -229,7 +220,7 @@ export function buildReport(source: SourceResult, options: BuildReportOptions): 
   const quotes = new Map<string, PriceQuote>();
   const quoteOf = (modelId: string) =>
     getOrCreate(quotes, modelId, () => priceFor(modelId, overrides, catalog.catalog, targets));
-  const cacheWritesAssumed5m = assumedCacheWrites(summary);
+  const { cacheWritesAssumed5m } = summary;
   const projection = projectCost(
     summary.hourly.map((hour) => ({ startMs: hour.startMs, costUsd: hour.costUsd })),
     window,

@@ -69,6 +69,8 @@ export interface UsageSummary {
   longContextBilledInvocations: number;
   /** Invocations of long-context-capable models whose rows came as aggregates, so only standard rates could be applied. */
   longContextUnknownInvocations: number;
+  /** Priced cache writes, all at the 5-minute rate: requests (null when a source gave aggregates without them) and tokens. */
+  cacheWritesAssumed5m: { invocations: number | null; tokens: number };
 }
 
 function emptyCosted(): CostedCounts {
@@ -116,6 +118,7 @@ export function summarizeUsage(
   const days = new Map<number, CostedCounts>();
   let longContextUnknownInvocations = 0;
   let longContextBilledInvocations = 0;
+  const cacheWritesAssumed5m: UsageSummary["cacheWritesAssumed5m"] = { invocations: 0, tokens: 0 };
 
   for (const row of rows) {
     const modelId = canonicalModelId(row.modelId);
@@ -125,6 +128,14 @@ export function summarizeUsage(
     if (quote.priced && quote.longContext && row.context === "unknown")
       longContextUnknownInvocations += row.invocations;
     if (quote.priced && quote.longContext && row.context === "long") longContextBilledInvocations += row.invocations;
+    if (costUsd !== null && row.cacheWriteInputTokens > 0) {
+      cacheWritesAssumed5m.tokens += row.cacheWriteInputTokens;
+      const writes = row.cacheWriteInvocations;
+      cacheWritesAssumed5m.invocations =
+        writes === undefined || cacheWritesAssumed5m.invocations === null
+          ? null
+          : cacheWritesAssumed5m.invocations + writes;
+    }
     addCosted(totals, row, costUsd);
     addCosted(getOrCreate(families, quote.family, emptyCosted), row, costUsd);
     addCosted(getOrCreate(models, modelId, emptyCosted), row, costUsd);
@@ -171,5 +182,6 @@ export function summarizeUsage(
     daily: bucketSeries(days, floorTo(window.start.getTime(), DAY_MS), endMs, DAY_MS),
     longContextBilledInvocations,
     longContextUnknownInvocations,
+    cacheWritesAssumed5m,
   };
 }

@@ -57,6 +57,8 @@ function ranks<T>(values: Iterable<T>, compare: (a: T, b: T) => number): Map<T, 
  * not fit a double exactly, compareRows sorts them as before.
  */
 export function sortRows(rows: UsageRow[]): UsageRow[] {
+  // The rank key below has no place for metadata values: compareRows orders rows split by them.
+  if (rows.some((row) => row.metadata !== undefined)) return rows.sort(compareRows);
   const hours = ranks(
     rows.map((row) => row.hourStartMs),
     (a, b) => a - b,
@@ -73,8 +75,6 @@ export function sortRows(rows: UsageRow[]): UsageRow[] {
     rows.map((row) => row.context),
     compareText,
   );
-  // Rows split by metadata values are few enough to sort by comparing them.
-  if (rows.some((row) => row.metadata !== undefined)) return rows.sort(compareRows);
   if (hours.size * models.size * callers.size * contexts.size > Number.MAX_SAFE_INTEGER) return rows.sort(compareRows);
   const keys = new Float64Array(rows.length);
   const order = rows.map((row, index) => {

@@ -210,3 +210,29 @@ describe("requestMetadata in a record", () => {
     }
   });
 });
+
+describe("cache writes priced by the 5-minute assumption", () => {
+  it("are counted in requests and tokens, with a note saying why", () => {
+    const result = report(
+      ["model"],
+      [
+        request({ cacheWriteInputTokens: 500, modelId: SONNET_45_US }),
+        request({ cacheWriteInputTokens: 700, modelId: SONNET_45_US }),
+        // Claude 3 Haiku has no cache write rate: its write is unpriced, not priced by an assumption.
+        request({ cacheWriteInputTokens: 1_000 }),
+        request({}),
+      ],
+    );
+    expect(result.cacheWritesAssumed5m).to.deep.equal({ invocations: 2, tokens: 1_200 });
+    expect(result.notes.join(" ")).to.include(
+      "Cache writes: 1200 tokens from 2 requests are priced at the 5-minute rate",
+    );
+  });
+
+  it("count no requests for a source that gives only aggregates without them", () => {
+    const [row] = rows([], [request({ cacheWriteInputTokens: 1_000, modelId: SONNET_45_US })]);
+    const aggregate: UsageRow = { ...row, cacheWriteInvocations: undefined };
+    const result = buildReport(source([aggregate]), { window: WINDOW, groupBy: "model" });
+    expect(result.cacheWritesAssumed5m).to.deep.equal({ invocations: null, tokens: 1_000 });
+  });
+});
