@@ -33,7 +33,8 @@ function catalogOptions<T>(cli: Argv<T>) {
     type: "string",
     array: true,
     describe:
-      "Catalog file(s) from `pricing --refresh`; the newest of them and the built-in one prices (default: pricing/catalog-*.json)",
+      "Catalog file(s) from `pricing --refresh`; the newest of them and the built-in one prices " +
+      "(default: pricing/catalog-*.json)",
   });
 }
 
@@ -162,7 +163,8 @@ export function buildCli(deps: CliDeps) {
           .option("check", {
             type: "boolean",
             describe:
-              "Print what the Price List changed since the catalog in use; exit 1 if a model in --logs or the stack's logs has no price",
+              "Print what the Price List changed since the catalog in use; " +
+              "exit 1 if a model in --logs or the stack's logs has no price",
           })
           .option("catalog-dir", {
             type: "string",

@@ -10,7 +10,10 @@ import type { ReportWindow } from "../model/usage";
 
 export const DEFAULT_HOURS = 24;
 export const GROUP_BY_CHOICES: readonly string[] = [...CLASSIC_GROUPS, "profile", "tag:<key>", "metadata:<key>"];
-/** `requestMetadata` and tag keys a report groups by: Logs Insights reads them as `requestMetadata.<key>`, which these characters keep plain. */
+/**
+ * `requestMetadata` and tag keys a report groups by: Logs Insights reads them
+ * as `requestMetadata.<key>`, which these characters keep plain.
+ */
 const GROUP_KEY_NAME = /^[A-Za-z0-9_]{1,128}$/;
 /** `auto`: the log group's retention decides between Logs Insights and the S3 archive; `logs`: the files given with --logs. */
 export const SOURCE_CHOICES = ["auto", "insights", "archive", "logs"] as const;

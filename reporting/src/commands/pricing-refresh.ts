@@ -45,8 +45,9 @@ async function refreshed(args: RefreshArgs, inUse: CatalogInUse, deps: CliDeps):
 
 function summaryLines(result: RefreshedCatalog, inUse: CatalogInUse): string[] {
   const fromList = result.catalog.models.filter((model) => model.rateSources && !("*" in model.rateSources));
+  const carried = result.catalog.models.length - fromList.length;
   return [
-    `${fromList.length} models priced from the Price List, ${result.catalog.models.length - fromList.length} carried over from ${inUse.label} (as of ${inUse.catalog.asOf}).`,
+    `${fromList.length} models priced from the Price List, ${carried} carried over from ${inUse.label} (as of ${inUse.catalog.asOf}).`,
     ...(result.unmatchedNames.length > 0
       ? [`Not in the catalog, left out (no model ID known for the name): ${result.unmatchedNames.join(", ")}.`]
       : []),
@@ -117,7 +118,7 @@ export async function runCatalogCheck(
     lines.push(
       unpriced.length === 0
         ? `Every model in the logs (${seen.size}) has a price.`
-        : `No price for models in the logs: ${unpriced.map(([id, count]) => `${id} (${count} invocations)`).join(", ")}.`,
+        : `No price for models in the logs: ${unpriced.map(([id, n]) => `${id} (${n} invocations)`).join(", ")}.`,
     );
   }
   deps.stdout(`${lines.join("\n")}\n`);

@@ -68,7 +68,7 @@ function model(value: unknown, index: number): CatalogModel {
       global: rates(long.global ?? null, `${where}.longContext.global`, true),
     };
   }
-  // The record-keeping fields (1-hour writes, batch, sources) pass through as written: the report prices with none of them.
+  // The record-keeping fields (1-hour writes, batch, sources) pass through as written: nothing prices with them.
   const { cacheWrite1h, batch, rateSources } = entry as Partial<CatalogModel>;
   return {
     baseModelId: text(entry.baseModelId, `${where}.baseModelId`),
@@ -125,7 +125,7 @@ export function parseCatalogFile(text: string, label: string): PriceCatalog {
   }
 }
 
-/** The newest of the catalogs (by asOf); a file wins a tie with the built-in one, the later-given file one with another file. */
+/** The newest catalog by asOf; a file wins a tie with the built-in one, and a later file one with an earlier file. */
 export function newestCatalog(given: CatalogInUse[], builtIn: CatalogInUse = BUILT_IN_CATALOG): CatalogInUse {
   return given.reduce(
     (newest, candidate) => (candidate.catalog.asOf >= newest.catalog.asOf ? candidate : newest),

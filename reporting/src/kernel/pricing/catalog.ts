@@ -165,7 +165,9 @@ export const PRICE_CATALOG: PriceCatalog = {
       longContext: null,
       cacheWrite1h: { global: 4, regional: 4.4 },
       confirmed: false,
-      note: "Listed at 2 / 10 (global) by Anthropic; one source calls that introductory before 3 / 15. Set the rate you pay with --pricing.",
+      note:
+        "Listed at 2 / 10 (global) by Anthropic; one source calls that introductory before 3 / 15. " +
+        "Set the rate you pay with --pricing.",
     },
     {
       baseModelId: "anthropic.claude-opus-4-7",
