@@ -71,6 +71,8 @@ export const FOUNDATION_MODELS = [
   fm(OPUS_5, "USE1-MP:USE1_output_tokens_global_standard-Units", "25.0000000000"),
   fm(OPUS_5, "USE1-MP:USE1_cache_write_tokens_1h_standard-Units", "11.0000000000"),
   fm("Claude Fable 5 (Amazon Bedrock Edition)", "USE1-MP:USE1_input_tokens_standard-Units", "10"),
+  fm("Claude Haiku 5.5 (Amazon Bedrock Edition)", "USE1-MP:USE1_input_tokens_standard-Units", "1.1000000000"),
+  fm("Claude Haiku 5.5 (Amazon Bedrock Edition)", "USE1-MP:USE1_output_tokens_standard-Units", "5.5000000000"),
   // Another region's rate: not the region asked for.
   product(
     {

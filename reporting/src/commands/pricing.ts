@@ -118,6 +118,7 @@ export async function runPricingCommand(args: PricingArgs, deps: CliDeps): Promi
       assumptions: catalog.assumptions,
       overrides: overrides ? { file: overrides.label, asOf: overrides.asOf ?? null } : null,
       prices: priceRows(overrides, catalog),
+      unconfirmedModels: catalog.unconfirmedModels ?? [],
     };
     await emit(`${JSON.stringify(document, null, 2)}\n`, args, deps);
     return 0;
@@ -126,6 +127,9 @@ export async function runPricingCommand(args: PricingArgs, deps: CliDeps): Promi
     `Long-context rates apply to a whole request above 200,000 input + cache tokens. "-" / empty: not offered.`,
     `Catalog: ${inUse.label}. Sources: ${catalog.sources.join("; ")}.`,
     ...catalog.assumptions.map((assumption) => `Assumption: ${assumption}`),
+    ...(catalog.unconfirmedModels ?? []).map(
+      (model) => `No confirmed price, so unpriced: ${model.name} (${model.baseModelId}). ${model.note}`,
+    ),
     ...(overrides ? [`Overrides: ${overrides.label}${overrides.asOf ? ` (as of ${overrides.asOf})` : ""}.`] : []),
   ];
   const title = `Claude on Bedrock, ${catalog.currency} ${catalog.unit}, as of ${asOf}`;

@@ -141,6 +141,7 @@ function toSeries(points: SeriesPoint[]): SeriesEntry[] {
 
 const UNPRICED_REASON_TEXT: Record<UnpricedReason, string> = {
   unknownModel: "not in the price catalog",
+  noConfirmedPrice: "on Bedrock, but no source confirms its price",
   unmappedApplicationProfile: "an application inference profile with no model mapping",
   noGlobalRate: "a global. profile the catalog has no global rate for",
 };

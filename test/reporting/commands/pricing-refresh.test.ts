@@ -102,7 +102,7 @@ describe("pricing --refresh and --check", () => {
         modelId,
         input: { inputTokenCount: 10 },
       });
-    await writeFile(logs, [record("anthropic.claude-v2"), record("global.anthropic.claude-haiku-5-5")].join("\n"));
+    await writeFile(logs, [record("anthropic.claude-v2"), record("us.anthropic.claude-sonnet-9-v1")].join("\n"));
     const deps = { ...files, cwd: folder, readPriceList: async () => PAGES };
 
     const changes = await run(["pricing", "--check"], deps);
@@ -115,7 +115,7 @@ describe("pricing --refresh and --check", () => {
     const withLogs = await run(["pricing", "--check", "--logs", logs, "--hours", "48"], deps);
     expect(withLogs.code).to.equal(1);
     expect(withLogs.stdout).to.include(
-      "No price for models in the logs: global.anthropic.claude-haiku-5-5 (1 invocations).",
+      "No price for models in the logs: us.anthropic.claude-sonnet-9-v1 (1 invocations).",
     );
   });
 });

@@ -114,6 +114,9 @@ export function parseCatalogFile(text: string, label: string): PriceCatalog {
       sources: strings(top.sources, "sources"),
       assumptions: strings(top.assumptions ?? [], "assumptions"),
       models: top.models.map(model),
+      ...(Array.isArray(top.unconfirmedModels)
+        ? { unconfirmedModels: top.unconfirmedModels as PriceCatalog["unconfirmedModels"] }
+        : {}),
     };
   } catch (error) {
     if (error instanceof CatalogFileError)

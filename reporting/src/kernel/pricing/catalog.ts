@@ -59,6 +59,8 @@ export interface PriceCatalog {
   /** Cache writes are logged without their TTL, so every write is priced at the 5-minute rate. */
   assumptions: string[];
   models: CatalogModel[];
+  /** Claude models on Bedrock with no confirmed price: reported as such, never priced. */
+  unconfirmedModels?: Array<{ baseModelId: string; name: string; family: ModelFamily; note: string }>;
 }
 
 /** Input + cache read + cache write tokens above which Sonnet 4 / 4.5 requests are long-context. */
@@ -132,6 +134,22 @@ export const PRICE_CATALOG: PriceCatalog = {
     "Sonnet 4 and 4.5 requests above 200,000 input + cache tokens are billed entirely at the long-context rate.",
     "Sonnet 4 has no regional premium, so its long-context rate is the same for global and regional routes.",
     "Batch inference (50% off) and GovCloud (+20%) are not modelled; use --pricing for them.",
+  ],
+  unconfirmedModels: [
+    {
+      baseModelId: "anthropic.claude-haiku-5-5",
+      name: "Claude Haiku 5.5",
+      family: "Haiku",
+      note: "On Bedrock as anthropic.claude-haiku-5-5 (github.com/vercel/ai, @ai-sdk/amazon-bedrock 4.0.192); no price found.",
+    },
+    {
+      baseModelId: "anthropic.claude-opus-5-5",
+      name: "Claude Opus 5.5",
+      family: "Opus",
+      note:
+        "Sources disagree on its price (10 / 50 in github.com/BerriAI/litellm/pull/42488, " +
+        "an average of 12 per 1M in github.com/eltmon/overdeck/pull/3985) and on its Bedrock ID.",
+    },
   ],
   models: [
     {

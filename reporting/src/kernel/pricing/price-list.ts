@@ -178,6 +178,9 @@ function tokenRates(table: RateTable): TokenRates | null {
   };
 }
 
+/** Stands for rates until the Price List's replace it (a model is only listed with regional rates). */
+const PLACEHOLDER: TokenRates = { input: 0, output: 0, cacheWrite: null, cacheRead: null };
+
 export interface RefreshedCatalog {
   catalog: PriceCatalog;
   /** Price List model names that match no catalog model: left out, not guessed. */
@@ -196,7 +199,8 @@ export function catalogFromPriceList(
   options: { regionCode: string; asOf: string },
 ): RefreshedCatalog {
   const { rates, unreadable, publicationDates } = ratesFromPriceList(pages, options.regionCode);
-  const byName = new Map(base.models.map((model) => [nameKey(model.name), model]));
+  const unconfirmed = base.unconfirmedModels ?? [];
+  const byName = new Map([...base.models, ...unconfirmed].map((model) => [nameKey(model.name), model]));
   const tables = new Map<string, Record<string, RateTable>>();
   const unmatched = new Set<string>();
   for (const rate of rates) {
@@ -212,7 +216,17 @@ export function catalogFromPriceList(
     // On-demand first: a second rate of the same slot (another SKU) does not replace it.
     table[rate.kind] ??= { usd: rate.usdPerMillion, source: rate.source };
   }
-  const models = base.models.map((model): CatalogModel => {
+  // A model without a confirmed price joins the catalog once the Price List gives its regional rates.
+  const listed = unconfirmed
+    .filter((model) => tokenRates(tables.get(model.baseModelId)?.regional ?? {}) !== null)
+    .map((model): CatalogModel => ({
+      ...model,
+      global: null,
+      regional: PLACEHOLDER,
+      longContext: null,
+      confirmed: false,
+    }));
+  const models = [...listed, ...base.models].map((model): CatalogModel => {
     const slots = tables.get(model.baseModelId);
     if (!slots) {
       return {
@@ -267,6 +281,9 @@ export function catalogFromPriceList(
       ],
       assumptions: base.assumptions,
       models,
+      unconfirmedModels: unconfirmed.filter(
+        (model) => !listed.some((entry) => entry.baseModelId === model.baseModelId),
+      ),
     },
     unmatchedNames: [...unmatched].sort(),
     unreadable,

@@ -40,7 +40,7 @@ export interface PricingOverrides {
   applicationProfiles: Record<string, string>;
 }
 
-export type UnpricedReason = "unknownModel" | "unmappedApplicationProfile" | "noGlobalRate";
+export type UnpricedReason = "unknownModel" | "unmappedApplicationProfile" | "noGlobalRate" | "noConfirmedPrice";
 
 export interface PricedQuote {
   priced: true;
@@ -189,7 +189,11 @@ export function priceFor(
   }
   const { route, baseModelId } = parseModelId(resolvedModelId);
   const price = routePrice(resolvedModelId, route, baseModelId, overrides, catalog);
-  if (!price) return { priced: false, modelId, family: familyFromName(baseModelId), reason: "unknownModel" };
+  if (!price) {
+    const known = catalog.unconfirmedModels?.find((model) => model.baseModelId === baseModelId);
+    const reason = known ? "noConfirmedPrice" : "unknownModel";
+    return { priced: false, modelId, family: known?.family ?? familyFromName(baseModelId), reason };
+  }
   if (!price.rates) return { priced: false, modelId, family: price.family, reason: "noGlobalRate" };
   const longRates = price.longContext
     ? route === "global"

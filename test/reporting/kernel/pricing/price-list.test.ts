@@ -15,6 +15,7 @@ import { readPriceList } from "../../../../reporting/src/sources/price-list";
 import { describeChange, diffCatalogs } from "../../../../reporting/src/kernel/pricing/catalog-diff";
 import { OperationalError } from "../../../../reporting/src/kernel/errors";
 import { FOUNDATION_MODELS, OLDER_MODELS } from "../../../helpers/price-list-fixtures";
+import { priceFor } from "../../../../reporting/src/kernel/pricing/rules";
 
 describe("the AWS Price List, read with GetProducts", () => {
   const pricing = mockClient(PricingClient);
@@ -122,6 +123,19 @@ describe("a catalog from the Price List", () => {
       "*": `carried over from the catalog as of ${PRICE_CATALOG.asOf} (not in the Price List)`,
     });
     expect(result.unmatchedNames).to.deep.equal(["Claude Fable 5"]);
+  });
+
+  it("gives a model on Bedrock without a confirmed price the Price List's rates, and the report then prices it", () => {
+    expect(priceFor("global.anthropic.claude-haiku-5-5")).to.deep.include({
+      priced: false,
+      reason: "noConfirmedPrice",
+    });
+    expect(model("anthropic.claude-haiku-5-5")).to.deep.include({
+      regional: { input: 1.1, output: 5.5, cacheWrite: null, cacheRead: null },
+      confirmed: true,
+    });
+    expect(result.catalog.unconfirmedModels?.map((entry) => entry.name)).to.deep.equal(["Claude Opus 5.5"]);
+    expect(priceFor("anthropic.claude-haiku-5-5", undefined, result.catalog).priced).to.equal(true);
   });
 
   it("--check's diff names the changed rates, and added and removed models", () => {
