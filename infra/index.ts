@@ -6,22 +6,30 @@ import { buildCliCommands } from "./cli-commands";
 import { CostEstimator } from "./cost-estimator/component";
 import { InvocationLogging } from "./logging";
 import { readStackSettings } from "./settings";
+import { stackPriceCatalog } from "./price-catalog";
 import { SavedQueries, UsageDashboard } from "./views";
 
 const settings = readStackSettings();
 const stack = pulumi.getStack();
 const tags = { "managed-by": "pulumi", project: pulumi.getProject(), stack };
+const { catalog } = stackPriceCatalog();
 
 const logging = new InvocationLogging("bedrock-invocations", { ...settings.logging, tags });
 const dashboard = new UsageDashboard("bedrock-usage", {
   ...settings.dashboard,
   dashboardName: `bedrock-${stack}`,
   logGroupName: logging.logGroup.name,
+  catalog,
 });
 const queries = new SavedQueries("bedrock-queries", { logGroupName: logging.logGroup.name });
 // Alarms cannot evaluate the dashboard's SEARCH-based cost, so the budget alarm watches a metric this function publishes.
 if (settings.alerting.thresholds.dailyCostBudgetUsd !== undefined) {
-  new CostEstimator("bedrock-cost", { functionName: `bedrock-${stack}-cost-estimator`, logRetentionDays: 14, tags });
+  new CostEstimator("bedrock-cost", {
+    functionName: `bedrock-${stack}-cost-estimator`,
+    logRetentionDays: 14,
+    tags,
+    catalog,
+  });
 }
 const athena =
   settings.athena === null

@@ -1,6 +1,6 @@
 import * as aws from "@pulumi/aws";
 import * as pulumi from "@pulumi/pulumi";
-import { PRICE_CATALOG } from "../reporting/src/kernel/pricing/catalog";
+import { PRICE_CATALOG, type PriceCatalog } from "../reporting/src/kernel/pricing/catalog";
 import { SAVED_QUERIES } from "../reporting/src/kernel/queries";
 import { accountScope } from "./account-scope";
 import { buildDashboardBody } from "./dashboard";
@@ -20,6 +20,8 @@ export function dashboardUrl(partition: string, region: string, dashboardName: s
 export interface UsageDashboardArgs extends DashboardSettings {
   dashboardName: string;
   logGroupName: pulumi.Input<string>;
+  /** The catalog the cost widget prices with (default the built-in one; see price-catalog.ts). */
+  catalog?: PriceCatalog;
 }
 
 /** The CloudWatch dashboard: usage, latency, errors, delivery health and estimated cost. */
@@ -42,7 +44,7 @@ export class UsageDashboard extends pulumi.ComponentResource {
               periodSeconds: args.periodSeconds,
               rangeHours: args.rangeHours,
               tpmQuotas: args.tpmQuotas ?? [],
-              catalog: PRICE_CATALOG,
+              catalog: args.catalog ?? PRICE_CATALOG,
             }),
           ),
         ),

@@ -101,6 +101,28 @@ const MODELS: ModelChoice[] = [
   { modelId: SAMPLE_UNKNOWN_MODEL, weight: 3, baseLatencyMs: 2000, caches: false, longContext: false },
 ];
 
+/**
+ * Models added to Bedrock since the sample was first made, drawn from a stream
+ * of their own (as the metadata), so every other generated value stays as it
+ * was. Haiku 5.5 has no confirmed price: the report shows it unpriced.
+ */
+const NEWER_MODELS: ModelChoice[] = [
+  { modelId: "global.anthropic.claude-sonnet-5", weight: 5, baseLatencyMs: 1600, caches: true, longContext: false },
+  { modelId: "us.anthropic.claude-opus-4-8", weight: 2, baseLatencyMs: 3800, caches: true, longContext: false },
+  { modelId: "global.anthropic.claude-opus-5", weight: 2, baseLatencyMs: 3600, caches: true, longContext: false },
+  { modelId: "global.anthropic.claude-haiku-5-5", weight: 1, baseLatencyMs: 600, caches: false, longContext: false },
+];
+/** Share of requests that go to a newer model instead. */
+const NEWER_MODEL_SHARE = 0.12;
+
+/** `requestMetadata` the callers set for chargeback; a request of the fourth kind sets none. */
+const REQUEST_METADATA: Array<{ metadata: Record<string, string> | null; weight: number }> = [
+  { metadata: { team: "search", app: "web-search" }, weight: 5 },
+  { metadata: { team: "support", app: "helpdesk-bot" }, weight: 4 },
+  { metadata: { team: "analytics", app: "report-writer" }, weight: 2 },
+  { metadata: null, weight: 2 },
+];
+
 const CALLERS = [
   { arn: (session: string) => `arn:aws:sts::${SAMPLE_ACCOUNT}:assumed-role/ChatBackend/${session}`, weight: 6 },
   {
@@ -275,8 +297,28 @@ function outputBody(
   };
 }
 
-function makeRecord(random: () => number, timestampMs: number, texts: BodyTexts): Record<string, unknown> {
-  const model = pick(random, MODELS);
+/** Attribution draws (newer model, request metadata) from their own stream, so other values stay as they were. */
+interface Attribution {
+  newerModel: ModelChoice | null;
+  requestMetadata: Record<string, string> | null;
+}
+
+function attributionMaker(seed: number): () => Attribution {
+  const random = seededRandom(seed ^ 0x1b873593);
+  return () => ({
+    newerModel: random() < NEWER_MODEL_SHARE ? pick(random, NEWER_MODELS) : null,
+    requestMetadata: pick(random, REQUEST_METADATA).metadata,
+  });
+}
+
+function makeRecord(
+  random: () => number,
+  timestampMs: number,
+  texts: BodyTexts,
+  attribution: Attribution,
+): Record<string, unknown> {
+  const drawn = pick(random, MODELS);
+  const model = attribution.newerModel ?? drawn;
   const operation = pick(random, OPERATIONS).name;
   const caller = pick(random, CALLERS).arn(`session-${hex(random, 6)}`);
   // Long-context requests: a large document plus a cached prefix, past 200,000 tokens together.
@@ -310,6 +352,7 @@ function makeRecord(random: () => number, timestampMs: number, texts: BodyTexts)
     identity: { arn: caller },
     input,
   };
+  if (attribution.requestMetadata) record.requestMetadata = attribution.requestMetadata;
   if (model.modelId.startsWith("global.") || model.modelId.startsWith("us."))
     record.inferenceRegion = random() < 0.5 ? "us-east-1" : "us-west-2";
   if (failed) {
@@ -339,6 +382,7 @@ function hourFolder(prefix: string, hourStartMs: number): string {
 export function* generateLogObjects(options: GenerateOptions): Generator<GeneratedObject> {
   const random = seededRandom(options.seed);
   const bodyTexts = bodyTextMaker(options.seed, options.bodyBytes);
+  const attribution = attributionMaker(options.seed);
   // Names of an hour's second and later objects come from their own stream, so splitting leaves the records as they were.
   const extraObjectNames = seededRandom(options.seed ^ 0x2545f491);
   const prefix = options.prefix ?? "";
@@ -352,7 +396,8 @@ export function* generateLogObjects(options: GenerateOptions): Generator<Generat
     const records: Array<Record<string, unknown>> = [];
     for (let index = 0; index < count; index += 1) {
       const lateByOneHour = random() < 0.05;
-      records.push(makeRecord(random, hourStartMs + random() * HOUR_MS - (lateByOneHour ? HOUR_MS : 0), bodyTexts()));
+      const timestampMs = hourStartMs + random() * HOUR_MS - (lateByOneHour ? HOUR_MS : 0);
+      records.push(makeRecord(random, timestampMs, bodyTexts(), attribution()));
     }
     const lines = records.map((record) => JSON.stringify(record));
     // The record each line holds; null for the truncated copy of the first line, a malformed line.

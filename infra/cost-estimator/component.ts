@@ -1,6 +1,6 @@
 import * as aws from "@pulumi/aws";
 import * as pulumi from "@pulumi/pulumi";
-import { PRICE_CATALOG } from "../../reporting/src/kernel/pricing/catalog";
+import { PRICE_CATALOG, type PriceCatalog } from "../../reporting/src/kernel/pricing/catalog";
 import { accountScope } from "../account-scope";
 import { ESTIMATED_COST_NAMESPACE } from "../alarm-specs";
 import type { PolicyDocument } from "../policies";
@@ -19,6 +19,8 @@ export interface CostEstimatorArgs {
   functionName: string;
   logRetentionDays: number;
   tags?: Record<string, string>;
+  /** The catalog it prices with (default the built-in one; see price-catalog.ts). */
+  catalog?: PriceCatalog;
 }
 
 export function estimatorPolicy(
@@ -83,7 +85,7 @@ export class CostEstimator extends pulumi.ComponentResource {
       child,
     );
 
-    const files = scope.apply((s) => estimatorPackage(PRICE_CATALOG, s));
+    const files = scope.apply((s) => estimatorPackage(args.catalog ?? PRICE_CATALOG, s));
     this.function = new aws.lambda.Function(
       `${name}-function`,
       {

@@ -28,6 +28,16 @@ function stackOptions<T>(cli: Argv<T>) {
     .option("profile", { type: "string", describe: "AWS profile from the shared config files" });
 }
 
+function catalogOptions<T>(cli: Argv<T>) {
+  return cli.option("catalog", {
+    type: "string",
+    array: true,
+    describe:
+      "Catalog file(s) from `pricing --refresh`; the newest of them and the built-in one prices " +
+      "(default: pricing/catalog-*.json)",
+  });
+}
+
 function outputOptions<T>(cli: Argv<T>) {
   return cli
     .option("format", { type: "string", describe: `Output format: ${OUTPUT_FORMATS.join(" | ")} (default table)` })
@@ -99,7 +109,7 @@ export function buildCli(deps: CliDeps) {
       "$0",
       "Usage and cost report (default command)",
       (cli) =>
-        outputOptions(stackOptions(windowOptions(cli)))
+        catalogOptions(outputOptions(stackOptions(windowOptions(cli))))
           .option("logs", {
             type: "string",
             array: true,
@@ -117,11 +127,17 @@ export function buildCli(deps: CliDeps) {
           .option("quiet", { type: "boolean", describe: "No progress or status lines on stderr (errors still)" })
           .option("group-by", {
             type: "string",
-            describe: `Breakdown: ${GROUP_BY_CHOICES.join(" | ")} (default model)`,
+            array: true,
+            describe: `Breakdown: ${GROUP_BY_CHOICES.join(" | ")} (default model); repeat it to group by several`,
           })
           .option("pricing", {
             type: "string",
             describe: "JSON file of price overrides, added models and application profile mappings",
+          })
+          .option("profiles", {
+            type: "string",
+            describe:
+              "JSON array of `aws bedrock get-inference-profile` outputs (with optional tags): application profiles without AWS",
           })
           .example("$0 --hours 168", "the last week, from the deployed stack")
           .example("$0 --hours 168 --logs <folder> --end <ISO>", "offline, on a copy of the S3 archive")
@@ -170,12 +186,37 @@ export function buildCli(deps: CliDeps) {
     )
     .command(
       "pricing",
-      "Print the price catalog with its as-of date and sources",
+      "Print the price catalog with its as-of date and sources, or refresh or check it against the AWS Price List",
       (cli) =>
-        outputOptions(cli).option("pricing", {
-          type: "string",
-          describe: "Show the catalog with these overrides applied",
-        }),
+        catalogOptions(outputOptions(stackOptions(windowOptions(cli))))
+          .option("pricing", {
+            type: "string",
+            describe: "Show the catalog with these overrides applied",
+          })
+          .option("refresh", {
+            type: "boolean",
+            describe:
+              "Read the AWS Price List (pricing:GetProducts) and write a dated catalog to pricing/ (or --catalog-dir)",
+          })
+          .option("check", {
+            type: "boolean",
+            describe:
+              "Print what the Price List changed since the catalog in use; " +
+              "exit 1 if a model in --logs or the stack's logs has no price",
+          })
+          .option("catalog-dir", {
+            type: "string",
+            describe: "Folder --refresh writes catalog-<date>.json into (default pricing/)",
+          })
+          .option("price-region", {
+            type: "string",
+            describe: "Region whose prices --refresh and --check read (default us-east-1)",
+          })
+          .option("logs", {
+            type: "string",
+            array: true,
+            describe: "With --check: log files/folders or s3:// URLs whose models must have a price",
+          }),
       guarded(deps, runPricingCommand),
     )
     .command(

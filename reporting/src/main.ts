@@ -36,6 +36,10 @@ const athena = onFirstUse(() => require("./sources/athena") as typeof import("./
 const archiveSize = onFirstUse(() => require("./sources/archive-size") as typeof import("./sources/archive-size"));
 const logFiles = onFirstUse(() => require("./sources/logfiles") as typeof import("./sources/logfiles"));
 const stackOutputs = onFirstUse(() => require("./aws/stack-outputs") as typeof import("./aws/stack-outputs"));
+const profileLookup = onFirstUse(
+  () => require("./sources/profile-lookup") as typeof import("./sources/profile-lookup"),
+);
+const priceList = onFirstUse(() => require("./sources/price-list") as typeof import("./sources/price-list"));
 const outputFile = onFirstUse(() => require("./commands/output-file") as typeof import("./commands/output-file"));
 /* eslint-enable @typescript-eslint/no-require-imports */
 
@@ -77,6 +81,8 @@ const deps: CliDeps = {
   readArchive: (options) => archive().readArchive(options),
   readUsageFromAthena: (options) => athena().readUsageFromAthena(options),
   measureArchiveBytes: (options) => archiveSize().measureArchiveBytes(options),
+  resolveApplicationProfiles: (options) => profileLookup().lookUpApplicationProfiles(options),
+  readPriceList: (options) => priceList().readPriceList(options),
 };
 
 void runCli(hideBin(process.argv), deps).then(() => {

@@ -113,7 +113,8 @@ function parseHelp(text: string): Help {
     const option = /^\s+--([a-z][\w-]*)/.exec(block);
     if (!option) continue;
     const described = block.replace(/\s+/g, " ");
-    const choices = /: ([\w-]+(?: \| [\w-]+)+)/.exec(described);
+    // A choice may take a value after a colon (`metadata:<key>`).
+    const choices = /: ([\w-]+(?::<[\w-]+>)?(?: \| [\w-]+(?::<[\w-]+>)?)+)/.exec(described);
     options.set(option[1], choices ? choices[1].split(" | ") : null);
   }
   const subcommands = [...text.matchAll(/^\s+bedrock-report (\w+)/gm)].map((match) => match[1]);
@@ -159,7 +160,9 @@ async function checkArgs(line: CommandLine): Promise<string[]> {
     }
     const choices = help.options.get(name);
     const value = args[index + 1];
-    if (choices && !isPlaceholder(value) && !choices.includes(value)) {
+    const chosen = (choice: string) =>
+      choice === value || (choice.endsWith(":<key>") && value?.startsWith(choice.slice(0, -"<key>".length)));
+    if (choices && !isPlaceholder(value) && !choices.some(chosen)) {
       problems.push(`--${name} ${value}: not one of ${choices.join(", ")}`);
     }
   });
@@ -226,7 +229,7 @@ describe("the commands and options the docs show", function () {
     const rows = tableAfter("docs/report.md", "## Options");
     const documented = new Map<string, string[] | null>();
     for (const [first] of rows) {
-      for (const match of first.matchAll(/--([a-z][\w-]*)(?: ([\w-]+(?:\\\|[\w-]+)+))?/g)) {
+      for (const match of first.matchAll(/--([a-z][\w-]*)(?: ([\w:<>-]+(?:\\\|[\w:<>-]+)+))?/g)) {
         documented.set(match[1], match[2] ? match[2].split("\\|") : null);
       }
     }

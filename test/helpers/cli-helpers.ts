@@ -52,6 +52,9 @@ export function fakeDeps(overrides: Partial<CliDeps> = {}): CliDeps {
     readArchive: async () => unexpected("readArchive"),
     readUsageFromAthena: async () => unexpected("readUsageFromAthena"),
     measureArchiveBytes: async () => unexpected("measureArchiveBytes"),
+    // Online tests that do not look at application profiles get a Bedrock that resolves none.
+    resolveApplicationProfiles: async () => ({ profiles: new Map(), notes: [] }),
+    readPriceList: async () => unexpected("readPriceList"),
     ...overrides,
   };
 }

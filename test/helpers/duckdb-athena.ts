@@ -17,6 +17,7 @@ export const TRINO_SHIM = [
   "CREATE MACRO from_iso8601_timestamp(text) AS CAST(text AS TIMESTAMPTZ)",
   "CREATE MACRO to_unixtime(instant) AS epoch(instant)",
   "CREATE MACRO date_format(instant, format) AS strftime(instant, format)",
+  "CREATE MACRO json_format(value) AS CAST(value AS VARCHAR)",
 ];
 
 const DUCKDB_TYPES: Record<string, string> = {

@@ -14,6 +14,8 @@ import type { readLogFiles } from "../sources/logfiles";
 import type { readMetrics } from "../sources/metrics";
 import type { readMantleMetrics } from "../sources/mantle-metrics";
 import type { readTokenMetrics } from "../sources/token-metrics";
+import type { lookUpApplicationProfiles } from "../sources/profile-lookup";
+import type { readPriceList } from "../sources/price-list";
 
 export interface CliDeps {
   stdout(text: string): void;
@@ -44,6 +46,10 @@ export interface CliDeps {
   readArchive: typeof readArchive;
   readUsageFromAthena: typeof readUsageFromAthena;
   measureArchiveBytes: typeof measureArchiveBytes;
+  /** GetInferenceProfile and ListTagsForResource for the application profiles an online report meets. */
+  resolveApplicationProfiles: typeof lookUpApplicationProfiles;
+  /** GetProducts of the AWS Price List, every page of the Claude offers. */
+  readPriceList: typeof readPriceList;
 }
 
 /** Options shared by every command that reads a window of data. */

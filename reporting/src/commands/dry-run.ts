@@ -10,14 +10,16 @@ import { athenaNamesOf, type AthenaNames } from "../kernel/athena/names";
 import { buildAthenaUsageQuery, partitionCount, partitionRange } from "../kernel/athena/usage-query";
 import { UsageError } from "../kernel/errors";
 import { HOUR_MS } from "../kernel/time";
-import type { GroupBy } from "../model/report";
+import type { GroupKey } from "../model/grouping";
 import type { ReportWindow } from "../model/usage";
 import { archiveOfStack, planOnlineSource, type SourceArgs } from "../sources/report-source";
 import { ATHENA_AUTO_THRESHOLD_BYTES, athenaNamesOfStack } from "../sources/athena-choice";
 import { hourFolders } from "../sources/archive";
 import { plannedScanQueries } from "../sources/insights";
+import { athenaDimensionsOf } from "../sources/athena-choice";
 import { isS3Url, parseS3Url, s3Url } from "../sources/s3-url";
 import { loadOutputs, type CliDeps } from "./context";
+import { metadataKeysOf } from "./options";
 import type { SourceChoice } from "./options";
 
 const DEFAULT_STACK = "dev";
@@ -37,7 +39,7 @@ function assumedOutputs(stack: string): StackOutputs {
   };
 }
 
-function athenaPlan(names: AthenaNames, window: ReportWindow, groupBy: GroupBy): string[] {
+function athenaPlan(names: AthenaNames, window: ReportWindow, groupings: readonly GroupKey[]): string[] {
   const startMs = window.start.getTime();
   const endMs = window.end.getTime();
   const { first, last } = partitionRange(startMs, endMs);
@@ -49,7 +51,7 @@ function athenaPlan(names: AthenaNames, window: ReportWindow, groupBy: GroupBy):
       table: names.table,
       startMs,
       endMs,
-      groupBy: groupBy === "caller" ? ["caller"] : [],
+      groupBy: athenaDimensionsOf(groupings),
     }),
     "",
     `It reads ${partitionCount(startMs, endMs)} hour folders (dt ${first} to ${last}: the window and a day of ` +
@@ -67,8 +69,8 @@ function archivePlan(where: string, regionFolders: string[], window: ReportWindo
   ];
 }
 
-function insightsPlan(outputs: StackOutputs, window: ReportWindow, groupBy: GroupBy): string[] {
-  const queries = plannedScanQueries(window, groupBy === "caller");
+function insightsPlan(outputs: StackOutputs, window: ReportWindow, groupings: readonly GroupKey[]): string[] {
+  const queries = plannedScanQueries(window, groupings.includes("caller"), metadataKeysOf(groupings));
   return [
     `Logs Insights: ${queries.length} queries over ${outputs.logGroupName}, one per sub-window; the first ` +
       `(${queries[0].label}):`,
@@ -85,7 +87,7 @@ export async function describeDryRun(
   args: SourceArgs,
   choice: SourceChoice,
   window: ReportWindow,
-  groupBy: GroupBy,
+  groupings: readonly GroupKey[],
   deps: CliDeps,
 ): Promise<string> {
   const hours = (window.end.getTime() - window.start.getTime()) / HOUR_MS;
@@ -129,7 +131,7 @@ export async function describeDryRun(
     return `${lines.join("\n")}\n`;
   }
   lines.push(`Source: ${plan.kind}, because ${plan.reason}.`);
-  if (plan.kind === "insights") lines.push(...insightsPlan(outputs, window, groupBy));
+  if (plan.kind === "insights") lines.push(...insightsPlan(outputs, window, groupings));
   else {
     const names = athenaNamesOfStack(outputs) ?? athenaNamesOf(stack);
     const location = archiveOfStack(outputs, plan.reason);
@@ -139,9 +141,9 @@ export async function describeDryRun(
           `more than ${ATHENA_AUTO_THRESHOLD_BYTES / 1024 ** 3} GiB, else the archive reader. Either:`,
         "",
       );
-      lines.push(...athenaPlan(names, window, groupBy), "", "or:", "");
+      lines.push(...athenaPlan(names, window, groupings), "", "or:", "");
     }
-    if (plan.kind === "athena") lines.push(...athenaPlan(names, window, groupBy));
+    if (plan.kind === "athena") lines.push(...athenaPlan(names, window, groupings));
     else lines.push(...archivePlan(s3Url(location), [`${location.prefix}${outputs.region}/`], window));
   }
   return `${lines.join("\n")}\n`;

@@ -4,12 +4,13 @@ import { UsageError } from "../kernel/errors";
 import { inputOverwrittenBy } from "./output-file";
 import type { PricingOverrides } from "../kernel/pricing/rules";
 import { parsePricingOverrides } from "../kernel/pricing/overrides";
+import type { PriceCatalog } from "../kernel/pricing/catalog";
 
 function errorCode(error: unknown): string {
   return (error as NodeJS.ErrnoException).code ?? (error as Error).message;
 }
 
-export async function loadPricingFile(path: string, deps: CliDeps): Promise<PricingOverrides> {
+export async function loadPricingFile(path: string, deps: CliDeps, catalog?: PriceCatalog): Promise<PricingOverrides> {
   let text: string;
   try {
     text = await deps.readTextFile(path);
@@ -19,7 +20,18 @@ export async function loadPricingFile(path: string, deps: CliDeps): Promise<Pric
       { cause: error },
     );
   }
-  return parsePricingOverrides(text, path);
+  return parsePricingOverrides(text, path, catalog);
+}
+
+/** The text of a file an option names; one UsageError line when it cannot be read. */
+export async function readInputFile(option: string, path: string, deps: CliDeps): Promise<string> {
+  try {
+    return await deps.readTextFile(path);
+  } catch (error) {
+    throw new UsageError(`${option} ${path}: cannot be read (${errorCode(error)}); give a readable JSON file`, {
+      cause: error,
+    });
+  }
 }
 
 /** A file or folder the command reads, by the option that named it. */

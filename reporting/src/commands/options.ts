@@ -5,11 +5,16 @@
 import { UsageError } from "../kernel/errors";
 import { HOUR_MS, parseIsoTime } from "../kernel/time";
 import { OUTPUT_FORMATS, type OutputFormat } from "../render/formats";
-import type { GroupBy } from "../model/report";
+import { CLASSIC_GROUPS, type GroupKey } from "../model/grouping";
 import type { ReportWindow } from "../model/usage";
 
 export const DEFAULT_HOURS = 24;
-export const GROUP_BY_CHOICES: readonly GroupBy[] = ["model", "family", "caller"];
+export const GROUP_BY_CHOICES: readonly string[] = [...CLASSIC_GROUPS, "profile", "tag:<key>", "metadata:<key>"];
+/**
+ * `requestMetadata` and tag keys a report groups by: Logs Insights reads them
+ * as `requestMetadata.<key>`, which these characters keep plain.
+ */
+const GROUP_KEY_NAME = /^[A-Za-z0-9_]{1,128}$/;
 /**
  * `auto`: the log group's retention decides between Logs Insights and the S3 archive (Athena for a large archive
  * window when the stack has it); `athena`: one Athena query over the archive; `logs`: the files given with --logs.
@@ -79,11 +84,31 @@ export function parseFormat(text: string | undefined): OutputFormat {
   return format as OutputFormat;
 }
 
-export function parseGroupBy(text: string | undefined): GroupBy {
-  const groupBy = text ?? "model";
-  if (!(GROUP_BY_CHOICES as readonly string[]).includes(groupBy))
-    throw new UsageError(`--group-by ${groupBy}: unknown grouping; allowed: ${GROUP_BY_CHOICES.join(", ")}`);
-  return groupBy as GroupBy;
+function parseGroupKey(text: string): GroupKey {
+  if ((CLASSIC_GROUPS as readonly string[]).includes(text) || text === "profile") return text as GroupKey;
+  const prefix = text.startsWith("tag:") ? "tag:" : text.startsWith("metadata:") ? "metadata:" : null;
+  if (prefix === null)
+    throw new UsageError(`--group-by ${text}: unknown grouping; allowed: ${GROUP_BY_CHOICES.join(", ")}`);
+  if (!GROUP_KEY_NAME.test(text.slice(prefix.length))) {
+    throw new UsageError(
+      `--group-by ${text}: the key after "${prefix}" must be 1 to 128 letters, digits or _ (e.g. ${prefix}team)`,
+    );
+  }
+  return text as GroupKey;
+}
+
+/** One or more `--group-by` (default `model`), each once. */
+export function parseGroupBy(given: string | string[] | undefined): GroupKey[] {
+  const texts = given === undefined ? ["model"] : Array.isArray(given) ? given : [given];
+  const keys = texts.map(parseGroupKey);
+  const repeated = keys.find((key, index) => keys.indexOf(key) !== index);
+  if (repeated !== undefined) throw new UsageError(`--group-by ${repeated} is given twice; give each grouping once`);
+  return keys;
+}
+
+/** The `requestMetadata` keys among the groupings, which the sources split their rows by. */
+export function metadataKeysOf(keys: readonly GroupKey[]): string[] {
+  return keys.filter((key) => key.startsWith("metadata:")).map((key) => key.slice("metadata:".length));
 }
 
 export function parseSource(text: string | undefined): SourceChoice {

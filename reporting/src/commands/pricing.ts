@@ -1,13 +1,15 @@
 /** `report pricing`: the catalog (or the effective prices with --pricing), its as-of date and sources. */
 import type { CliDeps, CommonArgs } from "./context";
-import { PRICE_CATALOG, type TokenRates } from "../kernel/pricing/catalog";
+import type { PriceCatalog, TokenRates } from "../kernel/pricing/catalog";
 import { parseModelId } from "../kernel/pricing/model-ids";
 import { priceFor, type PricingOverrides } from "../kernel/pricing/rules";
 import { renderRows, type FieldRow } from "../render/rows";
 import { parseFormat } from "./options";
 import { emit, loadPricingFile, refuseOutputOverInputs, useColor } from "./input-output";
+import { catalogInUse, givenCatalogPaths, type CatalogArgs } from "./catalogs";
+import { runCatalogCheck, runCatalogRefresh, type RefreshArgs } from "./pricing-refresh";
 
-export interface PricingArgs extends CommonArgs {
+export interface PricingArgs extends CommonArgs, CatalogArgs, RefreshArgs {
   pricing?: string;
 }
 
@@ -27,11 +29,11 @@ function rateCells(prefix: string, rates: TokenRates | null): FieldRow {
 }
 
 /** One row per model and route, and one per geographic profile the overrides price apart, with the rates a report would apply. */
-export function priceRows(overrides?: PricingOverrides): FieldRow[] {
+export function priceRows(overrides: PricingOverrides | undefined, catalog: PriceCatalog): FieldRow[] {
   const overridden = Object.keys(overrides?.models ?? {});
   const baseIds = [
     ...new Set([
-      ...PRICE_CATALOG.models.map((model) => model.baseModelId),
+      ...catalog.models.map((model) => model.baseModelId),
       ...overridden.map((id) => parseModelId(id).baseModelId),
     ]),
   ];
@@ -47,7 +49,7 @@ export function priceRows(overrides?: PricingOverrides): FieldRow[] {
     }));
   const rows: FieldRow[] = [];
   for (const { baseModelId, route, modelId } of [...priced, ...geoProfiles]) {
-    const quote = priceFor(modelId, overrides);
+    const quote = priceFor(modelId, overrides, catalog);
     if (!quote.priced) continue;
     rows.push({
       baseModelId,
@@ -70,8 +72,8 @@ function ratesText(rates: TokenRates | null): string {
 }
 
 /** For people: the four rates in one cell, so the table fits a terminal. */
-function readableRows(overrides?: PricingOverrides): FieldRow[] {
-  return priceRows(overrides).map((row) => ({
+function readableRows(overrides: PricingOverrides | undefined, catalog: PriceCatalog): FieldRow[] {
+  return priceRows(overrides, catalog).map((row) => ({
     "Model ID": row.baseModelId,
     Family: row.family,
     Route: row.route,
@@ -96,30 +98,42 @@ function readableRows(overrides?: PricingOverrides): FieldRow[] {
 
 export async function runPricingCommand(args: PricingArgs, deps: CliDeps): Promise<number> {
   const format = parseFormat(args.format);
-  await refuseOutputOverInputs(args, args.pricing === undefined ? [] : [{ option: "--pricing", path: args.pricing }]);
-  const overrides = args.pricing === undefined ? undefined : await loadPricingFile(args.pricing, deps);
-  const asOf = PRICE_CATALOG.asOf;
+  await refuseOutputOverInputs(args, [
+    ...(args.pricing === undefined ? [] : [{ option: "--pricing", path: args.pricing }]),
+    ...givenCatalogPaths(args).map((path) => ({ option: "--catalog", path })),
+  ]);
+  const inUse = await catalogInUse(args, deps);
+  const catalog = inUse.catalog;
+  const overrides = args.pricing === undefined ? undefined : await loadPricingFile(args.pricing, deps, catalog);
+  if (args.refresh) return runCatalogRefresh(args, inUse, deps);
+  if (args.check) return runCatalogCheck(args, inUse, overrides, deps);
+  const asOf = catalog.asOf;
   if (format === "json") {
     const document = {
+      catalog: inUse.label,
       asOf,
-      currency: PRICE_CATALOG.currency,
-      unit: PRICE_CATALOG.unit,
-      sources: PRICE_CATALOG.sources,
-      assumptions: PRICE_CATALOG.assumptions,
+      currency: catalog.currency,
+      unit: catalog.unit,
+      sources: catalog.sources,
+      assumptions: catalog.assumptions,
       overrides: overrides ? { file: overrides.label, asOf: overrides.asOf ?? null } : null,
-      prices: priceRows(overrides),
+      prices: priceRows(overrides, catalog),
+      unconfirmedModels: catalog.unconfirmedModels ?? [],
     };
     await emit(`${JSON.stringify(document, null, 2)}\n`, args, deps);
     return 0;
   }
   const footer = [
     `Long-context rates apply to a whole request above 200,000 input + cache tokens. "-" / empty: not offered.`,
-    `Sources: ${PRICE_CATALOG.sources.join("; ")}.`,
-    ...PRICE_CATALOG.assumptions.map((assumption) => `Assumption: ${assumption}`),
+    `Catalog: ${inUse.label}. Sources: ${catalog.sources.join("; ")}.`,
+    ...catalog.assumptions.map((assumption) => `Assumption: ${assumption}`),
+    ...(catalog.unconfirmedModels ?? []).map(
+      (model) => `No confirmed price, so unpriced: ${model.name} (${model.baseModelId}). ${model.note}`,
+    ),
     ...(overrides ? [`Overrides: ${overrides.label}${overrides.asOf ? ` (as of ${overrides.asOf})` : ""}.`] : []),
   ];
-  const title = `Claude on Bedrock, ${PRICE_CATALOG.currency} ${PRICE_CATALOG.unit}, as of ${asOf}`;
-  const rows = format === "csv" ? priceRows(overrides) : readableRows(overrides);
+  const title = `Claude on Bedrock, ${catalog.currency} ${catalog.unit}, as of ${asOf}`;
+  const rows = format === "csv" ? priceRows(overrides, catalog) : readableRows(overrides, catalog);
   await emit(
     renderRows(rows, format, format === "table" && useColor(args, deps), title, format === "csv" ? [] : footer),
     args,

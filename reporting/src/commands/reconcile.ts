@@ -62,7 +62,7 @@ export async function runReconcileCommand(args: ReconcileArgs, deps: CliDeps): P
   const overrides = args.pricing === undefined ? undefined : await loadPricingFile(args.pricing, deps);
   const bill = await readBill(args, window, deps);
   // By caller: the bill's IAM principals are compared with the logged callers.
-  const source = await readReportSource(args, choice, window, "caller", deps);
+  const source = await readReportSource(args, choice, window, ["caller"], deps);
   const reconciliation = reconcileWithBill(source.rows, bill, { window, now: deps.now(), tolerancePercent, overrides });
   const mantle = (source.unloggedTraffic ?? []).reduce((sum, model) => sum + model.inferences, 0);
   if (mantle > 0) {

@@ -5,10 +5,12 @@ import { readReportSource, type SourceArgs } from "../sources/report-source";
 import { isS3Url } from "../sources/s3-url";
 import type { CliDeps } from "./context";
 import { parseFormat, parseGroupBy, parseSource, resolveWindow } from "./options";
+import { applicationProfilesFor, type AttributionArgs } from "./attribution";
+import { catalogInUse, givenCatalogPaths, type CatalogArgs } from "./catalogs";
 import { emit, loadPricingFile, refuseOutputOverInputs, stackInputs, useColor, type NamedInput } from "./input-output";
 
-export interface ReportArgs extends SourceArgs {
-  groupBy?: string;
+export interface ReportArgs extends SourceArgs, AttributionArgs, CatalogArgs {
+  groupBy?: string | string[];
   pricing?: string;
   source?: string;
   /** Print what would run and scan; run nothing. */
@@ -21,6 +23,8 @@ function reportInputs(args: ReportArgs): NamedInput[] {
   return [
     ...logs,
     ...(args.pricing === undefined ? [] : [{ option: "--pricing", path: args.pricing }]),
+    ...(args.profiles === undefined ? [] : [{ option: "--profiles", path: args.profiles }]),
+    ...givenCatalogPaths(args).map((path) => ({ option: "--catalog", path })),
     ...stackInputs(args),
   ];
 }
@@ -28,22 +32,27 @@ function reportInputs(args: ReportArgs): NamedInput[] {
 export async function runReportCommand(args: ReportArgs, deps: CliDeps): Promise<number> {
   const window = resolveWindow(args, deps.now());
   const format = parseFormat(args.format);
-  const groupBy = parseGroupBy(args.groupBy);
+  const groupings = parseGroupBy(args.groupBy);
   const choice = parseSource(args.source);
   if (args.dryRun) {
     // Loaded only for a dry run: it brings the Logs Insights source's module.
     // eslint-disable-next-line @typescript-eslint/no-require-imports -- a deferred require, as cli.ts loads commands
     const { describeDryRun } = require("./dry-run") as typeof import("./dry-run");
-    deps.stdout(await describeDryRun(args, choice, window, groupBy, deps));
+    deps.stdout(await describeDryRun(args, choice, window, groupings, deps));
     return 0;
   }
   await refuseOutputOverInputs(args, reportInputs(args));
-  const overrides = args.pricing === undefined ? undefined : await loadPricingFile(args.pricing, deps);
+  const catalog = await catalogInUse(args, deps);
+  const overrides = args.pricing === undefined ? undefined : await loadPricingFile(args.pricing, deps, catalog.catalog);
 
-  const source = await readReportSource(args, choice, window, groupBy, deps);
+  const source = await readReportSource(args, choice, window, groupings, deps);
 
   if (source.emptyWindowHint) deps.stderr(`note: ${source.emptyWindowHint}\n`);
-  const report = buildReport(source, { window, groupBy, overrides });
+  const resolved = await applicationProfilesFor(args, source, overrides, deps);
+  const report = buildReport(
+    { ...source, notes: [...source.notes, ...resolved.notes] },
+    { window, groupBy: groupings[0], groupings, overrides, catalog, profiles: resolved.profiles },
+  );
   await emit(renderReport(report, format, format === "table" && useColor(args, deps)), args, deps);
   if (!report.complete) {
     deps.stderr(

@@ -49,6 +49,8 @@ export const RAW_FALLBACK_PATTERNS = {
   errorCode: String.raw`/"errorCode":\s*"(?<rawErrorCode>[A-Z][A-Za-z]*Exception)"/`,
   converseLatencyMs: String.raw`/"metrics":\s*\{\s*"latencyMs":\s*(?<rawConverseLatencyMs>\d+)/`,
   streamLatencyMs: String.raw`/"amazon-bedrock-invocationMetrics":\s*\{[^}]*"invocationLatency":\s*(?<rawStreamLatencyMs>\d+)/`,
+  /** The whole top-level string map: its values are strings, so the first `}` closes it. */
+  requestMetadata: String.raw`/"requestMetadata":\s*(?<requestMetadataJson>\{[^}]*\})/`,
 } as const;
 
 /**
@@ -74,6 +76,9 @@ const USAGE_STATS =
   " sum(inTok) as inputTokens, sum(outTok) as outputTokens," +
   " sum(cacheReadTok) as cacheReadInputTokens, sum(cacheWriteTok) as cacheWriteInputTokens";
 
+/** The scan also counts requests that wrote to the cache: least(tokens, 1) is 1 for any write, 0 without. */
+const SCAN_STATS = `${USAGE_STATS}, sum(least(cacheWriteTok, 1)) as cacheWriteInvocations`;
+
 const pipeline = (...commands: string[]): string => commands.join("\n| ");
 
 /** Result columns of the scan query, as GetQueryResults names them. */
@@ -89,11 +94,14 @@ export const SCAN_COLUMNS = {
   outputTokens: "outputTokens",
   cacheReadInputTokens: "cacheReadInputTokens",
   cacheWriteInputTokens: "cacheWriteInputTokens",
+  cacheWriteInvocations: "cacheWriteInvocations",
 } as const;
 
 export interface ScanQueryOptions {
   /** Also group by `identity.arn` (only for `--group-by caller`: it multiplies the rows). */
   byCaller: boolean;
+  /** Also group by these `requestMetadata` keys (`--group-by metadata:<key>`); letters, digits and `_` only. */
+  metadataKeys?: readonly string[];
   /** Half-open bounds in epoch ms (see withWindowFilter). */
   startMs?: number;
   endMs?: number;
@@ -106,13 +114,27 @@ export interface ScanQueryOptions {
  * threshold and at least 1 above it; least(..., 1) caps it at 1.
  */
 export function buildScanQuery(options: ScanQueryOptions): string {
-  const groups = ["bin(1h)", "modelId", "longContext", ...(options.byCaller ? ["identity.arn"] : [])];
+  const groups = [
+    "bin(1h)",
+    "modelId",
+    "longContext",
+    ...(options.byCaller ? ["identity.arn"] : []),
+    ...(options.metadataKeys ?? []).map(metadataColumn),
+  ];
   const query = pipeline(
     ...NORMALISED_COUNTS,
     `fields least(floor((inTok + cacheReadTok + cacheWriteTok) / ${LONG_CONTEXT_THRESHOLD_TOKENS + 1}), 1) as longContext`,
-    `${USAGE_STATS} by ${groups.join(", ")}`,
+    `${SCAN_STATS} by ${groups.join(", ")}`,
   );
   return withWindowFilter(query, options.startMs, options.endMs);
+}
+
+/**
+ * The scan's column for one `requestMetadata` key: the record's top-level
+ * `requestMetadata` object, reached by dot path like any nested JSON field.
+ */
+export function metadataColumn(key: string): string {
+  return `requestMetadata.${key}`;
 }
 
 /**
@@ -192,6 +214,21 @@ export const SAVED_QUERIES: readonly SavedQuery[] = [
     displayName: "Bedrock/Usage by caller",
     description: "Invocations and tokens per caller (identity.arn) and model.",
     queryString: pipeline(...NORMALISED_COUNTS, `${USAGE_STATS} by identity.arn, modelId`, "sort inputTokens desc"),
+  },
+  {
+    name: "usage-by-metadata",
+    displayName: "Bedrock/Usage by request metadata",
+    description:
+      "Invocations and tokens per requestMetadata map (the tags callers set on Converse or with the " +
+      "X-Amzn-Bedrock-Request-Metadata header) and model; requests without one under (none). " +
+      "For one key, `npm run report -- --group-by metadata:<key>` prices it.",
+    queryString: pipeline(
+      ...NORMALISED_COUNTS,
+      `parse @message ${RAW_FALLBACK_PATTERNS.requestMetadata}`,
+      'fields coalesce(requestMetadataJson, "(none)") as requestMetadata',
+      `${USAGE_STATS} by requestMetadata, modelId`,
+      "sort inputTokens desc",
+    ),
   },
   {
     name: "recent-invocations",

@@ -11,8 +11,10 @@ import {
   type ModelBreakdown,
   type SeriesPoint,
 } from "./summary";
-import { PRICE_CATALOG } from "../kernel/pricing/catalog";
-import type { PricingOverrides, UnpricedReason } from "../kernel/pricing/rules";
+import { PRICE_CATALOG, type PriceCatalog } from "../kernel/pricing/catalog";
+import { priceFor, type PriceQuote, type PricingOverrides, type UnpricedReason } from "../kernel/pricing/rules";
+import { CLASSIC_GROUPS, groupUsage, type ApplicationProfile, type GroupEntry, type GroupKey } from "./grouping";
+import { getOrCreate } from "./usage-rows";
 import { HOUR_MS } from "../kernel/time";
 import type { MetricErrorCounts, SourceName, SourceResult } from "../sources/contract";
 import type { Reconciliation } from "./reconciliation";
@@ -21,7 +23,7 @@ import { MANTLE_NAMESPACE } from "../kernel/mantle-metrics";
 import { projectCost, type LatencySummary, type Projection } from "./stats";
 import type { ReportWindow, UsageCounts } from "./usage";
 
-export type GroupBy = "model" | "family" | "caller";
+export type GroupBy = GroupKey;
 
 /** Logs Insights charges per GB scanned (us-east-1, 2026). */
 export const INSIGHTS_USD_PER_GB_SCANNED = 0.005;
@@ -61,8 +63,11 @@ export interface UsageReport {
   source: SourceName;
   /** False when part of the window could not be read: the figures are then a lower bound. */
   complete: boolean;
+  /** The first --group-by; all of them, and their breakdown, under `groups`. */
   groupBy: GroupBy;
   pricing: {
+    /** The catalog the prices came from: `built-in`, or the catalog file's path. */
+    catalog: string;
     asOf: string;
     currency: "USD";
     unit: "per 1M tokens";
@@ -75,6 +80,16 @@ export interface UsageReport {
   byModel: Array<ReportBreakdown<ModelBreakdown>>;
   /** Present when the source saw callers (always for --logs; Insights only with --group-by caller). */
   byCaller: Array<ReportBreakdown<CallerBreakdown>> | null;
+  /**
+   * Usage per combination of the --group-by dimensions' values (`(none)` where a request has none);
+   * null when the report groups by one of model, family or caller alone, which the sections above show.
+   */
+  groups: { by: GroupKey[]; entries: Array<ReportBreakdown<GroupEntry>> } | null;
+  /**
+   * Cache writes priced at the 5-minute rate because the log does not say their TTL: requests (null when the
+   * source cannot count them) and tokens.
+   */
+  cacheWritesAssumed5m: { invocations: number | null; tokens: number };
   latencyMs: LatencySummary;
   /** Client/server errors and throttles from CloudWatch metrics; null offline. */
   metricErrors: MetricErrorCounts | null;
@@ -101,8 +116,15 @@ export interface UsageReport {
 
 export interface BuildReportOptions {
   window: ReportWindow;
+  /** The first --group-by (see groupings). */
   groupBy: GroupBy;
+  /** Every --group-by, in order; default [groupBy]. */
+  groupings?: GroupKey[];
   overrides?: PricingOverrides;
+  /** The catalog to price with (default the built-in one) and where it came from. */
+  catalog?: { catalog: PriceCatalog; label: string };
+  /** Application inference profiles by ARN: their names and tags, for --group-by profile and tag:<key>. */
+  profiles?: ReadonlyMap<string, ApplicationProfile>;
 }
 
 /** Money to the micro-dollar: enough for per-request costs, free of float noise. */
@@ -138,6 +160,7 @@ function toSeries(points: SeriesPoint[]): SeriesEntry[] {
 
 const UNPRICED_REASON_TEXT: Record<UnpricedReason, string> = {
   unknownModel: "not in the price catalog",
+  noConfirmedPrice: "on Bedrock, but no source confirms its price",
   unmappedApplicationProfile: "an application inference profile with no model mapping",
   noGlobalRate: "a global. profile the catalog has no global rate for",
 };
@@ -187,10 +210,37 @@ function guardrailNotes(totals: Breakdown, source: SourceName): string[] {
   ];
 }
 
+/** The by-dimension breakdown, unless the report groups by one classic dimension alone. */
+function groupsOf(
+  source: SourceResult,
+  keys: GroupKey[],
+  quoteOf: (modelId: string) => PriceQuote,
+  profiles: ReadonlyMap<string, ApplicationProfile>,
+): UsageReport["groups"] {
+  if (keys.length === 1 && (CLASSIC_GROUPS as readonly string[]).includes(keys[0])) return null;
+  return { by: keys, entries: groupUsage(source.rows, keys, quoteOf, profiles).map(forReport) };
+}
+
+function cacheWriteNotes(assumed: UsageReport["cacheWritesAssumed5m"]): string[] {
+  if (assumed.tokens === 0) return [];
+  const requests = assumed.invocations === null ? "" : ` from ${assumed.invocations} requests`;
+  return [
+    `Cache writes: ${assumed.tokens} tokens${requests} are priced at the 5-minute rate. No public invocation log ` +
+      "shows which TTL a write used, so a 1-hour write (2x input) is counted at the 5-minute rate (1.25x input).",
+  ];
+}
+
 export function buildReport(source: SourceResult, options: BuildReportOptions): UsageReport {
   const { window, overrides } = options;
+  const catalog = options.catalog ?? { catalog: PRICE_CATALOG, label: "built-in" };
+  const profiles = options.profiles ?? new Map<string, ApplicationProfile>();
   const hours = (window.end.getTime() - window.start.getTime()) / HOUR_MS;
-  const summary = summarizeUsage(source.rows, window, overrides);
+  const targets = Object.fromEntries([...profiles].map(([arn, profile]) => [arn, profile.modelId]));
+  const summary = summarizeUsage(source.rows, window, overrides, catalog.catalog, targets);
+  const quotes = new Map<string, PriceQuote>();
+  const quoteOf = (modelId: string) =>
+    getOrCreate(quotes, modelId, () => priceFor(modelId, overrides, catalog.catalog, targets));
+  const { cacheWritesAssumed5m } = summary;
   const projection = projectCost(
     summary.hourly.map((hour) => ({ startMs: hour.startMs, costUsd: hour.costUsd })),
     window,
@@ -204,6 +254,7 @@ export function buildReport(source: SourceResult, options: BuildReportOptions): 
   notes.push(...groupingNotes(summary.byModel));
   notes.push(...pricingNotes(summary.byModel, overrides));
   notes.push(...guardrailNotes(summary.totals, source.source));
+  notes.push(...cacheWriteNotes(cacheWritesAssumed5m));
   if (summary.longContextUnknownInvocations > 0) {
     notes.push(
       `Long-context rates could not be applied to ${summary.longContextUnknownInvocations} Sonnet 4 / 4.5 invocations: the source gave only aggregates, so they are priced at standard rates (a lower bound).`,
@@ -235,7 +286,7 @@ export function buildReport(source: SourceResult, options: BuildReportOptions): 
       `Latency from ${latency.samples} log record bodies (Converse and streaming records with inline bodies); plain InvokeModel records carry none.`,
     );
   }
-  if (options.groupBy === "caller" && !hasCallers)
+  if ((options.groupings ?? [options.groupBy]).includes("caller") && !hasCallers)
     notes.push("This source reported no callers, so there is no by-caller breakdown.");
 
   return {
@@ -244,11 +295,12 @@ export function buildReport(source: SourceResult, options: BuildReportOptions): 
     complete: source.complete,
     groupBy: options.groupBy,
     pricing: {
-      asOf: PRICE_CATALOG.asOf,
-      currency: PRICE_CATALOG.currency,
-      unit: PRICE_CATALOG.unit,
-      sources: PRICE_CATALOG.sources,
-      assumptions: PRICE_CATALOG.assumptions,
+      catalog: catalog.label,
+      asOf: catalog.catalog.asOf,
+      currency: catalog.catalog.currency,
+      unit: catalog.catalog.unit,
+      sources: catalog.catalog.sources,
+      assumptions: catalog.catalog.assumptions,
       overrides: overrides
         ? { file: overrides.label, asOf: overrides.asOf ?? null, discountPercent: overrides.discountPercent ?? null }
         : null,
@@ -257,6 +309,8 @@ export function buildReport(source: SourceResult, options: BuildReportOptions): 
     byFamily: summary.byFamily.map(forReport),
     byModel: summary.byModel.map(forReport),
     byCaller: hasCallers ? summary.byCaller.map(forReport) : null,
+    groups: groupsOf(source, options.groupings ?? [options.groupBy], quoteOf, profiles),
+    cacheWritesAssumed5m,
     latencyMs: { ...latency, avg: latency.avg === null ? null : Math.round(latency.avg * 100) / 100 },
     metricErrors: source.metricErrors,
     reconciliation: source.reconciliation ?? null,

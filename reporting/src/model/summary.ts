@@ -2,7 +2,7 @@
  * UsageRows in, priced breakdowns out: totals, by family, model and caller,
  * and hourly and daily series, each with its cost.
  */
-import { MODEL_FAMILIES, type ModelFamily } from "../kernel/pricing/catalog";
+import { MODEL_FAMILIES, PRICE_CATALOG, type ModelFamily, type PriceCatalog } from "../kernel/pricing/catalog";
 import { canonicalModelId } from "../kernel/pricing/model-ids";
 import {
   costOf,
@@ -69,6 +69,8 @@ export interface UsageSummary {
   longContextBilledInvocations: number;
   /** Invocations of long-context-capable models whose rows came as aggregates, so only standard rates could be applied. */
   longContextUnknownInvocations: number;
+  /** Priced cache writes, all at the 5-minute rate: requests (null when a source gave aggregates without them) and tokens. */
+  cacheWritesAssumed5m: { invocations: number | null; tokens: number };
 }
 
 function emptyCosted(): CostedCounts {
@@ -99,7 +101,13 @@ function bucketSeries(
 }
 
 /** Prices every row (long-context rates for rows known to be long) and sums it all up. */
-export function summarizeUsage(rows: UsageRow[], window: ReportWindow, overrides?: PricingOverrides): UsageSummary {
+export function summarizeUsage(
+  rows: UsageRow[],
+  window: ReportWindow,
+  overrides?: PricingOverrides,
+  catalog: PriceCatalog = PRICE_CATALOG,
+  profileTargets?: Readonly<Record<string, string>>,
+): UsageSummary {
   const quotes = new Map<string, PriceQuote>();
   const totals = emptyCosted();
   const families = new Map<ModelFamily, CostedCounts>();
@@ -110,15 +118,24 @@ export function summarizeUsage(rows: UsageRow[], window: ReportWindow, overrides
   const days = new Map<number, CostedCounts>();
   let longContextUnknownInvocations = 0;
   let longContextBilledInvocations = 0;
+  const cacheWritesAssumed5m: UsageSummary["cacheWritesAssumed5m"] = { invocations: 0, tokens: 0 };
 
   for (const row of rows) {
     const modelId = canonicalModelId(row.modelId);
     getOrCreate(loggedIds, modelId, () => new Set<string>()).add(row.modelId);
-    const quote = getOrCreate(quotes, modelId, () => priceFor(modelId, overrides));
+    const quote = getOrCreate(quotes, modelId, () => priceFor(modelId, overrides, catalog, profileTargets));
     const costUsd = quote.priced ? costOf(row, ratesForContext(quote, row.context)) : null;
     if (quote.priced && quote.longContext && row.context === "unknown")
       longContextUnknownInvocations += row.invocations;
     if (quote.priced && quote.longContext && row.context === "long") longContextBilledInvocations += row.invocations;
+    if (costUsd !== null && row.cacheWriteInputTokens > 0) {
+      cacheWritesAssumed5m.tokens += row.cacheWriteInputTokens;
+      const writes = row.cacheWriteInvocations;
+      cacheWritesAssumed5m.invocations =
+        writes === undefined || cacheWritesAssumed5m.invocations === null
+          ? null
+          : cacheWritesAssumed5m.invocations + writes;
+    }
     addCosted(totals, row, costUsd);
     addCosted(getOrCreate(families, quote.family, emptyCosted), row, costUsd);
     addCosted(getOrCreate(models, modelId, emptyCosted), row, costUsd);
@@ -165,5 +182,6 @@ export function summarizeUsage(rows: UsageRow[], window: ReportWindow, overrides
     daily: bucketSeries(days, floorTo(window.start.getTime(), DAY_MS), endMs, DAY_MS),
     longContextBilledInvocations,
     longContextUnknownInvocations,
+    cacheWritesAssumed5m,
   };
 }

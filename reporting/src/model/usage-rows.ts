@@ -18,6 +18,7 @@ export function emptyCounts(): UsageCounts {
     cacheReadInputTokens: 0,
     cacheWriteInputTokens: 0,
     guardrailInterventions: 0,
+    cacheWriteInvocations: 0,
   };
 }
 
@@ -28,6 +29,10 @@ export function addCounts(target: UsageCounts, source: UsageCounts): void {
   target.outputTokens += source.outputTokens;
   target.cacheReadInputTokens += source.cacheReadInputTokens;
   target.cacheWriteInputTokens += source.cacheWriteInputTokens;
+  if (target.cacheWriteInvocations !== undefined) {
+    const writes = source.cacheWriteInvocations;
+    target.cacheWriteInvocations = writes === undefined ? undefined : target.cacheWriteInvocations + writes;
+  }
   // Unknown stays unknown: a sum over rows of which some could not count interventions is no count.
   if (target.guardrailInterventions === undefined) return;
   const guardrails = source.guardrailInterventions;
@@ -58,26 +63,43 @@ export class UsageRowBuilder {
   private readonly byModel = new Map<string, Map<string | null, Map<number, UsageRow>>>();
   private readonly inOrder: UsageRow[] = [];
 
+  /** `metadataKeys`: the `requestMetadata` keys rows are split by (none: one row whatever the metadata). */
+  constructor(private readonly metadataKeys: readonly string[] = []) {}
+
   add(facts: InvocationFacts): void {
-    const { modelId, caller } = facts;
+    const { modelId } = facts;
+    const metadata =
+      this.metadataKeys.length === 0 ? undefined : pickMetadata(facts.requestMetadata, this.metadataKeys);
+    // Rows of other metadata values are told apart by the caller level of the maps, with the values in its key.
+    const caller = metadata === undefined ? facts.caller : `${facts.caller}\u0000${JSON.stringify(metadata)}`;
     const context = isLongContextRequest(facts) ? "long" : "standard";
     const hourStartMs = floorTo(facts.timestampMs, HOUR_MS);
     const slots = this.slotsOf(modelId, caller);
     const slot = slotOf(hourStartMs, context);
     let row = slots.get(slot);
-    row ??= this.keep(slots, slot, { hourStartMs, modelId, caller, context, ...emptyCounts() });
+    row ??= this.keep(slots, slot, {
+      hourStartMs,
+      modelId,
+      caller: facts.caller,
+      context,
+      ...(metadata && { metadata }),
+      ...emptyCounts(),
+    });
     row.invocations += 1;
     row.errors += facts.errorCode === null ? 0 : 1;
     row.inputTokens += facts.inputTokens;
     row.outputTokens += facts.outputTokens;
     row.cacheReadInputTokens += facts.cacheReadInputTokens;
     row.cacheWriteInputTokens += facts.cacheWriteInputTokens;
+    if (facts.cacheWriteInputTokens > 0) row.cacheWriteInvocations = (row.cacheWriteInvocations ?? 0) + 1;
     if (facts.guardrailIntervened) row.guardrailInterventions = (row.guardrailInterventions ?? 0) + 1;
   }
 
   /** Adds a row's counts to the row of the same hour, model, caller and context; a first one is kept as a copy. */
   addRow(source: UsageRow): void {
-    const slots = this.slotsOf(source.modelId, source.caller);
+    const caller =
+      source.metadata === undefined ? source.caller : `${source.caller}\u0000${JSON.stringify(source.metadata)}`;
+    const slots = this.slotsOf(source.modelId, caller);
     const slot = slotOf(source.hourStartMs, source.context);
     const row = slots.get(slot);
     if (row === undefined) this.keep(slots, slot, { ...source });
@@ -98,6 +120,14 @@ export class UsageRowBuilder {
     this.inOrder.push(row);
     return row;
   }
+}
+
+/** The values of `keys` the request carries, in the order of `keys` (so equal values make equal JSON). */
+function pickMetadata(metadata: Record<string, string> | null, keys: readonly string[]): Record<string, string> {
+  const picked: Record<string, string> = {};
+  if (metadata === null) return picked;
+  for (const key of keys) if (Object.hasOwn(metadata, key)) picked[key] = metadata[key];
+  return picked;
 }
 
 function slotOf(hourStartMs: number, context: UsageRow["context"]): number {

@@ -22,6 +22,12 @@ export interface UsageCounts {
    * usage query): unknown, which is not the same as none.
    */
   guardrailInterventions?: number;
+  /**
+   * Requests that wrote to the prompt cache. The log does not say which TTL a
+   * write used, so each is priced at the 5-minute rate: this counts them.
+   * Absent from sources that read only aggregates without it.
+   */
+  cacheWriteInvocations?: number;
 }
 
 /**
@@ -42,10 +48,21 @@ export interface UsageRow extends UsageCounts {
   /** IAM role or user from `identity.arn` with the session name stripped; null when the source did not group by caller. */
   caller: string | null;
   context: ContextClass;
+  /**
+   * The values of the `requestMetadata` keys the report groups by
+   * (`--group-by metadata:<key>`), for the keys the requests carried; absent
+   * when the report groups by none.
+   */
+  metadata?: Record<string, string>;
 }
 
 /** The half-open report window `[start, end)`. */
 export interface ReportWindow {
   start: Date;
   end: Date;
+  /**
+   * The `requestMetadata` keys rows are split by, for `--group-by metadata:<key>`.
+   * It travels with the window because every reader, its worker threads too, gets the window.
+   */
+  metadataKeys?: readonly string[];
 }

@@ -28,8 +28,14 @@ export function compareRows(a: UsageRow, b: UsageRow): number {
     a.hourStartMs - b.hourStartMs ||
     compareText(a.modelId, b.modelId) ||
     compareText(a.caller ?? "", b.caller ?? "") ||
-    compareText(a.context, b.context)
+    compareText(a.context, b.context) ||
+    compareText(metadataText(a), metadataText(b))
   );
+}
+
+/** A row's metadata values as one text, to order rows that differ only there. */
+function metadataText(row: UsageRow): string {
+  return row.metadata === undefined ? "" : JSON.stringify(row.metadata);
 }
 
 function compareText(a: string, b: string): number {
@@ -51,6 +57,8 @@ function ranks<T>(values: Iterable<T>, compare: (a: T, b: T) => number): Map<T, 
  * not fit a double exactly, compareRows sorts them as before.
  */
 export function sortRows(rows: UsageRow[]): UsageRow[] {
+  // The rank key below has no place for metadata values: compareRows orders rows split by them.
+  if (rows.some((row) => row.metadata !== undefined)) return rows.sort(compareRows);
   const hours = ranks(
     rows.map((row) => row.hourStartMs),
     (a, b) => a - b,
@@ -83,7 +91,7 @@ export function sortRows(rows: UsageRow[]): UsageRow[] {
 
 /** Accumulates records from any number of streams into one SourceResult. */
 export class RecordCollector {
-  private readonly rows = new UsageRowBuilder();
+  private readonly rows: UsageRowBuilder;
   private readonly latencies = new LatencyCounts();
   private readonly skipped: Record<string, number> = {};
   private readonly notes: string[] = [];
@@ -92,7 +100,9 @@ export class RecordCollector {
   private readonly foldersOutside = emptySpan();
   recordsUsed = 0;
 
-  constructor(private readonly window: ReportWindow) {}
+  constructor(private readonly window: ReportWindow) {
+    this.rows = new UsageRowBuilder(window.metadataKeys);
+  }
 
   skip(reason: string, count = 1): void {
     this.skipped[reason] = (this.skipped[reason] ?? 0) + count;

@@ -16,7 +16,7 @@
  */
 import { GIVE_UP, JsonBytesReader, type Span } from "./json-bytes";
 import { parseRecordTimestampBytes } from "./record-timestamps";
-import { UNKNOWN_CALLER, type InvocationFacts } from "./records";
+import { requestMetadataOf, UNKNOWN_CALLER, type InvocationFacts } from "./records";
 import { CallerCache, TextCache } from "./record-texts";
 
 const key = (name: string) => Buffer.from(name, "latin1");
@@ -40,6 +40,7 @@ const KEYS = {
   invocationLatency: key("invocationLatency"),
   stopReason: key("stopReason"),
   guardrailAction: key("amazon-bedrock-guardrailAction"),
+  requestMetadata: key("requestMetadata"),
 };
 const MODEL_INVOCATION_LOG = key("ModelInvocationLog");
 const GUARDRAIL_INTERVENED = key("guardrail_intervened");
@@ -54,6 +55,7 @@ const RECORD_FIELDS = [
   KEYS.identity,
   KEYS.input,
   KEYS.output,
+  KEYS.requestMetadata,
 ] as const;
 const IDENTITY_FIELDS = [KEYS.arn] as const;
 const INPUT_FIELDS = [KEYS.inputTokenCount, KEYS.cacheReadInputTokenCount, KEYS.cacheWriteInputTokenCount] as const;
@@ -72,6 +74,8 @@ class LineScanner extends JsonBytesReader {
   private modelId: Span = { start: -1, end: -1 };
   private errorCode: Span = { start: -1, end: -1 };
   private arn: Span = { start: -1, end: -1 };
+  /** The whole `requestMetadata` value: a few short strings, parsed by JSON.parse when present. */
+  private requestMetadata: Span = { start: -1, end: -1 };
   private inputTokens = 0;
   private cacheReadInputTokens = 0;
   private cacheWriteInputTokens = 0;
@@ -88,6 +92,7 @@ class LineScanner extends JsonBytesReader {
     this.end = end;
     this.depth = 0;
     this.timestamp.start = this.modelId.start = this.errorCode.start = this.arn.start = -1;
+    this.requestMetadata.start = -1;
     this.resetInput();
     this.resetOutput();
     try {
@@ -119,6 +124,12 @@ class LineScanner extends JsonBytesReader {
         : this.errorCodes.text(this.bytes, this.errorCode.start, this.errorCode.end),
       latencyMs: this.latencyMs,
       guardrailIntervened: this.guardrailIntervened,
+      requestMetadata:
+        this.requestMetadata.start < 0
+          ? null
+          : requestMetadataOf(
+              JSON.parse(this.bytes.toString("utf8", this.requestMetadata.start, this.requestMetadata.end)),
+            ),
     };
   }
 
@@ -161,6 +172,10 @@ class LineScanner extends JsonBytesReader {
     } else if (name === KEYS.output) {
       this.resetOutput();
       this.objectOrSkip(this.outputMember, OUTPUT_FIELDS);
+    } else if (name === KEYS.requestMetadata) {
+      this.requestMetadata.start = this.pos;
+      this.value();
+      this.requestMetadata.end = this.pos;
     } else {
       this.value();
     }

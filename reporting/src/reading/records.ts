@@ -19,6 +19,8 @@ export interface InvocationFacts {
   latencyMs: number | null;
   /** A guardrail blocked the request or response (a success, not an error); see guardrailIntervenedIn. */
   guardrailIntervened: boolean;
+  /** The record's `requestMetadata` string map (the caller's attribution tags); null when it has none. */
+  requestMetadata: Record<string, string> | null;
 }
 
 /** `malformed`: not JSON, or a record without a usable timestamp, model ID or token count. `notARecord`: JSON of another kind. */
@@ -105,6 +107,22 @@ export function guardrailIntervenedIn(body: unknown): boolean {
   return Array.isArray(body) ? body.some(intervenedIn) : intervenedIn(body);
 }
 
+/**
+ * `requestMetadata`: the string map a caller sets on Converse (`requestMetadata`)
+ * or InvokeModel (the `X-Amzn-Bedrock-Request-Metadata` header), logged as a
+ * top-level object (a public record: `"requestMetadata":{"traceId":"..."}`,
+ * https://speakerdeck.com/licux, slide "Model Invocation Logの分析"). Values
+ * other than strings are left out; a map with none is no map.
+ */
+export function requestMetadataOf(value: unknown): Record<string, string> | null {
+  if (!isObject(value)) return null;
+  let metadata: Record<string, string> | null = null;
+  for (const [key, entry] of Object.entries(value)) {
+    if (typeof entry === "string") (metadata ??= {})[key] = entry;
+  }
+  return metadata;
+}
+
 export function factsFromRecord(record: unknown): ParsedRecord {
   if (!isObject(record)) return { ok: false, reason: "malformed" };
   if (record.schemaType !== undefined && record.schemaType !== "ModelInvocationLog")
@@ -142,6 +160,7 @@ export function factsFromRecord(record: unknown): ParsedRecord {
       errorCode: typeof errorCode === "string" && errorCode !== "" ? errorCode : null,
       latencyMs: latencyFromOutputBody(child(output, "outputBodyJson")),
       guardrailIntervened: guardrailIntervenedIn(child(output, "outputBodyJson")),
+      requestMetadata: requestMetadataOf(record.requestMetadata),
     },
   };
 }

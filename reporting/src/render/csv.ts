@@ -37,6 +37,13 @@ export function renderCsv(report: UsageReport): string {
     pricingAsOf: report.pricing.asOf,
     complete: report.complete,
   };
+  if (report.groups) {
+    const { by, entries } = report.groups;
+    return stringify(
+      entries.map(({ values, ...entry }) => ({ ...window, ...values, ...entry })),
+      { ...OPTIONS, columns: [...Object.keys(window), ...by, ...USAGE_COLUMNS] },
+    );
+  }
   if (report.groupBy === "caller") {
     return stringify(
       (report.byCaller ?? []).map((entry) => ({ ...window, ...entry })),

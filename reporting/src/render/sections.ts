@@ -75,6 +75,15 @@ function usageCells(entry: ReportBreakdown<Breakdown>): string[] {
 }
 
 function groupSection(report: UsageReport): Section | null {
+  if (report.groups) {
+    const { by, entries } = report.groups;
+    return {
+      title: `By ${by.join(", ")}`,
+      head: [...by, ...USAGE_HEAD],
+      rows: entries.map((entry) => [...by.map((key) => entry.values[key]), ...usageCells(entry)]),
+      textColumns: by.length,
+    };
+  }
   if (report.groupBy === "caller") {
     if (!report.byCaller) return null;
     return {

@@ -7,7 +7,9 @@
 import type { StackOutputs } from "../aws/stack-outputs";
 import type { CliDeps } from "../commands/context";
 import type { AthenaNames } from "../kernel/athena/names";
-import { OperationalError } from "../kernel/errors";
+import type { GroupDimension } from "../kernel/athena/usage-query";
+import { OperationalError, UsageError } from "../kernel/errors";
+import type { GroupKey } from "../model/grouping";
 import type { ReportWindow } from "../model/usage";
 import type { ArchiveLocation } from "./s3-url";
 
@@ -22,6 +24,20 @@ export const ATHENA_AUTO_THRESHOLD_BYTES = 1024 ** 3;
 export function athenaNamesOfStack(outputs: StackOutputs): AthenaNames | undefined {
   const { athenaDatabaseName: database, athenaTableName: table, athenaWorkgroupName: workgroup } = outputs;
   return database && table && workgroup ? { database, table, workgroup } : undefined;
+}
+
+/**
+ * The columns the Athena query groups by beyond hour and model: the caller when grouped by it. Profile names and
+ * tags come from the model IDs after the query; request metadata is not a column of the query yet.
+ */
+export function athenaDimensionsOf(groupings: readonly GroupKey[]): GroupDimension[] {
+  const metadata = groupings.find((key) => key.startsWith("metadata:"));
+  if (metadata !== undefined) {
+    throw new UsageError(
+      `--group-by ${metadata} is not read through Athena: use --source archive or insights, or group by model, family, caller, profile or tag:<key>`,
+    );
+  }
+  return groupings.includes("caller") ? ["caller"] : [];
 }
 
 export function requireAthenaNames(outputs: StackOutputs): AthenaNames {

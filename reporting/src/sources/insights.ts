@@ -15,7 +15,7 @@ import {
 import { OperationalError } from "../kernel/errors";
 import type { InsightsProgress } from "../render/progress";
 import { abortableSleep, describeAwsFailure, retryThrottled } from "../aws/clients";
-import { buildScanQuery, SCAN_COLUMNS, type SavedQuery, withWindowFilter } from "../kernel/queries";
+import { buildScanQuery, metadataColumn, SCAN_COLUMNS, type SavedQuery, withWindowFilter } from "../kernel/queries";
 import { floorTo, HOUR_MS, MINUTE_MS } from "../kernel/time";
 import { callerFromArn, UNKNOWN_CALLER } from "../reading/records";
 import type { ContextClass, ReportWindow } from "../model/usage";
@@ -62,6 +62,8 @@ export interface QueryRunOptions {
 export interface InsightsReadOptions extends QueryRunOptions {
   /** Group by caller too (`--group-by caller`). */
   byCaller: boolean;
+  /** Group by these `requestMetadata` keys too (`--group-by metadata:<key>`). */
+  metadataKeys?: readonly string[];
   /** Queries running at once. */
   concurrency?: number;
   onProgress?: (progress: InsightsProgress) => void;
@@ -70,10 +72,14 @@ export interface InsightsReadOptions extends QueryRunOptions {
 const expectedRowsPerHour = (byCaller: boolean) => EXPECTED_ROWS_PER_HOUR * (byCaller ? CALLERS_PER_HOUR : 1);
 
 /** The scan queries a report of this window starts with (`--dry-run`): one per sub-window. */
-export function plannedScanQueries(window: ReportWindow, byCaller: boolean): Array<{ label: string; query: string }> {
+export function plannedScanQueries(
+  window: ReportWindow,
+  byCaller: boolean,
+  metadataKeys: readonly string[] = [],
+): Array<{ label: string; query: string }> {
   return planSubWindows(window, expectedRowsPerHour(byCaller)).map((part) => ({
     label: describeSubWindow(part),
-    query: buildScanQuery({ byCaller, ...part }),
+    query: buildScanQuery({ byCaller, metadataKeys, ...part }),
   }));
 }
 
@@ -98,12 +104,13 @@ export async function readUsageFromInsights(options: InsightsReadOptions): Promi
 
   await runner.runAll(planSubWindows(options.window, rowsPerHour), async (part) => {
     const label = `usage scan ${describeSubWindow(part)}`;
-    const results = await runner.run(label, buildScanQuery({ byCaller: options.byCaller, ...part }), part);
+    const query = buildScanQuery({ byCaller: options.byCaller, metadataKeys: options.metadataKeys, ...part });
+    const results = await runner.run(label, query, part);
     if (results.length >= INSIGHTS_ROW_CAP) {
       requeried += 1;
       return splitSubWindow(part, label);
     }
-    for (const fields of results) addRow(rows, skipped, fields, options.byCaller);
+    for (const fields of results) addRow(rows, skipped, fields, options.byCaller, options.metadataKeys ?? []);
     return [];
   });
 
@@ -196,6 +203,7 @@ function addRow(
   skipped: Record<string, number>,
   fields: Record<string, string>,
   byCaller: boolean,
+  metadataKeys: readonly string[],
 ): void {
   const count = (column: string): number => Number(fields[column] ?? 0) || 0;
   const hourStartMs = parseInsightsTime(fields[SCAN_COLUMNS.hour]);
@@ -207,18 +215,25 @@ function addRow(
   }
   const caller = byCaller ? callerFromArn(fields[SCAN_COLUMNS.caller] ?? UNKNOWN_CALLER) : null;
   const context = contextClass(fields[SCAN_COLUMNS.longContext]);
+  const metadata: Record<string, string> = {};
+  for (const key of metadataKeys) {
+    const value = fields[metadataColumn(key)];
+    if (value !== undefined && value !== "") metadata[key] = value;
+  }
   // No guardrailInterventions: the scan does not read response bodies, so they are unknown, not zero.
   rows.addRow({
     hourStartMs,
     modelId,
     caller,
     context,
+    ...(metadataKeys.length > 0 && { metadata }),
     invocations: count(SCAN_COLUMNS.invocations),
     errors: count(SCAN_COLUMNS.errors),
     inputTokens: count(SCAN_COLUMNS.inputTokens),
     outputTokens: count(SCAN_COLUMNS.outputTokens),
     cacheReadInputTokens: count(SCAN_COLUMNS.cacheReadInputTokens),
     cacheWriteInputTokens: count(SCAN_COLUMNS.cacheWriteInputTokens),
+    cacheWriteInvocations: count(SCAN_COLUMNS.cacheWriteInvocations),
   });
 }
 

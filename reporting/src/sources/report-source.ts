@@ -17,7 +17,8 @@ import {
   SETTLE_MS,
   type Reconciliation,
 } from "../model/reconciliation";
-import type { GroupBy } from "../model/report";
+import type { GroupKey } from "../model/grouping";
+import { metadataKeysOf } from "../commands/options";
 import { describeInsightsProgress, NO_PROGRESS, ProgressLine, type ProgressDisplay } from "../render/progress";
 import type { ReadArchiveOptions } from "./archive";
 import type { MantleModelMetrics } from "../model/unlogged-traffic";
@@ -25,7 +26,7 @@ import type { ReportWindow } from "../model/usage";
 import type { SourceResult } from "./contract";
 import { isS3Url, parseS3Url, s3Url, type ArchiveLocation } from "./s3-url";
 import type { AthenaNames } from "../kernel/athena/names";
-import { athenaForArchiveWindow, requireAthenaNames } from "./athena-choice";
+import { athenaDimensionsOf, athenaForArchiveWindow, requireAthenaNames } from "./athena-choice";
 
 /** The report's options that say where to read from, and whether to show progress. */
 export interface SourceArgs extends CommonArgs {
@@ -172,7 +173,7 @@ async function readInsights(
   outputs: StackOutputs,
   args: SourceArgs,
   window: ReportWindow,
-  groupBy: GroupBy,
+  groupings: readonly GroupKey[],
   now: Date,
   deps: CliDeps,
 ): Promise<SourceResult> {
@@ -192,7 +193,8 @@ async function readInsights(
         logs: clients.logs,
         logGroupName: outputs.logGroupName,
         window,
-        byCaller: groupBy === "caller",
+        byCaller: groupings.includes("caller"),
+        metadataKeys: metadataKeysOf(groupings),
         signal: controller.signal,
         onProgress: (done) => progress.show((elapsedMs) => describeInsightsProgress(done, elapsedMs)),
       }),
@@ -296,7 +298,7 @@ async function readAthena(
   reason: string,
   args: SourceArgs,
   window: ReportWindow,
-  groupBy: GroupBy,
+  groupings: readonly GroupKey[],
   now: Date,
   deps: CliDeps,
 ): Promise<SourceResult> {
@@ -307,7 +309,7 @@ async function readAthena(
     profile: args.profile,
     names,
     window,
-    groupBy: groupBy === "caller" ? ["caller"] : [],
+    groupBy: athenaDimensionsOf(groupings),
     signal: deps.signal,
   });
   return withLeadingNote(
@@ -321,10 +323,13 @@ async function readAthena(
 export async function readReportSource(
   args: SourceArgs,
   choice: SourceChoice,
-  window: ReportWindow,
-  groupBy: GroupBy,
+  reportWindow: ReportWindow,
+  groupings: readonly GroupKey[],
   deps: CliDeps,
 ): Promise<SourceResult> {
+  // The readers split rows by the metadata keys grouped by; the window carries them to every reader and worker.
+  const metadataKeys = metadataKeysOf(groupings);
+  const window = metadataKeys.length > 0 ? { ...reportWindow, metadataKeys } : reportWindow;
   if (args.logs && args.logs.length > 0) return readGivenLogs(args.logs, choice, window, args, deps);
   if (choice === "logs")
     throw new UsageError(
@@ -336,7 +341,7 @@ export async function readReportSource(
   const now = deps.now();
   const plan = planOnlineSource(choice, window, now, outputs);
   if (plan.kind === "insights") {
-    const result = await readInsights(outputs, args, window, groupBy, now, deps);
+    const result = await readInsights(outputs, args, reportWindow, groupings, now, deps);
     const tooOld = retentionNote(
       "The log group",
       outputs.logRetentionDays ?? DEFAULT_LOG_RETENTION_DAYS,
@@ -347,7 +352,7 @@ export async function readReportSource(
     return withLeadingNote(result, `Source: Logs Insights on ${outputs.logGroupName}, because ${plan.reason}.`, tooOld);
   }
   if (plan.kind === "athena") {
-    return readAthena(outputs, requireAthenaNames(outputs), plan.reason, args, window, groupBy, now, deps);
+    return readAthena(outputs, requireAthenaNames(outputs), plan.reason, args, window, groupings, now, deps);
   }
   const location = archiveOfStack(outputs, plan.reason);
   const { s3 } = clientsFor(args, outputs, deps);
@@ -355,7 +360,16 @@ export async function readReportSource(
   if (choice === "auto") {
     const athena = await athenaForArchiveWindow(outputs, location, window, s3, deps);
     if (athena.names) {
-      return readAthena(outputs, athena.names, `${plan.reason} and ${athena.reason}`, args, window, groupBy, now, deps);
+      return readAthena(
+        outputs,
+        athena.names,
+        `${plan.reason} and ${athena.reason}`,
+        args,
+        window,
+        groupings,
+        now,
+        deps,
+      );
     }
     if (athena.reason !== null) reason = `${plan.reason} and ${athena.reason}`;
   }

@@ -27,7 +27,7 @@ describe("the demo command", () => {
     for (const section of ["Summary", "By family", "By model", "Latency", "Monthly projection", "Notes"])
       expect(stdout).to.include(section);
     expect(stdout).to.include("2026-11-13T00:00:00.000Z to 2026-11-20T00:00:00.000Z (168 h)");
-    expect(stdout).to.match(/Read 1872 records in the window/);
+    expect(stdout).to.match(/Read 1857 records in the window/);
     expect(stdout).to.match(/Cost +│ \$\d/);
   });
 

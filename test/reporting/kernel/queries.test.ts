@@ -59,6 +59,7 @@ describe("saved Logs Insights queries", () => {
       "latency-by-model",
       "errors-by-code",
       "usage-by-caller",
+      "usage-by-metadata",
     ]);
     expect(new Set(names).size).to.equal(names.length);
   });
@@ -140,6 +141,24 @@ describe("the report's scan query", () => {
     expect(buildScanQuery({ byCaller: false })).to.contain("by bin(1h), modelId, longContext");
     expect(buildScanQuery({ byCaller: false })).not.to.contain("identity.arn");
     expect(buildScanQuery({ byCaller: true })).to.contain("by bin(1h), modelId, longContext, identity.arn");
+  });
+
+  it("groups by the requestMetadata keys of --group-by metadata:<key>, and counts the requests that wrote to the cache", () => {
+    const query = buildScanQuery({ byCaller: false, metadataKeys: ["team", "app"] });
+    expect(query).to.contain("by bin(1h), modelId, longContext, requestMetadata.team, requestMetadata.app");
+    expect(query).to.contain("sum(least(cacheWriteTok, 1)) as cacheWriteInvocations");
+  });
+});
+
+describe("the usage-by-metadata saved query", () => {
+  it("takes a record's whole requestMetadata map, and (none) for a record without one", () => {
+    const pattern = toRegExp(RAW_FALLBACK_PATTERNS.requestMetadata);
+    const withMap = JSON.stringify({ modelId: "m", requestMetadata: { team: "search", app: "web" } });
+    expect(pattern.exec(withMap)?.groups?.requestMetadataJson).to.equal('{"team":"search","app":"web"}');
+    expect(pattern.exec(JSON.stringify({ modelId: "m" }))).to.equal(null);
+    const query = findSavedQuery("usage-by-metadata")?.queryString ?? "";
+    expect(query).to.contain('coalesce(requestMetadataJson, "(none)") as requestMetadata');
+    expect(query).to.contain("by requestMetadata, modelId");
   });
 
   it("bounds the sub-window half-open in milliseconds so adjacent splits never count an event twice", () => {

@@ -22,6 +22,7 @@ function request(partial: Partial<InvocationFacts>): InvocationFacts {
     errorCode: null,
     latencyMs: null,
     guardrailIntervened: false,
+    requestMetadata: null,
     ...partial,
   };
 }
@@ -159,6 +160,7 @@ const requestArbitrary = fc.record({
   errorCode: fc.option(fc.constantFrom("ThrottlingException", "ValidationException"), { nil: null }),
   latencyMs: fc.constant(null),
   guardrailIntervened: fc.boolean(),
+  requestMetadata: fc.constant(null),
 });
 
 describe("aggregation properties", () => {

@@ -78,6 +78,15 @@ describe("parse pool (worker threads)", function () {
     expect(shared).to.deep.equal(inline);
   });
 
+  it("splits rows by the requestMetadata keys grouped by on worker threads as in one thread", async () => {
+    const byTeam = { ...WINDOW, metadataKeys: ["team"] };
+    const inline = await readLogFiles({ paths: [root], window: byTeam, inlineBytes: Number.MAX_SAFE_INTEGER });
+    const pooled = await readLogFiles({ paths: [root], window: byTeam, inlineBytes: 0 });
+    expect(pooled).to.deep.equal(inline);
+    const teams = new Set(inline.rows.map((row) => row.metadata?.team ?? "(none)"));
+    expect([...teams].sort()).to.deep.equal(["(none)", "analytics", "search", "support"]);
+  });
+
   it("reads object bodies handed over as bytes (the S3 archive's way), owned or views on a shared buffer, like readRecordStream", async () => {
     const reference = new RecordCollector(WINDOW);
     for (const bytes of gzipped) await readRecordStream(Readable.from([bytes]), reference);

@@ -57,6 +57,7 @@ describe("invocation log records", () => {
       errorCode: null,
       latencyMs: 1834,
       guardrailIntervened: false,
+      requestMetadata: null,
     });
   });
 

@@ -71,6 +71,7 @@ function scanRow(spec: ScanRowSpec): ResultField[] {
     { field: "outputTokens", value: "20" },
     { field: "cacheReadInputTokens", value: "5" },
     { field: "cacheWriteInputTokens", value: "3" },
+    { field: "cacheWriteInvocations", value: "1" },
     { field: "@ptr", value: "CmAKJgoiMTIzNDU2Nzg5MDEyOi9hd3MvYmVkcm9jaw==" },
   );
   return fields;
@@ -141,6 +142,7 @@ describe("readUsageFromInsights", () => {
       outputTokens: 20,
       cacheReadInputTokens: 5,
       cacheWriteInputTokens: 3,
+      cacheWriteInvocations: 1,
     });
     expect(result.rows.find((row) => row.context === "long")?.inputTokens).to.equal(250_000);
     expect(result.scan).to.deep.equal({ queries: 1, bytesScanned: 1_000_000, recordsScanned: 500, recordsMatched: 2 });
@@ -186,6 +188,23 @@ describe("readUsageFromInsights", () => {
     expect(startInputs()[0].queryString).to.contain("identity.arn");
     expect(result.rows).to.have.length(1);
     expect(result.rows[0]).to.include({ caller: "arn:aws:sts::123456789012:assumed-role/App", invocations: 2 });
+  });
+
+  it("groups by the requestMetadata keys asked for; a row without a value has none (the report's (none))", async () => {
+    logsMock.on(StartQueryCommand).resolves({ queryId: "q1" });
+    const row = (team: string | undefined) => [
+      ...scanRow({ hour: "2026-11-20 01:00:00.000", modelId: HAIKU, invocations: 2 }),
+      ...(team === undefined ? [] : [{ field: "requestMetadata.team", value: team }]),
+    ];
+    logsMock.on(GetQueryResultsCommand).resolves(complete([row("search"), row(undefined)]));
+
+    const result = await readUsageFromInsights(options({ metadataKeys: ["team"] }));
+
+    expect(startInputs()[0].queryString).to.contain("requestMetadata.team");
+    expect(result.rows.map((usage) => [usage.metadata, usage.invocations])).to.deep.equal([
+      [{ team: "search" }, 2],
+      [{}, 2],
+    ]);
   });
 
   it("marks a row's context unknown when the long-context flag is missing, and reads 1.0 as long", async () => {

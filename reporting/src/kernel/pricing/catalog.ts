@@ -39,6 +39,15 @@ export interface CatalogModel {
   /** False when the sources disagree; the report flags every cost computed from it. */
   confirmed: boolean;
   note?: string;
+  /**
+   * 1-hour cache write rates, where the source lists them. Kept for the record: the log
+   * does not say which TTL a write used, so the report prices writes at the 5-minute rate.
+   */
+  cacheWrite1h?: { global: number | null; regional: number | null };
+  /** Batch inference rates, where the source lists them (the report does not tell batch requests apart). */
+  batch?: { global: TokenRates | null; regional: TokenRates | null };
+  /** Where each rate came from (e.g. the Price List usage type and SKU), by rate (`regional.input`). */
+  rateSources?: Record<string, string>;
 }
 
 export interface PriceCatalog {
@@ -50,6 +59,8 @@ export interface PriceCatalog {
   /** Cache writes are logged without their TTL, so every write is priced at the 5-minute rate. */
   assumptions: string[];
   models: CatalogModel[];
+  /** Claude models on Bedrock with no confirmed price: reported as such, never priced. */
+  unconfirmedModels?: Array<{ baseModelId: string; name: string; family: ModelFamily; note: string }>;
 }
 
 /** Input + cache read + cache write tokens above which Sonnet 4 / 4.5 requests are long-context. */
@@ -77,6 +88,23 @@ const HAIKU_4_5_REGIONAL = rates(1.1, 5.5, 1.375, 0.11);
 
 const NEWER_FULL_CONTEXT_NOTE = "Takes the 4.5 rates; the full 1M context is billed at the standard price.";
 
+/**
+ * Opus 4.8 and Opus 5: $5 / $25, cache write 6.25 (5-minute) and 10 (1-hour),
+ * cache read 0.50 on Anthropic's price list (https://platform.claude.com/docs/en/about-claude/pricing,
+ * as quoted in github.com/braintrustdata/braintrust-proxy/pull/1018 and github.com/Portkey-AI/models/pull/862);
+ * the geographic rate is 10% more, as for Opus 4.5-4.7 (Vertex AI lists 5.50 / 27.50 for Opus 5).
+ */
+const OPUS_5_GLOBAL = rates(5, 25, 6.25, 0.5);
+const OPUS_5_REGIONAL = rates(5.5, 27.5, 6.875, 0.55);
+const OPUS_5_CACHE_WRITE_1H = { global: 10, regional: 11 };
+/**
+ * Sonnet 5: $2 / $10, cache write 2.50, cache read 0.20 on Anthropic's price list; one source
+ * (github.com/pollinations/pollinations/pull/12133) calls that an introductory rate before $3 / $15,
+ * later ones (github.com/phuryn/claude-usage/pull/181) say the rise was cancelled: unconfirmed.
+ */
+const SONNET_5_GLOBAL = rates(2, 10, 2.5, 0.2);
+const SONNET_5_REGIONAL = rates(2.2, 11, 2.75, 0.22);
+
 /** Both Claude 3.5 Sonnet versions: the sources disagree on the rate, so the catalog says so. */
 const CLAUDE_3_5_SONNET_UNCONFIRMED = {
   family: "Sonnet",
@@ -88,13 +116,17 @@ const CLAUDE_3_5_SONNET_UNCONFIRMED = {
 } as const satisfies Omit<CatalogModel, "baseModelId" | "name">;
 
 export const PRICE_CATALOG: PriceCatalog = {
-  asOf: "2026-04-16",
+  asOf: "2026-11-30",
   currency: "USD",
   unit: "per 1M tokens",
   sources: [
     "AWS Price List API, service code AmazonBedrockFoundationModels, Anthropic models (public pricing table generated 2026-04-16)",
     "AWS Bedrock user guide: cross-region inference (global vs geographic profiles)",
     "Anthropic pricing page (long-context, cache write and cache read rates)",
+    "Claude Opus 4.8, Opus 5 and Sonnet 5 (added 2026-11-30): Bedrock IDs from AWS's model cards and SDKs " +
+      "(anthropic.claude-opus-4-8, anthropic.claude-opus-5, anthropic.claude-sonnet-5), rates from Anthropic's price list; " +
+      "Haiku 5.5, Sonnet 5.5 and Opus 5.5 have no confirmed Bedrock price yet and stay unpriced " +
+      "(run `pricing --refresh` for AWS's own list)",
   ],
   assumptions: [
     "Cache writes are priced at the 5-minute rate: the log does not say whether a write used the 1-hour TTL (2x input).",
@@ -103,7 +135,58 @@ export const PRICE_CATALOG: PriceCatalog = {
     "Sonnet 4 has no regional premium, so its long-context rate is the same for global and regional routes.",
     "Batch inference (50% off) and GovCloud (+20%) are not modelled; use --pricing for them.",
   ],
+  unconfirmedModels: [
+    {
+      baseModelId: "anthropic.claude-haiku-5-5",
+      name: "Claude Haiku 5.5",
+      family: "Haiku",
+      note: "On Bedrock as anthropic.claude-haiku-5-5 (github.com/vercel/ai, @ai-sdk/amazon-bedrock 4.0.192); no price found.",
+    },
+    {
+      baseModelId: "anthropic.claude-opus-5-5",
+      name: "Claude Opus 5.5",
+      family: "Opus",
+      note:
+        "Sources disagree on its price (10 / 50 in github.com/BerriAI/litellm/pull/42488, " +
+        "an average of 12 per 1M in github.com/eltmon/overdeck/pull/3985) and on its Bedrock ID.",
+    },
+  ],
   models: [
+    {
+      baseModelId: "anthropic.claude-opus-5",
+      name: "Claude Opus 5",
+      family: "Opus",
+      global: OPUS_5_GLOBAL,
+      regional: OPUS_5_REGIONAL,
+      longContext: null,
+      cacheWrite1h: OPUS_5_CACHE_WRITE_1H,
+      confirmed: true,
+      note: "The full 1M context is billed at the standard price.",
+    },
+    {
+      baseModelId: "anthropic.claude-opus-4-8",
+      name: "Claude Opus 4.8",
+      family: "Opus",
+      global: OPUS_5_GLOBAL,
+      regional: OPUS_5_REGIONAL,
+      longContext: null,
+      cacheWrite1h: OPUS_5_CACHE_WRITE_1H,
+      confirmed: true,
+      note: "The full 1M context is billed at the standard price.",
+    },
+    {
+      baseModelId: "anthropic.claude-sonnet-5",
+      name: "Claude Sonnet 5",
+      family: "Sonnet",
+      global: SONNET_5_GLOBAL,
+      regional: SONNET_5_REGIONAL,
+      longContext: null,
+      cacheWrite1h: { global: 4, regional: 4.4 },
+      confirmed: false,
+      note:
+        "Listed at 2 / 10 (global) by Anthropic; one source calls that introductory before 3 / 15. " +
+        "Set the rate you pay with --pricing.",
+    },
     {
       baseModelId: "anthropic.claude-opus-4-7",
       name: "Claude Opus 4.7",

@@ -23,6 +23,7 @@ import {
   MODEL_FAMILIES,
   PRICE_CATALOG,
   type LongContextRates,
+  type PriceCatalog,
   type ModelFamily,
   type TokenRates,
 } from "./catalog";
@@ -151,7 +152,7 @@ function checkProfileEntry(override: ModelOverride, where: string, modelId: stri
  * stands for its ID, as in the logs. A model the catalog lacks needs rates
  * from its own entry or from the entry of its base model.
  */
-function parseModels(value: unknown): Record<string, ModelOverride> {
+function parseModels(value: unknown, catalog: PriceCatalog): Record<string, ModelOverride> {
   const models: Record<string, ModelOverride> = {};
   const keyOf = new Map<string, string>();
   for (const [key, entry] of Object.entries(expectObject(value, "models"))) {
@@ -173,7 +174,7 @@ function parseModels(value: unknown): Record<string, ModelOverride> {
   }
   for (const [modelId, override] of Object.entries(models)) {
     const { route, baseModelId } = parseModelId(modelId);
-    if (PRICE_CATALOG.models.some((model) => model.baseModelId === baseModelId)) continue;
+    if (catalog.models.some((model) => model.baseModelId === baseModelId)) continue;
     const where = `models["${keyOf.get(modelId)}"]`;
     if (route === "in-region" && !override.regional) {
       throw new PricingFileError(
@@ -209,7 +210,7 @@ function parseApplicationProfiles(value: unknown): Record<string, string> {
   return profiles;
 }
 
-function parseDocument(document: unknown, label: string): PricingOverrides {
+function parseDocument(document: unknown, label: string, catalog: PriceCatalog): PricingOverrides {
   const object = expectObject(document, "the top level", TOP_LEVEL_KEYS);
   const overrides: PricingOverrides = { label, models: {}, applicationProfiles: {} };
   if (object.asOf !== undefined) {
@@ -219,14 +220,14 @@ function parseDocument(document: unknown, label: string): PricingOverrides {
   }
   if (object.discountPercent !== undefined)
     overrides.discountPercent = expectDiscount(object.discountPercent, "discountPercent");
-  if (object.models !== undefined) overrides.models = parseModels(object.models);
+  if (object.models !== undefined) overrides.models = parseModels(object.models, catalog);
   if (object.applicationProfiles !== undefined)
     overrides.applicationProfiles = parseApplicationProfiles(object.applicationProfiles);
   return overrides;
 }
 
 /** Parses the text of a `--pricing` file; any problem becomes one UsageError line. */
-export function parsePricingOverrides(text: string, label: string): PricingOverrides {
+export function parsePricingOverrides(text: string, label: string, catalog = PRICE_CATALOG): PricingOverrides {
   let document: unknown;
   try {
     document = JSON.parse(text);
@@ -237,7 +238,7 @@ export function parsePricingOverrides(text: string, label: string): PricingOverr
     );
   }
   try {
-    return parseDocument(document, label);
+    return parseDocument(document, label, catalog);
   } catch (error) {
     if (error instanceof PricingFileError)
       throw new UsageError(`--pricing ${label}: ${error.message}`, { cause: error });

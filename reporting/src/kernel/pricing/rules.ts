@@ -7,6 +7,7 @@ import {
   LONG_CONTEXT_THRESHOLD_TOKENS,
   PRICE_CATALOG,
   type CatalogModel,
+  type PriceCatalog,
   type LongContextRates,
   type ModelFamily,
   type TokenRates,
@@ -39,7 +40,7 @@ export interface PricingOverrides {
   applicationProfiles: Record<string, string>;
 }
 
-export type UnpricedReason = "unknownModel" | "unmappedApplicationProfile" | "noGlobalRate";
+export type UnpricedReason = "unknownModel" | "unmappedApplicationProfile" | "noGlobalRate" | "noConfirmedPrice";
 
 export interface PricedQuote {
   priced: true;
@@ -76,7 +77,17 @@ export interface TokenCounts {
   cacheWriteInputTokens: number;
 }
 
-const catalogByBaseId = new Map<string, CatalogModel>(PRICE_CATALOG.models.map((model) => [model.baseModelId, model]));
+const modelsByCatalog = new WeakMap<PriceCatalog, Map<string, CatalogModel>>();
+
+/** A catalog's models by base model ID, made once per catalog. */
+export function catalogModels(catalog: PriceCatalog): Map<string, CatalogModel> {
+  let models = modelsByCatalog.get(catalog);
+  if (models === undefined) {
+    models = new Map(catalog.models.map((model) => [model.baseModelId, model]));
+    modelsByCatalog.set(catalog, models);
+  }
+  return models;
+}
 
 function familyFromName(modelId: string): ModelFamily {
   const lower = modelId.toLowerCase();
@@ -108,9 +119,10 @@ function routePrice(
   modelId: string,
   route: PriceRoute,
   baseModelId: string,
-  overrides?: PricingOverrides,
+  overrides: PricingOverrides | undefined,
+  catalog: PriceCatalog,
 ): RoutePrice | null {
-  const catalogModel = catalogByBaseId.get(baseModelId);
+  const catalogModel = catalogModels(catalog).get(baseModelId);
   const layers = [
     overrides?.models[baseModelId],
     modelId === baseModelId ? undefined : overrides?.models[modelId],
@@ -158,19 +170,30 @@ function discounted(rates: TokenRates, discountPercent: number): TokenRates {
 
 /**
  * The price of one logged model ID. A system profile ARN is priced as its
- * profile ID. Unknown models and unmapped application profiles come back
+ * profile ID; an application profile ARN as the model `--pricing` maps it to,
+ * else the one `profileTargets` (GetInferenceProfile, `--profiles`) names. Unknown models and unmapped application profiles come back
  * unpriced: they are never priced at 0 or as another model.
  */
-export function priceFor(modelId: string, overrides?: PricingOverrides): PriceQuote {
+export function priceFor(
+  modelId: string,
+  overrides?: PricingOverrides,
+  catalog = PRICE_CATALOG,
+  profileTargets?: Readonly<Record<string, string>>,
+): PriceQuote {
   let resolvedModelId = canonicalModelId(modelId);
   if (isApplicationProfileArn(resolvedModelId)) {
-    const target = overrides?.applicationProfiles[resolvedModelId];
+    // A mapping in --pricing wins over what Bedrock says the profile routes to.
+    const target = overrides?.applicationProfiles[resolvedModelId] ?? profileTargets?.[resolvedModelId];
     if (!target) return { priced: false, modelId, family: "Other", reason: "unmappedApplicationProfile" };
     resolvedModelId = target;
   }
   const { route, baseModelId } = parseModelId(resolvedModelId);
-  const price = routePrice(resolvedModelId, route, baseModelId, overrides);
-  if (!price) return { priced: false, modelId, family: familyFromName(baseModelId), reason: "unknownModel" };
+  const price = routePrice(resolvedModelId, route, baseModelId, overrides, catalog);
+  if (!price) {
+    const known = catalog.unconfirmedModels?.find((model) => model.baseModelId === baseModelId);
+    const reason = known ? "noConfirmedPrice" : "unknownModel";
+    return { priced: false, modelId, family: known?.family ?? familyFromName(baseModelId), reason };
+  }
   if (!price.rates) return { priced: false, modelId, family: price.family, reason: "noGlobalRate" };
   const longRates = price.longContext
     ? route === "global"
