@@ -1,6 +1,6 @@
 /** The default command: read a source, build the report model, render it. */
 import { buildReport } from "../model/report";
-import { renderReport } from "../render/formats";
+import { renderOutput } from "../render/formats";
 import { readReportSource, type SourceArgs } from "../sources/report-source";
 import { isS3Url } from "../sources/s3-url";
 import type { CliDeps } from "./context";
@@ -35,7 +35,7 @@ export async function runReportCommand(args: ReportArgs, deps: CliDeps): Promise
 
   if (source.emptyWindowHint) deps.stderr(`note: ${source.emptyWindowHint}\n`);
   const report = buildReport(source, { window, groupBy, overrides });
-  await emit(renderReport(report, format, format === "table" && useColor(args, deps)), args, deps);
+  await emit(await renderOutput(report, format, format === "table" && useColor(args, deps)), args, deps);
   if (!report.complete) {
     deps.stderr(
       "error: the report is incomplete (part of the window could not be read; see its notes). Fix the cause and run it again.\n",

@@ -8,6 +8,7 @@ import {
   type Breakdown,
   type CallerBreakdown,
   type FamilyBreakdown,
+  type FamilyDayPoint,
   type ModelBreakdown,
   type SeriesPoint,
 } from "./summary";
@@ -16,7 +17,7 @@ import type { PricingOverrides, UnpricedReason } from "../kernel/pricing/rules";
 import { HOUR_MS } from "../kernel/time";
 import type { MetricErrorCounts, SourceName, SourceResult } from "../sources/contract";
 import type { Reconciliation } from "./reconciliation";
-import { projectCost, type LatencySummary, type Projection } from "./stats";
+import { projectCost, type LatencyBin, type LatencySummary, type Projection } from "./stats";
 import type { ReportWindow, UsageCounts } from "./usage";
 
 export type GroupBy = "model" | "family" | "caller";
@@ -59,6 +60,8 @@ export interface UsageReport {
   /** Present when the source saw callers (always for --logs; Insights only with --group-by caller). */
   byCaller: Array<ReportBreakdown<CallerBreakdown>> | null;
   latencyMs: LatencySummary;
+  /** The latency samples in equal-width bins; null when the source gave only percentiles (metrics) or none. */
+  latencyHistogram: LatencyBin[] | null;
   /** Client/server errors and throttles from CloudWatch metrics; null offline. */
   metricErrors: MetricErrorCounts | null;
   /** Logs Insights' token sums per model against CloudWatch's token metrics; null offline or when it could not run. */
@@ -66,6 +69,8 @@ export interface UsageReport {
   projection: Projection;
   hourly: SeriesEntry[];
   daily: SeriesEntry[];
+  /** Each family's usage per UTC day, for days and families with invocations. */
+  dailyByFamily: Array<ReportBreakdown<Omit<FamilyDayPoint, "startMs">>>;
   unpricedModels: Array<{ modelId: string; reason: UnpricedReason; invocations: number }>;
   /** invocations: requests billed at long-context rates; invocationsWithoutRequestDetail: long-context-capable invocations seen only as aggregates. */
   longContext: { appliedPerRequest: boolean; invocations: number; invocationsWithoutRequestDetail: number };
@@ -236,6 +241,7 @@ export function buildReport(source: SourceResult, options: BuildReportOptions): 
     byModel: summary.byModel.map(forReport),
     byCaller: hasCallers ? summary.byCaller.map(forReport) : null,
     latencyMs: { ...latency, avg: latency.avg === null ? null : Math.round(latency.avg * 100) / 100 },
+    latencyHistogram: source.latencyHistogram && source.latencyHistogram.length > 0 ? source.latencyHistogram : null,
     metricErrors: source.metricErrors,
     reconciliation: source.reconciliation ?? null,
     projection: {
@@ -251,6 +257,7 @@ export function buildReport(source: SourceResult, options: BuildReportOptions): 
     },
     hourly: toSeries(summary.hourly),
     daily: toSeries(summary.daily),
+    dailyByFamily: summary.dailyByFamily.map(({ startMs: _startMs, ...point }) => forReport(point)),
     unpricedModels: summary.byModel
       .filter((model) => !model.priced)
       .map((model) => ({
