@@ -1,7 +1,8 @@
 /**
  * `npm run report:screenshot`: the HTML report of the bundled sample week,
  * and screenshots of it in headless Chromium at a desktop and a phone width,
- * in screenshots/ (not committed). For looking at the page, and for the docs.
+ * in screenshots/ (not committed): the whole page at each width, and the first
+ * screen at the desktop width, the picture docs/images/report.png is a copy of.
  */
 import { execFileSync } from "node:child_process";
 import { mkdirSync } from "node:fs";
@@ -37,6 +38,7 @@ async function main(): Promise<void> {
       await page.goto(url);
       const path = join(OUT, `report-${name}.png`);
       await page.screenshot({ path, fullPage: true });
+      if (name === "desktop") await page.screenshot({ path: join(OUT, "report-first-screen.png") });
       if (requests.length > 0 || consoleErrors.length > 0)
         throw new Error(`the page made requests or logged errors: ${[...requests, ...consoleErrors].join("; ")}`);
       console.log(`Wrote ${path}`);

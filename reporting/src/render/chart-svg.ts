@@ -80,9 +80,11 @@ async function loadVega(): Promise<{ vega: VegaModule; vegaLite: VegaLiteModule 
 /** The SVG made an image with a name: a title element and an aria-label for screen readers. */
 function labelled(svg: string, chart: ChartSpec): string {
   const name = htmlText(`${chart.title}. ${chart.summary}`);
-  return svg
-    .replace(/^<svg /, `<svg role="img" aria-label="${name}" data-chart="${chart.id}" `)
-    .replace(/^(<svg[^>]*>)/, `$1<title>${name}</title>`);
+  // Joined, not String.replace(): a "$1" in the text (a cost such as $11.44, a model ID) would be read as a pattern.
+  const opening = /^<svg([^>]*)>/.exec(svg);
+  if (opening === null) throw new Error(`Vega rendered no SVG for the ${chart.id} chart`);
+  const attributes = `role="img" aria-label="${name}" data-chart="${chart.id}"${opening[1]}`;
+  return `<svg ${attributes}><title>${name}</title>${svg.slice(opening[0].length)}`;
 }
 
 async function renderSvg(vega: VegaModule, vegaLite: VegaLiteModule, chart: ChartSpec): Promise<string> {

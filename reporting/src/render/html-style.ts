@@ -22,6 +22,8 @@ h3 { font-size: 1rem; margin: 0 0 4px; }
 .figure dd { margin: 2px 0 0; }
 .figure .value { display: block; font-size: 1.25rem; font-weight: 600; font-variant-numeric: tabular-nums; overflow-wrap: anywhere; }
 .figure[data-figure="costUsd"] .value { font-size: 1.6rem; }
+.figure[data-figure="window"] .value, .figure[data-figure="source"] .value,
+.figure[data-figure="pricingAsOf"] .value { font-size: 1rem; }
 .figure .detail { display: block; font-size: 0.8rem; color: var(--muted); }
 .charts { display: grid; grid-template-columns: repeat(auto-fit, minmax(min(100%, 560px), 1fr)); gap: 16px; }
 .chart { margin: 0; border: 1px solid var(--line); border-radius: 6px; padding: 12px; min-width: 0; }

@@ -20,6 +20,12 @@ interface Figure {
   detail?: string;
 }
 
+/** A window edge as a date, or a date and time when either edge is not at midnight UTC. */
+function windowTime(iso: string, otherEdge: string): string {
+  const midnight = (time: string) => time.slice(11, 23) === "00:00:00.000";
+  return midnight(iso) && midnight(otherEdge) ? iso.slice(0, 10) : iso.slice(0, 16).replace("T", " ");
+}
+
 function summaryFigures(report: UsageReport): Figure[] {
   const { totals } = report;
   return [
@@ -62,7 +68,7 @@ function summaryFigures(report: UsageReport): Figure[] {
     {
       key: "window",
       label: "Window (UTC)",
-      text: `${report.window.start.slice(0, 16).replace("T", " ")} to ${report.window.end.slice(0, 16).replace("T", " ")}`,
+      text: `${windowTime(report.window.start, report.window.end)} to ${windowTime(report.window.end, report.window.start)}`,
       value: `${report.window.start}/${report.window.end}`,
       detail: `${formatCount(report.window.hours)} hours`,
     },
