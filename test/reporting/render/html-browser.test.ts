@@ -1,3 +1,6 @@
+// The functions given to page.evaluate run in Chromium: they are typed against the DOM.
+/// <reference lib="dom" />
+/// <reference lib="dom.iterable" />
 /**
  * The HTML report of the bundled sample, opened in headless Chromium at a
  * desktop and a phone width: it loads nothing, logs no error, shows every
