@@ -312,7 +312,13 @@ function tokensChart(report: UsageReport, size: ChartSize): ChartSpec {
       mark: { type: "bar" },
       encoding: {
         y: { field: "family", type: "nominal", title: "Model family", sort: MODEL_FAMILIES },
-        x: { field: "tokens", type: "quantitative", title: "Tokens", axis: { format: "~s", tickCount: 5 } },
+        x: {
+          field: "tokens",
+          type: "quantitative",
+          title: "Tokens",
+          // Each label formatted alone: the axis's shared SI format writes 0 as "0M".
+          axis: { labelExpr: "format(datum.value, '~s')", tickCount: 5 },
+        },
         color: {
           field: "kind",
           type: "nominal",
