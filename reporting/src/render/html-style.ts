@@ -36,6 +36,7 @@ table { border-collapse: collapse; font-size: 0.85rem; font-variant-numeric: tab
 th, td { padding: 4px 8px; border-bottom: 1px solid var(--line); text-align: left; white-space: nowrap; }
 thead th { background: var(--panel); position: sticky; top: 0; }
 td.num, th.num { text-align: right; }
+table.key-value td { white-space: normal; overflow-wrap: anywhere; }
 .notes li { margin: 4px 0; overflow-wrap: anywhere; }
 .notes li.warning { color: var(--warn); }
 footer { margin-top: 28px; font-size: 0.8rem; overflow-wrap: anywhere; }

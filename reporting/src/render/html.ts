@@ -123,7 +123,8 @@ function tableHtml(section: Section): string {
     .join("");
   return (
     `<section class="table"><h3>${htmlText(section.title)}</h3>` +
-    `<div class="table-scroll" tabindex="0" role="region" aria-label="${htmlText(section.title)} (scrolls sideways)"><table>${head}<tbody>${rows}</tbody></table></div></section>`
+    `<div class="table-scroll" tabindex="0" role="region" aria-label="${htmlText(section.title)} (scrolls sideways)">` +
+    `<table${keyValue ? ' class="key-value"' : ""}>${head}<tbody>${rows}</tbody></table></div></section>`
   );
 }
 

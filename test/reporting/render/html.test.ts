@@ -148,6 +148,12 @@ describe("the HTML report", () => {
     expect(modelLabel("us.anthropic.claude-sonnet-4-5-20250929-v1:0")).to.equal("us.sonnet-4-5-20250929");
   });
 
+  it("says INCOMPLETE in its title and in a banner when part of the window could not be read", async () => {
+    const page = await html({ ...source(usageRows(1, 1)), complete: false });
+    expect(page).to.match(/<title>Bedrock usage report \(INCOMPLETE\)/);
+    expect(page).to.include('<p class="banner" role="alert">INCOMPLETE: part of the window could not be read');
+  });
+
   it("has no latency chart without latency samples, and says so", async () => {
     const page = await html(source(usageRows(1, 1)));
     expect(page).to.include("No latency samples in this window");
