@@ -5,7 +5,8 @@
  * (https://vega.github.io/vega/usage/#node).
  */
 import { pathToFileURL } from "node:url";
-import { CHART_SIZES, chartSpecs, type ChartSpec } from "./charts";
+import { CHART_SIZES } from "./chart-style";
+import { chartSpecs, type ChartSpec } from "./charts";
 import type { UsageReport } from "../model/report";
 import { htmlText } from "./safe-text";
 

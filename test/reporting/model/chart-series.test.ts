@@ -5,7 +5,8 @@ import { buildReport } from "../../../reporting/src/model/report";
 import { LATENCY_BINS, LatencyCounts } from "../../../reporting/src/model/stats";
 import { summarizeUsage } from "../../../reporting/src/model/summary";
 import type { ReportWindow, UsageRow } from "../../../reporting/src/model/usage";
-import { chartSpecs, CHART_SIZES } from "../../../reporting/src/render/charts";
+import { CHART_SIZES } from "../../../reporting/src/render/chart-style";
+import { chartSpecs } from "../../../reporting/src/render/charts";
 import { renderOutput } from "../../../reporting/src/render/formats";
 
 const WINDOW: ReportWindow = { start: new Date("2026-11-18T00:00:00Z"), end: new Date("2026-11-21T00:00:00Z") };
