@@ -22,9 +22,16 @@ function share(part: number, whole: number): string {
   return whole > 0 ? `${Math.round((part / whole) * 100)}%` : "0%";
 }
 
+const MONTHS = ["Jan", "Feb", "Mar", "Apr", "May", "Jun", "Jul", "Aug", "Sep", "Oct", "Nov", "Dec"];
+
+/** `Nov 13` for a UTC day's ISO start; the window's dates are in the summary above the charts. */
+function dayLabel(iso: string): string {
+  return `${MONTHS[Number(iso.slice(5, 7)) - 1]} ${iso.slice(8, 10)}`;
+}
+
 function dailyCostChart(report: UsageReport, size: ChartSize): ChartSpec {
   const values = report.dailyByFamily.map((point) => ({
-    day: point.start.slice(0, 10),
+    day: dayLabel(point.start),
     family: point.family,
     costUsd: point.costUsd ?? 0,
     order: MODEL_FAMILIES.indexOf(point.family),
@@ -44,7 +51,14 @@ function dailyCostChart(report: UsageReport, size: ChartSize): ChartSpec {
       data: { values },
       mark: { type: "bar" },
       encoding: {
-        x: { field: "day", type: "ordinal", title: "Day (UTC)", axis: { labelAngle: -40 } },
+        // Days as bands, a label under each, in date order (a long window drops labels that would overlap).
+        x: {
+          field: "day",
+          type: "ordinal",
+          title: "Day (UTC)",
+          sort: report.daily.map((day) => dayLabel(day.start)),
+          axis: { labelAngle: 0, labelOverlap: "greedy" },
+        },
         y: { field: "costUsd", type: "quantitative", aggregate: "sum", title: "Cost (USD)", axis: { format: "$,.2f" } },
         color: familyColor(families),
         order: { field: "order" },
@@ -53,18 +67,24 @@ function dailyCostChart(report: UsageReport, size: ChartSize): ChartSpec {
   };
 }
 
+/** Past this many hours (31 days) the chart counts per day: a bar per hour would be thinner than a pixel. */
+export const MAX_HOURLY_BARS = 744;
+
 function hourlyChart(report: UsageReport, size: ChartSize): ChartSpec {
-  const values = report.hourly.flatMap((hour) => [
-    { hour: hour.start, series: "Invocations", count: hour.invocations },
-    { hour: hour.start, series: "Errors", count: hour.errors },
+  const hourly = report.hourly.length <= MAX_HOURLY_BARS;
+  const points = hourly ? report.hourly : report.daily;
+  const unit = hourly ? "hour" : "day";
+  const values = points.flatMap((point) => [
+    { start: point.start, series: "Invocations", count: point.invocations },
+    { start: point.start, series: "Errors", count: point.errors },
   ]);
-  const peak = [...report.hourly].sort((a, b) => b.invocations - a.invocations)[0];
+  const peak = [...points].sort((a, b) => b.invocations - a.invocations)[0];
   return {
     id: "hourly-invocations",
-    title: "Invocations and errors per hour (UTC)",
-    summary: `${formatCount(report.totals.invocations)} invocations and ${formatCount(report.totals.errors)} errors, per UTC hour${
+    title: `Invocations and errors per ${unit} (UTC)`,
+    summary: `${formatCount(report.totals.invocations)} invocations and ${formatCount(report.totals.errors)} errors, per UTC ${unit}${
       peak && peak.invocations > 0
-        ? `; the busiest hour began ${peak.start.slice(0, 16).replace("T", " ")} with ${formatCount(peak.invocations)}`
+        ? `; the busiest ${unit} began ${peak.start.slice(0, hourly ? 16 : 10).replace("T", " ")} with ${formatCount(peak.invocations)}`
         : ""
     }.`,
     spec: chart({
@@ -74,13 +94,13 @@ function hourlyChart(report: UsageReport, size: ChartSize): ChartSpec {
       mark: { type: "bar", binSpacing: 0 },
       encoding: {
         x: {
-          field: "hour",
+          field: "start",
           type: "temporal",
-          timeUnit: "utcyearmonthdatehours",
-          title: "Hour (UTC)",
+          timeUnit: hourly ? "utcyearmonthdatehours" : "utcyearmonthdate",
+          title: `${hourly ? "Hour" : "Day"} (UTC)`,
           axis: { format: "%b %d", labelAngle: 0, tickCount: size.plotWidth > 400 ? 8 : 4 },
         },
-        y: { field: "count", type: "quantitative", title: "Requests per hour", stack: null },
+        y: { field: "count", type: "quantitative", title: `Requests per ${unit}`, stack: null },
         color: {
           field: "series",
           type: "nominal",

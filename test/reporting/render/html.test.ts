@@ -155,6 +155,18 @@ describe("the HTML report", () => {
     expect(page).to.include('<p class="banner" role="alert">INCOMPLETE: part of the window could not be read');
   });
 
+  it("counts invocations per day instead of per hour past 31 days, so a long window keeps bars wider than a pixel", () => {
+    const long = { start: new Date("2026-08-01T00:00:00Z"), end: new Date("2026-10-01T00:00:00Z") };
+    const report = buildReport(source(usageRows(1, 1)), { window: long, groupBy: "caller" });
+    const invocations = chartSpecs(report, CHART_SIZES[0]).find((chart) => chart.id === "hourly-invocations");
+    expect(invocations?.title).to.equal("Invocations and errors per day (UTC)");
+    expect((invocations?.spec.data as { values: unknown[] }).values).to.have.length(61 * 2);
+    const week = buildReport(source(usageRows(1, 1)), { window: WINDOW, groupBy: "caller" });
+    const hourly = chartSpecs(week, CHART_SIZES[0]).find((chart) => chart.id === "hourly-invocations");
+    expect(hourly?.title).to.equal("Invocations and errors per hour (UTC)");
+    expect((hourly?.spec.data as { values: unknown[] }).values).to.have.length(168 * 2);
+  });
+
   it("has no latency chart without latency samples, and says so", async () => {
     const page = await html(source(usageRows(1, 1)));
     expect(page).to.include("No latency samples in this window");
