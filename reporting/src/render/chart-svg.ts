@@ -102,6 +102,7 @@ async function renderSvg(vega: VegaModule, vegaLite: VegaLiteModule, chart: Char
 /** The report's charts (charts.ts) rendered in each size. */
 export async function renderCharts(report: UsageReport): Promise<RenderedChart[]> {
   const { vega, vegaLite } = await loadVega();
+  // Vega's text metrics are one object for the whole process: the report is the only thing here drawing with it.
   vega.textMetrics.width = estimateTextWidth(vega);
   const bySize = CHART_SIZES.map((size) => ({ size: size.name, charts: chartSpecs(report, size) }));
   const rendered: RenderedChart[] = [];
