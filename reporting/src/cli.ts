@@ -8,7 +8,7 @@ import type { CliDeps } from "./commands/context";
 import { DEFAULT_HOURS, GROUP_BY_CHOICES, SOURCE_CHOICES } from "./commands/options";
 import { OperationalError, UsageError } from "./kernel/errors";
 import { SAVED_QUERIES } from "./kernel/queries";
-import { OUTPUT_FORMATS } from "./render/formats";
+import { OUTPUT_FORMATS, TEXT_FORMATS } from "./render/formats";
 
 function windowOptions<T>(cli: Argv<T>) {
   return cli
@@ -38,9 +38,9 @@ function catalogOptions<T>(cli: Argv<T>) {
   });
 }
 
-function outputOptions<T>(cli: Argv<T>) {
+function outputOptions<T>(cli: Argv<T>, formats: readonly string[] = TEXT_FORMATS) {
   return cli
-    .option("format", { type: "string", describe: `Output format: ${OUTPUT_FORMATS.join(" | ")} (default table)` })
+    .option("format", { type: "string", describe: `Output format: ${formats.join(" | ")} (default table)` })
     .option("out", {
       type: "string",
       describe: "Write to this file instead of stdout: whole or not at all, never over an input",
@@ -109,7 +109,7 @@ export function buildCli(deps: CliDeps) {
       "$0",
       "Usage and cost report (default command)",
       (cli) =>
-        catalogOptions(outputOptions(stackOptions(windowOptions(cli))))
+        catalogOptions(outputOptions(stackOptions(windowOptions(cli)), OUTPUT_FORMATS))
           .option("logs", {
             type: "string",
             array: true,

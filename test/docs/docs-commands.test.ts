@@ -6,7 +6,7 @@
  */
 import { expect } from "chai";
 import { execFile } from "node:child_process";
-import { readdirSync, readFileSync } from "node:fs";
+import { existsSync, readdirSync, readFileSync } from "node:fs";
 import { join, resolve } from "node:path";
 import { promisify } from "node:util";
 import { parse } from "yaml";
@@ -285,11 +285,17 @@ describe("the links between README.md and docs/", () => {
       ),
     );
 
-  it("lead to pages and headings that exist", () => {
+  it("lead to pages and headings that exist, and images to files that exist", () => {
     const broken: string[] = [];
     for (const { file, text } of docs) {
-      for (const [, target, anchor] of text.matchAll(/\]\(((?!https?:)[^)#\s]*)(?:#([^)\s]+))?\)/g)) {
+      for (const [, image, target, anchor] of text.matchAll(
+        /(!?)\[[^\]]*\]\(((?!https?:)[^)#\s]*)(?:#([^)\s]+))?\)/g,
+      )) {
         const path = target === "" ? file : join(file, "..", target);
+        if (image === "!") {
+          if (!existsSync(join(ROOT, path))) broken.push(`${file}: the image ${target} does not exist`);
+          continue;
+        }
         const page = docs.find((doc) => doc.file === path);
         if (page === undefined) broken.push(`${file}: ${target} is not README.md or a page of docs/`);
         else if (anchor !== undefined && !anchors(page.text).has(anchor))

@@ -77,11 +77,14 @@ export function resolveWindow(options: WindowOptions, now: Date): ReportWindow {
   return { start, end };
 }
 
-export function parseFormat(text: string | undefined): OutputFormat {
+export function parseFormat<F extends string = OutputFormat>(
+  text: string | undefined,
+  allowed: readonly F[] = OUTPUT_FORMATS as readonly string[] as readonly F[],
+): F {
   const format = text ?? "table";
-  if (!(OUTPUT_FORMATS as readonly string[]).includes(format))
-    throw new UsageError(`--format ${format}: unknown format; allowed: ${OUTPUT_FORMATS.join(", ")}`);
-  return format as OutputFormat;
+  if (!(allowed as readonly string[]).includes(format))
+    throw new UsageError(`--format ${format}: unknown format; allowed: ${allowed.join(", ")}`);
+  return format as F;
 }
 
 function parseGroupKey(text: string): GroupKey {

@@ -4,6 +4,7 @@ import type { PriceCatalog, TokenRates } from "../kernel/pricing/catalog";
 import { parseModelId } from "../kernel/pricing/model-ids";
 import { priceFor, type PricingOverrides } from "../kernel/pricing/rules";
 import { renderRows, type FieldRow } from "../render/rows";
+import { TEXT_FORMATS } from "../render/formats";
 import { parseFormat } from "./options";
 import { emit, loadPricingFile, refuseOutputOverInputs, useColor } from "./input-output";
 import { catalogInUse, givenCatalogPaths, type CatalogArgs } from "./catalogs";
@@ -97,7 +98,7 @@ function readableRows(overrides: PricingOverrides | undefined, catalog: PriceCat
 }
 
 export async function runPricingCommand(args: PricingArgs, deps: CliDeps): Promise<number> {
-  const format = parseFormat(args.format);
+  const format = parseFormat(args.format, TEXT_FORMATS);
   await refuseOutputOverInputs(args, [
     ...(args.pricing === undefined ? [] : [{ option: "--pricing", path: args.pricing }]),
     ...givenCatalogPaths(args).map((path) => ({ option: "--catalog", path })),

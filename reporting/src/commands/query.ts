@@ -3,6 +3,7 @@ import { clientsFor, loadOutputs, type CliDeps, type CommonArgs } from "./contex
 import { UsageError } from "../kernel/errors";
 import { findSavedQuery, SAVED_QUERIES } from "../kernel/queries";
 import { renderRows } from "../render/rows";
+import { TEXT_FORMATS } from "../render/formats";
 import { parseFormat, resolveWindow } from "./options";
 import { emit, refuseOutputOverInputs, stackInputs, useColor } from "./input-output";
 
@@ -17,7 +18,7 @@ export async function runQueryCommand(args: QueryArgs, deps: CliDeps): Promise<n
       `query ${args.name}: no such saved query; allowed: ${SAVED_QUERIES.map((saved) => saved.name).join(", ")}`,
     );
   const window = resolveWindow(args, deps.now());
-  const format = parseFormat(args.format);
+  const format = parseFormat(args.format, TEXT_FORMATS);
   await refuseOutputOverInputs(args, stackInputs(args));
   const outputs = await loadOutputs(args, deps);
   const clients = clientsFor(args, outputs, deps);

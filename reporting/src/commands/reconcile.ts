@@ -15,6 +15,7 @@ import { readReportSource, type SourceArgs } from "../sources/report-source";
 import { isS3Url } from "../sources/s3-url";
 import type { CliDeps } from "./context";
 import { emit, loadPricingFile, refuseOutputOverInputs, stackInputs, useColor, type NamedInput } from "./input-output";
+import { TEXT_FORMATS } from "../render/formats";
 import { parseFormat, parseSource, resolveWindow } from "./options";
 
 export interface ReconcileArgs extends SourceArgs {
@@ -55,7 +56,7 @@ async function readBill(args: ReconcileArgs, window: ReportWindow, deps: CliDeps
 export async function runReconcileCommand(args: ReconcileArgs, deps: CliDeps): Promise<number> {
   const hours = args.hours ?? (args.start === undefined ? String(DEFAULT_RECONCILE_HOURS) : undefined);
   const window = resolveWindow({ hours, start: args.start, end: args.end }, deps.now());
-  const format = parseFormat(args.format);
+  const format = parseFormat(args.format, TEXT_FORMATS);
   const tolerancePercent = parseTolerance(args.tolerance);
   const choice = parseSource(args.source);
   await refuseOutputOverInputs(args, reconcileInputs(args));

@@ -1,6 +1,6 @@
 /** The default command: read a source, build the report model, render it. */
 import { buildReport } from "../model/report";
-import { renderReport } from "../render/formats";
+import { renderOutput } from "../render/formats";
 import { readReportSource, type SourceArgs } from "../sources/report-source";
 import { isS3Url } from "../sources/s3-url";
 import type { CliDeps } from "./context";
@@ -53,7 +53,7 @@ export async function runReportCommand(args: ReportArgs, deps: CliDeps): Promise
     { ...source, notes: [...source.notes, ...resolved.notes] },
     { window, groupBy: groupings[0], groupings, overrides, catalog, profiles: resolved.profiles },
   );
-  await emit(renderReport(report, format, format === "table" && useColor(args, deps)), args, deps);
+  await emit(await renderOutput(report, format, format === "table" && useColor(args, deps)), args, deps);
   if (!report.complete) {
     deps.stderr(
       "error: the report is incomplete (part of the window could not be read; see its notes). Fix the cause and run it again.\n",

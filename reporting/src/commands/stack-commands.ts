@@ -2,11 +2,12 @@
 import { loadOutputs, type CliDeps, type CommonArgs } from "./context";
 import { OperationalError } from "../kernel/errors";
 import { renderRows } from "../render/rows";
+import { TEXT_FORMATS } from "../render/formats";
 import { parseFormat } from "./options";
 import { emit, refuseOutputOverInputs, stackInputs, useColor } from "./input-output";
 
 export async function runCommandsCommand(args: CommonArgs, deps: CliDeps): Promise<number> {
-  const format = parseFormat(args.format);
+  const format = parseFormat(args.format, TEXT_FORMATS);
   await refuseOutputOverInputs(args, stackInputs(args));
   const outputs = await loadOutputs(args, deps);
   const commands = outputs.cliCommands;

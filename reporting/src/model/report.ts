@@ -8,6 +8,7 @@ import {
   type Breakdown,
   type CallerBreakdown,
   type FamilyBreakdown,
+  type FamilyDayPoint,
   type ModelBreakdown,
   type SeriesPoint,
 } from "./summary";
@@ -20,7 +21,7 @@ import type { MetricErrorCounts, SourceName, SourceResult } from "../sources/con
 import type { Reconciliation } from "./reconciliation";
 import { summarizeUnloggedTraffic, unloggedTrafficNotes, type UnloggedTraffic } from "./unlogged-traffic";
 import { MANTLE_NAMESPACE } from "../kernel/mantle-metrics";
-import { projectCost, type LatencySummary, type Projection } from "./stats";
+import { projectCost, type LatencyBin, type LatencySummary, type Projection } from "./stats";
 import type { ReportWindow, UsageCounts } from "./usage";
 
 export type GroupBy = GroupKey;
@@ -91,6 +92,8 @@ export interface UsageReport {
    */
   cacheWritesAssumed5m: { invocations: number | null; tokens: number };
   latencyMs: LatencySummary;
+  /** The latency samples in equal-width bins; null when the source gave only percentiles (metrics) or none. */
+  latencyHistogram: LatencyBin[] | null;
   /** Client/server errors and throttles from CloudWatch metrics; null offline. */
   metricErrors: MetricErrorCounts | null;
   /** Logs Insights' token sums per model against CloudWatch's token metrics; null offline or when it could not run. */
@@ -100,6 +103,8 @@ export interface UsageReport {
   projection: Projection;
   hourly: SeriesEntry[];
   daily: SeriesEntry[];
+  /** Each family's usage per UTC day, for days and families with invocations. */
+  dailyByFamily: Array<ReportBreakdown<Omit<FamilyDayPoint, "startMs">>>;
   unpricedModels: Array<{ modelId: string; reason: UnpricedReason; invocations: number }>;
   /** invocations: requests billed at long-context rates; invocationsWithoutRequestDetail: long-context-capable invocations seen only as aggregates. */
   longContext: { appliedPerRequest: boolean; invocations: number; invocationsWithoutRequestDetail: number };
@@ -312,6 +317,7 @@ export function buildReport(source: SourceResult, options: BuildReportOptions): 
     groups: groupsOf(source, options.groupings ?? [options.groupBy], quoteOf, profiles),
     cacheWritesAssumed5m,
     latencyMs: { ...latency, avg: latency.avg === null ? null : Math.round(latency.avg * 100) / 100 },
+    latencyHistogram: source.latencyHistogram && source.latencyHistogram.length > 0 ? source.latencyHistogram : null,
     metricErrors: source.metricErrors,
     reconciliation: source.reconciliation ?? null,
     ...(unloggedTraffic && { unloggedTraffic }),
@@ -328,6 +334,7 @@ export function buildReport(source: SourceResult, options: BuildReportOptions): 
     },
     hourly: toSeries(summary.hourly),
     daily: toSeries(summary.daily),
+    dailyByFamily: summary.dailyByFamily.map(({ startMs: _startMs, ...point }) => forReport(point)),
     unpricedModels: summary.byModel
       .filter((model) => !model.priced)
       .map((model) => ({

@@ -31,6 +31,23 @@ export function summarizeLatency(samples: readonly number[], from: LatencySummar
   return counts.summarize(from);
 }
 
+/** One bar of the latency distribution: how many samples fell in `[fromMs, toMs)`. */
+export interface LatencyBin {
+  fromMs: number;
+  toMs: number;
+  count: number;
+}
+
+/** About this many bars (at most two more): the report's size depends on it, not on the number of requests. */
+export const LATENCY_BINS = 24;
+
+/** The smallest 1, 2 or 5 times a power of ten (at least 1 ms) that is at least `raw`: bin edges a reader can read. */
+function roundBinWidth(raw: number): number {
+  if (raw <= 1) return 1;
+  const power = 10 ** Math.floor(Math.log10(raw));
+  return [1, 2, 5, 10].map((step) => step * power).find((width) => width >= raw) as number;
+}
+
 /** LatencyCounts in a form that crosses threads: each distinct value once, with how often it was seen. */
 export interface LatencyTally {
   values: Float64Array;
@@ -64,6 +81,29 @@ export class LatencyCounts {
 
   merge(tally: LatencyTally): void {
     tally.values.forEach((value, index) => this.add(value, tally.counts[index]));
+  }
+
+  /** Equal-width bins from the lowest to the highest sample, empty bins included; none without samples. */
+  histogram(): LatencyBin[] {
+    const { values, counts } = this.tally();
+    if (values.length === 0) return [];
+    let min = Infinity;
+    let max = -Infinity;
+    for (const value of values) {
+      min = Math.min(min, value);
+      max = Math.max(max, value);
+    }
+    const width = roundBinWidth((max - min) / LATENCY_BINS);
+    const firstMs = Math.floor(min / width) * width;
+    const bins = Array.from({ length: Math.floor((max - firstMs) / width) + 1 }, (_, index) => ({
+      fromMs: firstMs + index * width,
+      toMs: firstMs + (index + 1) * width,
+      count: 0,
+    }));
+    values.forEach((value, index) => {
+      bins[Math.floor((value - firstMs) / width)].count += counts[index];
+    });
+    return bins;
   }
 
   summarize(from: LatencySummary["from"]): LatencySummary {

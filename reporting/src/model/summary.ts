@@ -58,6 +58,11 @@ export interface SeriesPoint extends CostedCounts {
   startMs: number;
 }
 
+/** One family's usage on one UTC day: what a chart stacks day by day. */
+export interface FamilyDayPoint extends SeriesPoint {
+  family: ModelFamily;
+}
+
 export interface UsageSummary {
   totals: Breakdown;
   byFamily: FamilyBreakdown[];
@@ -65,6 +70,8 @@ export interface UsageSummary {
   byCaller: CallerBreakdown[];
   hourly: SeriesPoint[];
   daily: SeriesPoint[];
+  /** Days in order, and within a day the families in MODEL_FAMILIES order; only days and families with invocations. */
+  dailyByFamily: FamilyDayPoint[];
   /** Requests billed at long-context rates (above the threshold, on a model that has such rates). */
   longContextBilledInvocations: number;
   /** Invocations of long-context-capable models whose rows came as aggregates, so only standard rates could be applied. */
@@ -116,6 +123,7 @@ export function summarizeUsage(
   const callers = new Map<string, CostedCounts>();
   const hours = new Map<number, CostedCounts>();
   const days = new Map<number, CostedCounts>();
+  const familyDays = new Map<ModelFamily, Map<number, CostedCounts>>();
   let longContextUnknownInvocations = 0;
   let longContextBilledInvocations = 0;
   const cacheWritesAssumed5m: UsageSummary["cacheWritesAssumed5m"] = { invocations: 0, tokens: 0 };
@@ -141,7 +149,10 @@ export function summarizeUsage(
     addCosted(getOrCreate(models, modelId, emptyCosted), row, costUsd);
     if (row.caller !== null) addCosted(getOrCreate(callers, row.caller, emptyCosted), row, costUsd);
     addCosted(getOrCreate(hours, row.hourStartMs, emptyCosted), row, costUsd);
-    addCosted(getOrCreate(days, floorTo(row.hourStartMs, DAY_MS), emptyCosted), row, costUsd);
+    const dayStartMs = floorTo(row.hourStartMs, DAY_MS);
+    addCosted(getOrCreate(days, dayStartMs, emptyCosted), row, costUsd);
+    const familyDaysOf = getOrCreate(familyDays, quote.family, () => new Map<number, CostedCounts>());
+    addCosted(getOrCreate(familyDaysOf, dayStartMs, emptyCosted), row, costUsd);
   }
 
   const byModel: ModelBreakdown[] = [...models.entries()].map(([modelId, counts]) => {
@@ -172,6 +183,15 @@ export function summarizeUsage(
   const byCaller = [...callers.entries()].map(([caller, counts]) => ({ caller, ...withErrorRate(counts) }));
   byCaller.sort((a, b) => b.costUsd - a.costUsd || b.invocations - a.invocations || a.caller.localeCompare(b.caller));
 
+  const dailyByFamily: FamilyDayPoint[] = [];
+  for (const dayStartMs of [...days.keys()].sort((a, b) => a - b)) {
+    for (const family of MODEL_FAMILIES) {
+      const counts = familyDays.get(family)?.get(dayStartMs);
+      if (counts === undefined) continue;
+      dailyByFamily.push({ start: new Date(dayStartMs).toISOString(), startMs: dayStartMs, family, ...counts });
+    }
+  }
+
   const endMs = window.end.getTime();
   return {
     totals: withErrorRate(totals),
@@ -180,6 +200,7 @@ export function summarizeUsage(
     byCaller,
     hourly: bucketSeries(hours, floorTo(window.start.getTime(), HOUR_MS), endMs, HOUR_MS),
     daily: bucketSeries(days, floorTo(window.start.getTime(), DAY_MS), endMs, DAY_MS),
+    dailyByFamily,
     longContextBilledInvocations,
     longContextUnknownInvocations,
     cacheWritesAssumed5m,

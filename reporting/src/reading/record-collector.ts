@@ -189,6 +189,7 @@ export class RecordCollector {
       source: "logs",
       rows: sortRows(this.rows.rows()),
       latency: this.latencies.summarize("logs"),
+      latencyHistogram: this.latencies.histogram(),
       metricErrors: null,
       scan: null,
       skipped: { malformed: 0, ...this.skipped },

@@ -5,7 +5,7 @@
 import Table from "cli-table3";
 import { stringify } from "csv-stringify/sync";
 import { createColors } from "picocolors";
-import type { OutputFormat } from "./formats";
+import type { TextFormat } from "./formats";
 import { csvValue, markdownText, visibleText } from "./safe-text";
 
 export type FieldRow = Record<string, string | number | null>;
@@ -22,7 +22,7 @@ function cellText(value: string | number | null | undefined): string {
 
 export function renderRows(
   rows: FieldRow[],
-  format: OutputFormat,
+  format: TextFormat,
   color: boolean,
   title: string,
   footer: string[] = [],

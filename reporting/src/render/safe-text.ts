@@ -56,3 +56,14 @@ export function csvValue<T>(value: T): T | number {
     ? Number(value)
     : value;
 }
+
+const HTML_TEXT_ENTITIES: Record<string, string> = { ...HTML_ENTITIES, '"': "&quot;", "'": "&#39;" };
+
+/**
+ * Text for HTML element content or a quoted attribute value: control
+ * characters written out as for the terminal, and the five characters HTML
+ * gives a meaning as entities, so log data can open no tag and close no attribute.
+ */
+export function htmlText(text: string): string {
+  return visibleText(text).replace(/[&<>"']/g, (character) => HTML_TEXT_ENTITIES[character]);
+}

@@ -7,7 +7,7 @@
  */
 import type { Reconciliation } from "../model/reconciliation";
 import type { MantleModelMetrics } from "../model/unlogged-traffic";
-import type { LatencySummary } from "../model/stats";
+import type { LatencyBin, LatencySummary } from "../model/stats";
 import type { UsageRow } from "../model/usage";
 
 /** `logs`: local log files; `archive`: the same records read from the S3 archive. */
@@ -38,6 +38,8 @@ export interface SourceResult {
   source: SourceName;
   rows: UsageRow[];
   latency: LatencySummary | null;
+  /** The latency samples as a histogram, where the source saw each sample (log records); absent from aggregates. */
+  latencyHistogram?: LatencyBin[];
   metricErrors: MetricErrorCounts | null;
   scan: ScanStatistics | null;
   /** Records or objects that could not be used, by reason (`malformed`, `notARecord`, `outsideWindow`, ...). Never silently dropped. */
