@@ -4,7 +4,7 @@
  * parse pool's workers: RecordCollector accumulates, the readers of
  * record-input.ts feed it.
  */
-import { UsageRowBuilder } from "../model/usage-rows";
+import { UsageRowBuilder, type RowColumns } from "../model/usage-rows";
 import type { ParsedRecord } from "./records";
 import { LatencyCounts, type LatencyTally } from "../model/stats";
 import type { ReportWindow, UsageRow } from "../model/usage";
@@ -14,7 +14,7 @@ import { emptySpan, emptyWindowHint, widen, type TimeSpan } from "./outside-wind
 
 /** What one collector gathered, to be merged into another (a worker's share of the records). */
 export interface PartialAggregate {
-  rows: UsageRow[];
+  rows: RowColumns;
   latencies: LatencyTally;
   skipped: Record<string, number>;
   recordsUsed: number;
@@ -153,7 +153,7 @@ export class RecordCollector {
   /** Everything counted so far except notes, compact enough to post between threads. */
   partial(): PartialAggregate {
     return {
-      rows: this.rows.rows(),
+      rows: this.rows.columns(),
       latencies: this.latencies.tally(),
       skipped: { ...this.skipped },
       recordsUsed: this.recordsUsed,
@@ -162,7 +162,7 @@ export class RecordCollector {
   }
 
   merge(partial: PartialAggregate): void {
-    for (const row of partial.rows) this.rows.addRow(row);
+    this.rows.addColumns(partial.rows);
     this.latencies.merge(partial.latencies);
     for (const [reason, count] of Object.entries(partial.skipped)) this.skip(reason, count);
     this.recordsUsed += partial.recordsUsed;

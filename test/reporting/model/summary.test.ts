@@ -2,7 +2,7 @@ import { expect } from "chai";
 import fc from "fast-check";
 import { summarizeUsage } from "../../../reporting/src/model/summary";
 import type { ReportWindow, UsageRow } from "../../../reporting/src/model/usage";
-import { UsageRowBuilder } from "../../../reporting/src/model/usage-rows";
+import { columnBuffers, UsageRowBuilder, type RowColumns } from "../../../reporting/src/model/usage-rows";
 import type { InvocationFacts } from "../../../reporting/src/reading/records";
 
 const WINDOW: ReportWindow = { start: new Date("2026-11-20T00:00:00Z"), end: new Date("2026-11-22T00:00:00Z") };
@@ -225,6 +225,69 @@ describe("aggregation properties", () => {
     expect(
       summarizeUsage(mergedRows([aggregate], rowsOf([request({})])), WINDOW).totals.guardrailInterventions,
     ).to.equal(undefined);
+  });
+
+  it("rows sent as columns (a worker's share, moved across threads) merge exactly as the rows themselves", () => {
+    /** A builder's rows as a worker thread sends them: columns, through the structured clone postMessage uses. */
+    const posted = (builder: UsageRowBuilder): RowColumns => {
+      const columns = builder.columns();
+      return structuredClone(columns, { transfer: columnBuffers(columns) });
+    };
+    fc.assert(
+      fc.property(
+        fc.array(requestArbitrary, { maxLength: 60 }),
+        fc.array(fc.nat({ max: 2 }), { maxLength: 60 }),
+        (requests, assignment) => {
+          const parts: InvocationFacts[][] = [[], [], []];
+          requests.forEach((facts, index) => parts[assignment[index] ?? 0].push(facts));
+          const merging = new UsageRowBuilder();
+          for (const facts of parts[0]) merging.add(facts);
+          for (const part of parts.slice(1)) {
+            const builder = new UsageRowBuilder();
+            for (const facts of part) builder.add(facts);
+            merging.addColumns(posted(builder));
+          }
+          expect(byKey(merging.rows())).to.deep.equal(byKey(rowsOf(requests)));
+        },
+      ),
+    );
+    // Rows no caller groups and that cannot count guardrail interventions (Logs Insights') keep both unknowns.
+    const aggregate: UsageRow = {
+      hourStartMs: WINDOW.start.getTime(),
+      modelId: SONNET_45_US,
+      caller: null,
+      context: "unknown",
+      invocations: 4,
+      errors: 1,
+      inputTokens: 10,
+      outputTokens: 2,
+      cacheReadInputTokens: 0,
+      cacheWriteInputTokens: 0,
+    };
+    const aggregates = new UsageRowBuilder();
+    aggregates.addRow(aggregate);
+    const counted = new UsageRowBuilder();
+    counted.add(request({ timestampMs: WINDOW.start.getTime(), caller: "arn:aws:iam::1:user/b" }));
+    const merged = new UsageRowBuilder();
+    merged.addColumns(posted(aggregates));
+    merged.addColumns(posted(counted));
+    merged.addColumns(posted(aggregates));
+    expect(byKey(merged.rows())).to.deep.equal(
+      byKey(
+        mergedRows(
+          [aggregate],
+          rowsOf([request({ timestampMs: WINDOW.start.getTime(), caller: "arn:aws:iam::1:user/b" })]),
+          [aggregate],
+        ),
+      ),
+    );
+    expect(merged.rows().find((row) => row.caller === null)).to.deep.equal({
+      ...aggregate,
+      invocations: 8,
+      errors: 2,
+      inputTokens: 20,
+      outputTokens: 4,
+    });
   });
 
   it("merging is order-independent and loses no row", () => {
