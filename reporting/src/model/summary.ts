@@ -111,10 +111,8 @@ export function summarizeUsage(rows: UsageRow[], window: ReportWindow, overrides
   let longContextUnknownInvocations = 0;
   let longContextBilledInvocations = 0;
 
-  // Rows repeat a few model IDs thousands of times: each is canonicalized once.
-  const canonicalIds = new Map<string, string>();
   for (const row of rows) {
-    const modelId = getOrCreate(canonicalIds, row.modelId, () => canonicalModelId(row.modelId));
+    const modelId = canonicalModelId(row.modelId);
     getOrCreate(loggedIds, modelId, () => new Set<string>()).add(row.modelId);
     const quote = getOrCreate(quotes, modelId, () => priceFor(modelId, overrides));
     const costUsd = quote.priced ? costOf(row, ratesForContext(quote, row.context)) : null;

@@ -130,22 +130,12 @@ export class UsageRowBuilder {
       const slot = slotOf(hourStartMs[index], context);
       const at = index * COUNTS_PER_ROW;
       const guardrails = counts[at + 6];
-      const row = slots.get(slot);
+      let row = slots.get(slot);
       if (row === undefined) {
-        this.keep(slots, slot, {
-          hourStartMs: hourStartMs[index],
-          modelId,
-          caller,
-          context,
-          invocations: counts[at],
-          errors: counts[at + 1],
-          inputTokens: counts[at + 2],
-          outputTokens: counts[at + 3],
-          cacheReadInputTokens: counts[at + 4],
-          cacheWriteInputTokens: counts[at + 5],
-          ...(Number.isNaN(guardrails) ? {} : { guardrailInterventions: guardrails }),
-        });
-        continue;
+        // Shaped as add() makes rows, so the code after the read sees one kind of row object.
+        row = this.keep(slots, slot, { hourStartMs: hourStartMs[index], modelId, caller, context, ...emptyCounts() });
+        // As addRow's copy: a row that cannot count interventions has no such field.
+        if (Number.isNaN(guardrails)) delete row.guardrailInterventions;
       }
       row.invocations += counts[at];
       row.errors += counts[at + 1];
