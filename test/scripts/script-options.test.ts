@@ -117,7 +117,8 @@ describe("developer script options", () => {
     });
 
     it("takes start-up rounds, and a start-up-only run", async () => {
-      expect(await parseBenchArgs([])).to.include({ startupRuns: 20, startupOnly: false });
+      expect(await parseBenchArgs([])).to.include({ startupRuns: 20, startupOnly: false, startup: true });
+      expect(await parseBenchArgs(["--no-startup"])).to.include({ startup: false });
       expect(await parseBenchArgs(["--startup-runs", "50", "--startup-only"])).to.include({
         startupRuns: 50,
         startupOnly: true,

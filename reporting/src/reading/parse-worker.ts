@@ -1,6 +1,7 @@
 /** One thread of RecordParsePool: reads the objects it is sent, in order, into its own collector. */
 import { parentPort } from "node:worker_threads";
 import type { ParseReply, ParseTask, TaskOutcome } from "./parse-pool";
+import { columnBuffers } from "../model/usage-rows";
 import { RecordCollector } from "./record-collector";
 import { readRecordBytes, readRecordFile, type ReadRecordOptions } from "./record-input";
 
@@ -63,6 +64,7 @@ port.on("message", (task: ParseTask) => {
     if (finished.length > 0) reply();
     const partial = started().partial();
     port.postMessage({ type: "partial", partial } satisfies ParseReply, [
+      ...columnBuffers(partial.rows),
       partial.latencies.values.buffer as ArrayBuffer,
       partial.latencies.counts.buffer as ArrayBuffer,
     ]);

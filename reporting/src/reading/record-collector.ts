@@ -4,7 +4,7 @@
  * parse pool's workers: RecordCollector accumulates, the readers of
  * record-input.ts feed it.
  */
-import { UsageRowBuilder } from "../model/usage-rows";
+import { UsageRowBuilder, type RowColumns } from "../model/usage-rows";
 import type { ParsedRecord } from "./records";
 import { LatencyCounts, type LatencyTally } from "../model/stats";
 import type { ReportWindow, UsageRow } from "../model/usage";
@@ -14,7 +14,7 @@ import { emptySpan, emptyWindowHint, widen, type TimeSpan } from "./outside-wind
 
 /** What one collector gathered, to be merged into another (a worker's share of the records). */
 export interface PartialAggregate {
-  rows: UsageRow[];
+  rows: RowColumns;
   latencies: LatencyTally;
   skipped: Record<string, number>;
   recordsUsed: number;
@@ -43,9 +43,8 @@ function compareText(a: string, b: string): number {
 }
 
 /** Each distinct value's place in `compare` order. */
-function ranks<T>(values: Iterable<T>, compare: (a: T, b: T) => number): Map<T, number> {
-  const distinct = [...new Set(values)].sort(compare);
-  return new Map(distinct.map((value, rank) => [value, rank]));
+function ranks<T>(distinct: Set<T>, compare: (a: T, b: T) => number): Map<T, number> {
+  return new Map([...distinct].sort(compare).map((value, rank) => [value, rank]));
 }
 
 /**
@@ -53,40 +52,44 @@ function ranks<T>(values: Iterable<T>, compare: (a: T, b: T) => number): Map<T, 
  * callers as text, ~300,000 times for the benchmark archive's 20,000 rows,
  * was ~20 ms of the report's serial tail; instead each row gets one number
  * from the ranks of its hour, model, caller and context among the distinct
- * ones, which orders rows exactly as compareRows does. Should that number
- * not fit a double exactly, compareRows sorts them as before.
+ * ones, which orders rows exactly as compareRows does, times the row count
+ * plus the row's index, so a typed array's own numeric sort (no comparator
+ * call per comparison) orders them, equal keys in their first order as a
+ * stable sort would. Should that number not fit a double exactly,
+ * compareRows sorts them as before.
  */
 export function sortRows(rows: UsageRow[]): UsageRow[] {
   // The rank key below has no place for metadata values: compareRows orders rows split by them.
   if (rows.some((row) => row.metadata !== undefined)) return rows.sort(compareRows);
-  const hours = ranks(
-    rows.map((row) => row.hourStartMs),
-    (a, b) => a - b,
-  );
-  const models = ranks(
-    rows.map((row) => row.modelId),
-    compareText,
-  );
-  const callers = ranks(
-    rows.map((row) => row.caller ?? ""),
-    compareText,
-  );
-  const contexts = ranks(
-    rows.map((row) => row.context),
-    compareText,
-  );
-  if (hours.size * models.size * callers.size * contexts.size > Number.MAX_SAFE_INTEGER) return rows.sort(compareRows);
+  // One pass for the distinct values, without an array of 20,000 per field first: garbage in the serial tail.
+  const distinct = {
+    hours: new Set<number>(),
+    models: new Set<string>(),
+    callers: new Set<string>(),
+    contexts: new Set<string>(),
+  };
+  for (const row of rows) {
+    distinct.hours.add(row.hourStartMs);
+    distinct.models.add(row.modelId);
+    distinct.callers.add(row.caller ?? "");
+    distinct.contexts.add(row.context);
+  }
+  const hours = ranks(distinct.hours, (a, b) => a - b);
+  const models = ranks(distinct.models, compareText);
+  const callers = ranks(distinct.callers, compareText);
+  const contexts = ranks(distinct.contexts, compareText);
+  if (hours.size * models.size * callers.size * contexts.size * rows.length > Number.MAX_SAFE_INTEGER)
+    return rows.sort(compareRows);
   const keys = new Float64Array(rows.length);
-  const order = rows.map((row, index) => {
+  rows.forEach((row, index) => {
     const place = (hours.get(row.hourStartMs) as number) * models.size + (models.get(row.modelId) as number);
-    keys[index] =
+    const key =
       (place * callers.size + (callers.get(row.caller ?? "") as number)) * contexts.size +
       (contexts.get(row.context) as number);
-    return index;
+    keys[index] = key * rows.length + index;
   });
-  // Equal keys are rows compareRows finds equal too; Array.prototype.sort is stable, so they keep their order either way.
-  order.sort((a, b) => keys[a] - keys[b]);
-  return order.map((index) => rows[index]);
+  keys.sort();
+  return Array.from(keys, (key) => rows[key % rows.length]);
 }
 
 /** Accumulates records from any number of streams into one SourceResult. */
@@ -163,7 +166,7 @@ export class RecordCollector {
   /** Everything counted so far except notes, compact enough to post between threads. */
   partial(): PartialAggregate {
     return {
-      rows: this.rows.rows(),
+      rows: this.rows.columns(),
       latencies: this.latencies.tally(),
       skipped: { ...this.skipped },
       recordsUsed: this.recordsUsed,
@@ -172,7 +175,7 @@ export class RecordCollector {
   }
 
   merge(partial: PartialAggregate): void {
-    for (const row of partial.rows) this.rows.addRow(row);
+    this.rows.addColumns(partial.rows);
     this.latencies.merge(partial.latencies);
     for (const [reason, count] of Object.entries(partial.skipped)) this.skip(reason, count);
     this.recordsUsed += partial.recordsUsed;

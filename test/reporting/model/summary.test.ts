@@ -2,7 +2,7 @@ import { expect } from "chai";
 import fc from "fast-check";
 import { summarizeUsage } from "../../../reporting/src/model/summary";
 import type { ReportWindow, UsageRow } from "../../../reporting/src/model/usage";
-import { UsageRowBuilder } from "../../../reporting/src/model/usage-rows";
+import { columnBuffers, UsageRowBuilder, type RowColumns } from "../../../reporting/src/model/usage-rows";
 import type { InvocationFacts } from "../../../reporting/src/reading/records";
 
 const WINDOW: ReportWindow = { start: new Date("2026-11-20T00:00:00Z"), end: new Date("2026-11-22T00:00:00Z") };
@@ -27,8 +27,8 @@ function request(partial: Partial<InvocationFacts>): InvocationFacts {
   };
 }
 
-function rowsOf(requests: InvocationFacts[]): UsageRow[] {
-  const builder = new UsageRowBuilder();
+function rowsOf(requests: InvocationFacts[], metadataKeys: readonly string[] = []): UsageRow[] {
+  const builder = new UsageRowBuilder(metadataKeys);
   for (const facts of requests) builder.add(facts);
   return builder.rows();
 }
@@ -40,7 +40,8 @@ function mergedRows(...rowSets: UsageRow[][]): UsageRow[] {
   return builder.rows();
 }
 
-const rowKey = (row: UsageRow) => [row.hourStartMs, row.modelId, row.caller, row.context].join("\u0000");
+const rowKey = (row: UsageRow) =>
+  [row.hourStartMs, row.modelId, row.caller, row.context, JSON.stringify(row.metadata)].join("\u0000");
 const byKey = (rows: UsageRow[]) => [...rows].sort((a, b) => (rowKey(a) < rowKey(b) ? -1 : 1));
 
 describe("aggregation", () => {
@@ -160,7 +161,11 @@ const requestArbitrary = fc.record({
   errorCode: fc.option(fc.constantFrom("ThrottlingException", "ValidationException"), { nil: null }),
   latencyMs: fc.constant(null),
   guardrailIntervened: fc.boolean(),
-  requestMetadata: fc.constant(null),
+  // Most requests carry a team, some an app too, some nothing: rows split by team when the report groups by it.
+  requestMetadata: fc.option(
+    fc.record({ team: fc.constantFrom("search", "support"), app: fc.constantFrom("web", "cli") }, { requiredKeys: [] }),
+    { nil: null },
+  ),
 });
 
 describe("aggregation properties", () => {
@@ -173,7 +178,7 @@ describe("aggregation properties", () => {
           const parts: InvocationFacts[][] = [[], [], [], []];
           requests.forEach((facts, index) => parts[assignment[index] ?? 0].push(facts));
           const whole = summarizeUsage(rowsOf(requests), WINDOW);
-          const merged = summarizeUsage(mergedRows(...parts.map(rowsOf)), WINDOW);
+          const merged = summarizeUsage(mergedRows(...parts.map((part) => rowsOf(part))), WINDOW);
           const { costUsd: wholeCost, ...wholeCounts } = whole.totals;
           const { costUsd: mergedCost, ...mergedCounts } = merged.totals;
           expect(mergedCounts).to.deep.equal(wholeCounts);
@@ -227,6 +232,71 @@ describe("aggregation properties", () => {
     expect(
       summarizeUsage(mergedRows([aggregate], rowsOf([request({})])), WINDOW).totals.guardrailInterventions,
     ).to.equal(undefined);
+  });
+
+  it("rows sent as columns (a worker's share, moved across threads) merge exactly as the rows themselves", () => {
+    /** A builder's rows as a worker thread sends them: columns, through the structured clone postMessage uses. */
+    const posted = (builder: UsageRowBuilder): RowColumns => {
+      const columns = builder.columns();
+      return structuredClone(columns, { transfer: columnBuffers(columns) });
+    };
+    fc.assert(
+      fc.property(
+        fc.array(requestArbitrary, { maxLength: 60 }),
+        fc.array(fc.nat({ max: 2 }), { maxLength: 60 }),
+        fc.constantFrom([], ["team"], ["team", "app"]),
+        (requests, assignment, metadataKeys) => {
+          const parts: InvocationFacts[][] = [[], [], []];
+          requests.forEach((facts, index) => parts[assignment[index] ?? 0].push(facts));
+          const merging = new UsageRowBuilder(metadataKeys);
+          for (const facts of parts[0]) merging.add(facts);
+          for (const part of parts.slice(1)) {
+            const builder = new UsageRowBuilder(metadataKeys);
+            for (const facts of part) builder.add(facts);
+            merging.addColumns(posted(builder));
+          }
+          // Metadata values and the count of cache writes priced by assumption cross the thread too.
+          expect(byKey(merging.rows())).to.deep.equal(byKey(rowsOf(requests, metadataKeys)));
+        },
+      ),
+    );
+    // Rows no caller groups and that cannot count guardrail interventions (Logs Insights') keep both unknowns.
+    const aggregate: UsageRow = {
+      hourStartMs: WINDOW.start.getTime(),
+      modelId: SONNET_45_US,
+      caller: null,
+      context: "unknown",
+      invocations: 4,
+      errors: 1,
+      inputTokens: 10,
+      outputTokens: 2,
+      cacheReadInputTokens: 0,
+      cacheWriteInputTokens: 0,
+    };
+    const aggregates = new UsageRowBuilder();
+    aggregates.addRow(aggregate);
+    const counted = new UsageRowBuilder();
+    counted.add(request({ timestampMs: WINDOW.start.getTime(), caller: "arn:aws:iam::1:user/b" }));
+    const merged = new UsageRowBuilder();
+    merged.addColumns(posted(aggregates));
+    merged.addColumns(posted(counted));
+    merged.addColumns(posted(aggregates));
+    expect(byKey(merged.rows())).to.deep.equal(
+      byKey(
+        mergedRows(
+          [aggregate],
+          rowsOf([request({ timestampMs: WINDOW.start.getTime(), caller: "arn:aws:iam::1:user/b" })]),
+          [aggregate],
+        ),
+      ),
+    );
+    expect(merged.rows().find((row) => row.caller === null)).to.deep.equal({
+      ...aggregate,
+      invocations: 8,
+      errors: 2,
+      inputTokens: 20,
+      outputTokens: 4,
+    });
   });
 
   it("merging is order-independent and loses no row", () => {

@@ -5,14 +5,16 @@
  * cannot be read reported (a root: a usage error; inside one: incomplete).
  */
 import { expect } from "chai";
+import fc from "fast-check";
 import { execFileSync } from "node:child_process";
 import fs from "node:fs";
 import { mkdir, mkdtemp, rm, symlink, writeFile } from "node:fs/promises";
 import { createServer, type Server } from "node:net";
 import { tmpdir } from "node:os";
-import { join, relative } from "node:path";
+import { join, relative, sep } from "node:path";
 import { gzipSync } from "node:zlib";
 import { UsageError } from "../../../reporting/src/kernel/errors";
+import { childPath } from "../../../reporting/src/reading/log-tree";
 import { readLogFiles } from "../../../reporting/src/sources/logfiles";
 import type { SourceResult } from "../../../reporting/src/sources/contract";
 import { run } from "../../helpers/cli-helpers";
@@ -281,5 +283,21 @@ describe("which files --logs reads", () => {
         restoreOpen();
       }
     });
+  });
+});
+
+describe("log tree: paths of folder entries", () => {
+  it("childPath of a folder as join() spells it and an entry name is exactly path.join's answer", () => {
+    const names = fc.string({ minLength: 1 }).filter((name) => !name.includes(sep) && name !== "." && name !== "..");
+    const folders = fc.array(fc.constantFrom("", ".", "..", "/", "logs", "a b", "é", "x.json.gz", "//"), {
+      maxLength: 6,
+    });
+    fc.assert(
+      fc.property(folders, names, (parts, name) => {
+        const folder = parts.join("/");
+        expect(childPath(join(folder, "."), name)).to.equal(join(folder, name));
+      }),
+      { numRuns: 500 },
+    );
   });
 });
