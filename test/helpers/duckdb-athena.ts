@@ -12,7 +12,8 @@ import { TABLE_COLUMNS, type StructField } from "../../reporting/src/kernel/athe
 /** Trino function -> DuckDB's equivalent (https://duckdb.org/docs/sql/functions/overview). */
 export const TRINO_SHIM = [
   "CREATE MACRO regexp_like(text, pattern) AS regexp_matches(text, pattern)",
-  "CREATE MACRO element_at(items, place) AS list_extract(items, place)",
+  // A list by position (1-based, -1 the last) or a map by key; a missing key or position gives NULL, as in Trino.
+  "CREATE MACRO element_at(items, place) AS items[place]",
   "CREATE MACRO approx_percentile(value, fraction) AS approx_quantile(value, fraction)",
   "CREATE MACRO from_iso8601_timestamp(text) AS CAST(text AS TIMESTAMPTZ)",
   "CREATE MACRO to_unixtime(instant) AS epoch(instant)",

@@ -52,6 +52,7 @@ function athenaPlan(names: AthenaNames, window: ReportWindow, groupings: readonl
       startMs,
       endMs,
       groupBy: athenaDimensionsOf(groupings),
+      metadataKeys: metadataKeysOf(groupings),
     }),
     "",
     `It reads ${partitionCount(startMs, endMs)} hour folders (dt ${first} to ${last}: the window and a day of ` +

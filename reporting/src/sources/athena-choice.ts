@@ -8,7 +8,7 @@ import type { StackOutputs } from "../aws/stack-outputs";
 import type { CliDeps } from "../commands/context";
 import type { AthenaNames } from "../kernel/athena/names";
 import type { GroupDimension } from "../kernel/athena/usage-query";
-import { OperationalError, UsageError } from "../kernel/errors";
+import { OperationalError } from "../kernel/errors";
 import type { GroupKey } from "../model/grouping";
 import type { ReportWindow } from "../model/usage";
 import type { ArchiveLocation } from "./s3-url";
@@ -28,15 +28,9 @@ export function athenaNamesOfStack(outputs: StackOutputs): AthenaNames | undefin
 
 /**
  * The columns the Athena query groups by beyond hour and model: the caller when grouped by it. Profile names and
- * tags come from the model IDs after the query; request metadata is not a column of the query yet.
+ * tags come from the model IDs after the query; request metadata keys travel with the window (metadataKeys).
  */
 export function athenaDimensionsOf(groupings: readonly GroupKey[]): GroupDimension[] {
-  const metadata = groupings.find((key) => key.startsWith("metadata:"));
-  if (metadata !== undefined) {
-    throw new UsageError(
-      `--group-by ${metadata} is not read through Athena: use --source archive or insights, or group by model, family, caller, profile or tag:<key>`,
-    );
-  }
   return groupings.includes("caller") ? ["caller"] : [];
 }
 

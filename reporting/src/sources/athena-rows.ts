@@ -5,13 +5,19 @@
  * test the same query's rows from local files.
  */
 import { OperationalError } from "../kernel/errors";
-import { ROW_KINDS, type UsageQueryColumn } from "../kernel/athena/usage-query";
+import {
+  METADATA_VALUE_PREFIX,
+  metadataColumn,
+  ROW_KINDS,
+  type MetadataColumn,
+  type UsageQueryColumn,
+} from "../kernel/athena/usage-query";
 import type { LatencySummary } from "../model/stats";
 import type { UsageRow } from "../model/usage";
 import { UsageRowBuilder } from "../model/usage-rows";
 
 /** One result row: each column's text as Athena returns it (VarCharValue), null for SQL NULL. */
-export type AthenaRow = Partial<Record<UsageQueryColumn, string | null>>;
+export type AthenaRow = Partial<Record<UsageQueryColumn | MetadataColumn, string | null>>;
 
 export interface AthenaUsage {
   rows: UsageRow[];
@@ -36,7 +42,20 @@ function milliseconds(row: AthenaRow, column: UsageQueryColumn): number | null {
   return value;
 }
 
-function usageRow(row: AthenaRow, byCaller: boolean): UsageRow {
+/** The values of the keys the request carried, as the archive reader picks them: a key it lacked is left out. */
+function metadataOf(row: AthenaRow, metadataKeys: readonly string[]): Record<string, string> {
+  const metadata: Record<string, string> = {};
+  metadataKeys.forEach((key, index) => {
+    const text = row[metadataColumn(index)];
+    if (typeof text !== "string" || text === "") return;
+    if (!text.startsWith(METADATA_VALUE_PREFIX))
+      throw new OperationalError(`Athena returned ${JSON.stringify(text)} for the metadata key ${key}.`);
+    metadata[key] = text.slice(METADATA_VALUE_PREFIX.length);
+  });
+  return metadata;
+}
+
+function usageRow(row: AthenaRow, byCaller: boolean, metadataKeys: readonly string[]): UsageRow {
   const modelId = row.model_id;
   if (typeof modelId !== "string" || modelId === "")
     throw new OperationalError("Athena returned a usage row without a model.");
@@ -45,25 +64,34 @@ function usageRow(row: AthenaRow, byCaller: boolean): UsageRow {
     modelId,
     caller: byCaller ? (row.caller ?? null) : null,
     context: row.long_context === "1" ? "long" : "standard",
+    ...(metadataKeys.length > 0 && { metadata: metadataOf(row, metadataKeys) }),
     invocations: count(row, "invocations"),
     errors: count(row, "errors"),
     inputTokens: count(row, "input_tokens"),
     outputTokens: count(row, "output_tokens"),
     cacheReadInputTokens: count(row, "cache_read_input_tokens"),
     cacheWriteInputTokens: count(row, "cache_write_input_tokens"),
+    cacheWriteInvocations: count(row, "cache_write_invocations"),
     guardrailInterventions: count(row, "guardrail_interventions"),
   };
 }
 
 const NO_LATENCY: LatencySummary = { samples: 0, avg: null, p50: null, p90: null, p99: null, max: null, from: "logs" };
 
-/** Rows of the usage query to UsageRows (in hour, model order), the window's latency and the skip counts. */
-export function usageFromAthenaRows(results: readonly AthenaRow[], byCaller: boolean): AthenaUsage {
+/**
+ * Rows of the usage query to UsageRows (in hour, model order), the window's
+ * latency and the skip counts. `metadataKeys`: the keys the query grouped by, in its order.
+ */
+export function usageFromAthenaRows(
+  results: readonly AthenaRow[],
+  byCaller: boolean,
+  metadataKeys: readonly string[] = [],
+): AthenaUsage {
   const rows = new UsageRowBuilder();
   const skipped: Record<string, number> = { malformed: 0 };
   let latency = NO_LATENCY;
   for (const row of results) {
-    if (row.row_kind === ROW_KINDS.usage) rows.addRow(usageRow(row, byCaller));
+    if (row.row_kind === ROW_KINDS.usage) rows.addRow(usageRow(row, byCaller, metadataKeys));
     else if (row.row_kind === ROW_KINDS.skipped) {
       const kind = row.record_kind ?? "malformed";
       skipped[kind] = (skipped[kind] ?? 0) + count(row, "invocations");

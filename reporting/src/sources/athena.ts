@@ -183,10 +183,11 @@ export async function readUsageFromAthena(options: AthenaReadOptions): Promise<S
     startMs: window.start.getTime(),
     endMs: window.end.getTime(),
     groupBy: options.groupBy,
+    metadataKeys: window.metadataKeys,
   });
   const id = await query.start(sql);
   const execution = await query.wait(id);
-  const usage = usageFromAthenaRows(await query.results(id), options.groupBy.includes("caller"));
+  const usage = usageFromAthenaRows(await query.results(id), options.groupBy.includes("caller"), window.metadataKeys);
   const bytesScanned = execution.Statistics?.DataScannedInBytes ?? 0;
   const folders = partitionCount(window.start.getTime(), window.end.getTime());
   const recordsMatched = usage.rows.reduce((sum, row) => sum + row.invocations, 0);

@@ -29,6 +29,13 @@ describe("report --dry-run", () => {
     expect(result.stdout).to.include("assumed-role");
   });
 
+  it("--source athena with --group-by metadata:<key>: the query groups by each key's value", async () => {
+    const result = await run([...QUARTER, "--source", "athena", "--dry-run", "--group-by", "metadata:team"]);
+    expect(result.code, result.stderr).to.equal(0);
+    expect(result.stdout).to.include("THEN '=' || element_at(requestmetadata, 'team') END END AS metadata_1");
+    expect(result.stdout).to.include("GROUP BY GROUPING SETS ((record_kind, hour_start, model_id, caller, metadata_1,");
+  });
+
   it("auto for a quarter: the archive reader or Athena, both plans shown", async () => {
     const result = await run([...QUARTER, "--dry-run"]);
     expect(result.code).to.equal(0);

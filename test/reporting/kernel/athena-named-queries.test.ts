@@ -10,11 +10,19 @@ import { floorTo, HOUR_MS } from "../../../reporting/src/kernel/time";
 import { SAVED_QUERIES } from "../../../reporting/src/kernel/queries";
 import { athenaTableOnDuckDb, rowsAsText } from "../../helpers/duckdb-athena";
 
+/** A metadata map as JSON with its keys sorted: the engines may order a map's keys differently. */
+function metadataKey(metadata: Record<string, string> | undefined): string {
+  if (metadata === undefined) return "(none)";
+  return JSON.stringify(Object.fromEntries(Object.entries(metadata).sort(([a], [b]) => a.localeCompare(b))));
+}
+
 describe("Athena named queries on DuckDB", function () {
   this.timeout(60_000);
   let root: string;
   let duck: DuckDBConnection;
   let records: number;
+  /** Records per `requestMetadata` map, as sorted-key JSON; `(none)` for records without one. */
+  const recordsByMetadata = new Map<string, number>();
   const queries = athenaNamedQueries("db", "logs");
 
   before(async () => {
@@ -27,6 +35,10 @@ describe("Athena named queries on DuckDB", function () {
       requestsPerHour: 10,
     });
     records = archive.records.length;
+    for (const record of archive.records) {
+      const key = metadataKey(record.requestMetadata as Record<string, string> | undefined);
+      recordsByMetadata.set(key, (recordsByMetadata.get(key) ?? 0) + 1);
+    }
     await writeLogArchive(archive, root);
     duck = await athenaTableOnDuckDb(root, "db", "logs");
   });
@@ -54,5 +66,20 @@ describe("Athena named queries on DuckDB", function () {
         name,
       ).to.equal(records);
     }
+  });
+
+  it("usage-by-metadata counts the records of each whole requestMetadata map, records without one as (none)", async () => {
+    const sql = queries.find((query) => query.name === "usage-by-metadata")!.sql;
+    const counted = new Map<string, number>();
+    for (const row of await rowsAsText(duck, sql)) {
+      const text = row.request_metadata!;
+      const key = text === "(none)" ? text : metadataKey(JSON.parse(text) as Record<string, string>);
+      counted.set(key, (counted.get(key) ?? 0) + Number(row.invocations));
+    }
+    expect(recordsByMetadata.size, "the archive has several metadata maps and records without one").to.be.greaterThan(
+      2,
+    );
+    expect(recordsByMetadata.has("(none)")).to.equal(true);
+    expect(counted).to.deep.equal(recordsByMetadata);
   });
 });

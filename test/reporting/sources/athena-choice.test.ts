@@ -93,4 +93,14 @@ describe("choosing Athena", () => {
     await run([...QUARTER, "--source", "athena"], deps);
     expect(calls.athena.map((options) => options.groupBy)).to.deep.equal([["caller"], []]);
   });
+
+  it("--source athena with --group-by metadata:<key>: the keys reach the Athena source with the window", async () => {
+    const { calls, deps } = fakes(WITH_ATHENA, 0);
+    const { code, stderr } = await run(
+      [...QUARTER, "--source", "athena", "--group-by", "metadata:team", "--group-by", "metadata:app"],
+      deps,
+    );
+    expect(code, stderr).to.equal(0);
+    expect(calls.athena[0].window.metadataKeys).to.deep.equal(["team", "app"]);
+  });
 });

@@ -10,7 +10,11 @@ import { mkdtemp, rm } from "node:fs/promises";
 import { tmpdir } from "node:os";
 import { join } from "node:path";
 import { generateLogArchive, writeLogArchive } from "../../../scripts/gen-logs";
-import { buildAthenaUsageQuery, USAGE_QUERY_COLUMNS } from "../../../reporting/src/kernel/athena/usage-query";
+import {
+  buildAthenaUsageQuery,
+  USAGE_QUERY_COLUMNS,
+  usageQueryColumns,
+} from "../../../reporting/src/kernel/athena/usage-query";
 import { HOUR_MS, MINUTE_MS } from "../../../reporting/src/kernel/time";
 import type { ReportWindow, UsageRow } from "../../../reporting/src/model/usage";
 import { UsageRowBuilder } from "../../../reporting/src/model/usage-rows";
@@ -27,6 +31,10 @@ const END = new Date("2026-11-20T00:00:00Z");
 /** Shapes the generator does not write, in one object of an hour folder inside the window. */
 const EXTRA_TIME = "2026-11-18T18:10:00Z";
 const EXTRA_RECORDS = [
+  // Metadata the generator does not write: one key of two, an empty value, a key the report is not grouped by.
+  { ...converseRecord({ timestamp: EXTRA_TIME }), requestMetadata: { team: "search" } },
+  { ...converseRecord({ timestamp: EXTRA_TIME }), requestMetadata: { team: "", app: "web-search" } },
+  { ...converseRecord({ timestamp: EXTRA_TIME }), requestMetadata: { traceId: "trace-1" } },
   converseRecord({ timestamp: EXTRA_TIME, stopReason: "guardrail_intervened" }),
   invokeModelRecord({ timestamp: EXTRA_TIME, guardrailAction: "INTERVENED" }),
   invokeModelRecord({ timestamp: EXTRA_TIME, guardrailAction: "NONE" }),
@@ -39,7 +47,8 @@ const EXTRA_LINES = [
   JSON.stringify({ ...converseRecord({ timestamp: EXTRA_TIME }), modelId: "" }),
 ];
 
-const rowKey = (row: UsageRow) => `${row.hourStartMs} ${row.modelId} ${row.caller} ${row.context}`;
+const rowKey = (row: UsageRow) =>
+  `${row.hourStartMs} ${row.modelId} ${row.caller} ${row.context} ${JSON.stringify(row.metadata ?? null)}`;
 const byKey = (rows: UsageRow[]) => [...rows].sort((a, b) => rowKey(a).localeCompare(rowKey(b)));
 
 /** The rows without callers, merged as a source that does not group by caller reports them. */
@@ -103,24 +112,28 @@ describe("the Athena usage query on DuckDB, against the archive reader", functio
     await rm(root, { recursive: true, force: true });
   });
 
-  const query = (groupBy: Array<"caller">) =>
+  const query = (groupBy: Array<"caller">, metadataKeys?: string[]) =>
     buildAthenaUsageQuery({
       database: DATABASE,
       table: TABLE,
       startMs: window.start.getTime(),
       endMs: window.end.getTime(),
       groupBy,
+      metadataKeys,
     });
 
   it("returns the columns the report reads, in order", async () => {
     const reader = await duck.runAndReadAll(query([]));
     expect(reader.columnNames()).to.deep.equal([...USAGE_QUERY_COLUMNS]);
+    const byMetadata = await duck.runAndReadAll(query([], ["team", "app"]));
+    expect(byMetadata.columnNames()).to.deep.equal(usageQueryColumns(2));
   });
 
   it("grouped by caller: every usage row equals the archive reader's, tokens, errors and guardrails included", async () => {
     const athena = usageFromAthenaRows(await rowsAsText(duck, query(["caller"])), true);
     expect(local.rows.length).to.be.greaterThan(50);
-    const sum = (field: "errors" | "guardrailInterventions") => local.rows.reduce((n, row) => n + (row[field] ?? 0), 0);
+    const sum = (field: "errors" | "guardrailInterventions" | "cacheWriteInvocations") =>
+      local.rows.reduce((n, row) => n + (row[field] ?? 0), 0);
     expect(sum("errors"), "the archive has failed requests").to.be.greaterThan(0);
     expect(sum("guardrailInterventions"), "and guardrail blocks").to.be.greaterThan(0);
     expect(
@@ -128,6 +141,7 @@ describe("the Athena usage query on DuckDB, against the archive reader", functio
       "and long-context requests",
     ).to.equal(true);
     expect(new Set(local.rows.map((row) => row.caller)).size, "and several callers").to.be.greaterThan(2);
+    expect(sum("cacheWriteInvocations"), "and cache writes").to.be.greaterThan(0);
     expect(byKey(athena.rows)).to.deep.equal(byKey(local.rows));
   });
 
@@ -135,6 +149,21 @@ describe("the Athena usage query on DuckDB, against the archive reader", functio
     const athena = usageFromAthenaRows(await rowsAsText(duck, query([])), false);
     expect(athena.rows.every((row) => row.caller === null)).to.equal(true);
     expect(byKey(athena.rows)).to.deep.equal(byKey(withoutCallers(local.rows)));
+  });
+
+  it("grouped by metadata keys and caller: the archive reader's rows, a key a request lacked left out", async () => {
+    const metadataKeys = ["team", "app"];
+    const byMetadata = await readLogFiles({ paths: [root], window: { ...window, metadataKeys } });
+    const athena = usageFromAthenaRows(await rowsAsText(duck, query(["caller"], metadataKeys)), true, metadataKeys);
+    const shapes = new Set(byMetadata.rows.map((row) => JSON.stringify(row.metadata)));
+    for (const shape of [
+      "{}",
+      '{"team":"search"}',
+      '{"team":"","app":"web-search"}',
+      '{"team":"search","app":"web-search"}',
+    ])
+      expect(shapes, "the archive has requests with both keys, one, an empty value and none").to.include(shape);
+    expect(byKey(athena.rows)).to.deep.equal(byKey(byMetadata.rows));
   });
 
   it("counts the broken lines and the records outside the window as the archive reader does", async () => {

@@ -19,7 +19,7 @@ import {
 import { mockClient } from "aws-sdk-client-mock";
 import { expect } from "chai";
 import { athenaNamesOf } from "../../../reporting/src/kernel/athena/names";
-import { USAGE_QUERY_COLUMNS } from "../../../reporting/src/kernel/athena/usage-query";
+import { USAGE_QUERY_COLUMNS, usageQueryColumns } from "../../../reporting/src/kernel/athena/usage-query";
 import { OperationalError } from "../../../reporting/src/kernel/errors";
 import { scanCostUsd } from "../../../reporting/src/model/report";
 import { readUsageFromAthena } from "../../../reporting/src/sources/athena";
@@ -106,6 +106,39 @@ describe("Athena source (aws-sdk-client-mock)", () => {
       recordsMatched: 5,
     });
     expect(result.notes.join(" ")).to.match(/approximate/);
+  });
+
+  it("grouped by metadata keys: asks for each key's value, and a key the requests lacked is left out", async () => {
+    athena.on(StartQueryExecutionCommand).resolves({ QueryExecutionId: "q-1" });
+    athena.on(GetQueryExecutionCommand).resolves(execution("SUCCEEDED"));
+    const columns = usageQueryColumns(2);
+    const usage = { row_kind: "usage", record_kind: "used", model_id: "us.anthropic.claude-sonnet-4-20250514-v1:0" };
+    const metadataRow = (values: Record<string, string | null>) =>
+      cells(columns.map((column) => values[column] ?? null));
+    athena.on(GetQueryResultsCommand).resolves({
+      ResultSet: {
+        ResultSetMetadata: { ColumnInfo: columns.map((Name) => ({ Name, Type: "varchar" })) },
+        Rows: [
+          cells(columns),
+          metadataRow({ ...usage, hour_start: "1782864000", invocations: "3", metadata_1: "=search", metadata_2: "=" }),
+          metadataRow({ ...usage, hour_start: "1782864000", invocations: "2", metadata_1: null, metadata_2: null }),
+        ],
+      },
+    });
+    const result = await readUsageFromAthena({
+      region: "us-east-1",
+      names,
+      window: { ...window, metadataKeys: ["team", "app"] },
+      groupBy: [],
+      pollIntervalMs: 1,
+    });
+    const sql = athena.commandCalls(StartQueryExecutionCommand)[0].args[0].input.QueryString;
+    expect(sql).to.include("element_at(requestmetadata, 'team') END END AS metadata_1");
+    expect(sql).to.include("element_at(requestmetadata, 'app') END END AS metadata_2");
+    expect(result.rows.map((r) => [r.invocations, r.metadata])).to.deep.equal([
+      [3, { team: "search", app: "" }],
+      [2, {}],
+    ]);
   });
 
   for (const state of ["FAILED", "CANCELLED"] as const) {

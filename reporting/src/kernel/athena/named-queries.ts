@@ -44,7 +44,9 @@ function sqlFor(name: string, table: string): string {
     case "usage-by-caller":
       return `${records} SELECT caller, modelid, ${USAGE} FROM records GROUP BY 1, 2 ORDER BY input_tokens DESC`;
     case "usage-by-metadata":
-      // Trino casts a map with varchar keys to JSON: one text per whole requestMetadata map, as the Insights query groups.
+      // One text per whole requestMetadata map, as the Insights query groups: Athena casts a map to JSON
+      // (https://docs.aws.amazon.com/athena/latest/ug/converting-native-data-types-to-json.html) and Trino's
+      // json_format gives the JSON's text (https://trino.io/docs/current/functions/json.html).
       return `${records.replace(" AS body", " AS body, requestmetadata")} SELECT coalesce(json_format(CAST(requestmetadata AS JSON)), '(none)') AS request_metadata, modelid, ${USAGE} FROM records GROUP BY 1, 2 ORDER BY input_tokens DESC`;
     case "recent-invocations":
       return `${records} SELECT event_time, modelid, caller, input_tokens, output_tokens, cache_read_tokens, cache_write_tokens, errorcode FROM records ORDER BY event_time DESC LIMIT 50`;

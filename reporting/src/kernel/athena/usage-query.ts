@@ -54,6 +54,7 @@ export const USAGE_QUERY_COLUMNS = [
   "output_tokens",
   "cache_read_input_tokens",
   "cache_write_input_tokens",
+  "cache_write_invocations",
   "guardrail_interventions",
   "latency_samples",
   "latency_avg_ms",
@@ -63,6 +64,23 @@ export const USAGE_QUERY_COLUMNS = [
   "latency_max_ms",
 ] as const;
 export type UsageQueryColumn = (typeof USAGE_QUERY_COLUMNS)[number];
+
+/** The column of the n-th (from 1) `requestMetadata` key grouped by: the key itself is no safe column name. */
+export type MetadataColumn = `metadata_${number}`;
+export const metadataColumn = (index: number): MetadataColumn => `metadata_${index + 1}`;
+
+/** Result columns, in order, for a query grouped by `metadataKeyCount` metadata keys: theirs follow `caller`. */
+export function usageQueryColumns(metadataKeyCount: number): Array<UsageQueryColumn | MetadataColumn> {
+  const metadata = Array.from({ length: metadataKeyCount }, (_, index) => metadataColumn(index));
+  const afterCaller = USAGE_QUERY_COLUMNS.indexOf("caller") + 1;
+  return [...USAGE_QUERY_COLUMNS.slice(0, afterCaller), ...metadata, ...USAGE_QUERY_COLUMNS.slice(afterCaller)];
+}
+
+/**
+ * Put before each `requestMetadata` value the query returns, so an empty value
+ * still reads as present where a result API shows NULL and '' alike; athena-rows takes it off.
+ */
+export const METADATA_VALUE_PREFIX = "=";
 
 /** Percentiles approx_percentile estimates (an approximation: the report says so). */
 export const LATENCY_PERCENTILES = { p50: 0.5, p90: 0.9, p99: 0.99 } as const;
@@ -91,6 +109,8 @@ export interface UsageQueryOptions {
   endMs: number;
   /** Extra grouping dimensions (`caller` for `--group-by caller`). */
   groupBy: readonly GroupDimension[];
+  /** `requestMetadata` keys to group by (`--group-by metadata:<key>`), in order. */
+  metadataKeys?: readonly string[];
 }
 
 /** The first and last `dt` the query reads: the hour the window starts in to a day of delivery delay after its end. */
@@ -108,6 +128,17 @@ const sqlString = (text: string) => `'${text.replace(/'/g, "''")}'`;
 /** A double-quoted identifier; Glue names are lowercase letters, digits and underscores, checked by the stack. */
 const identifier = (name: string) => `"${name.replace(/"/g, '""')}"`;
 const isoInstant = (ms: number) => new Date(ms).toISOString();
+/**
+ * A `requestMetadata` key's value behind the prefix, NULL when the record lacks
+ * the key (element_at gives NULL for a missing map key, where `map[key]` fails:
+ * https://trino.io/docs/current/functions/map.html). The key is looked up as
+ * written: Trino's OpenX JSON reader keeps map keys' case, the original SerDe
+ * lowercased them (https://github.com/trinodb/trino/issues/20400).
+ */
+function metadataValue(key: string): string {
+  const value = `element_at(requestmetadata, ${sqlString(key)})`;
+  return `CASE WHEN ${value} IS NOT NULL THEN ${sqlString(METADATA_VALUE_PREFIX)} || ${value} END`;
+}
 const lastMatch = (text: string, pattern: string) =>
   `try_cast(element_at(regexp_extract_all(${text}, ${sqlString(pattern)}, 1), -1) AS double)`;
 
@@ -120,6 +151,8 @@ const lastMatch = (text: string, pattern: string) =>
 export function buildAthenaUsageQuery(options: UsageQueryOptions): string {
   const { first, last } = partitionRange(options.startMs, options.endMs);
   const callerSql = options.groupBy.includes("caller") ? GROUP_DIMENSIONS.caller : "CAST(NULL AS varchar)";
+  const metadataKeys = options.metadataKeys ?? [];
+  const metadataColumns = metadataKeys.map((_, index) => metadataColumn(index));
   const tokens = (field: string) => `coalesce(${field}, 0)`;
   const tokenSum =
     `${tokens("input.inputtokencount")} + ${tokens("input.cachereadinputtokencount")}` +
@@ -159,6 +192,7 @@ export function buildAthenaUsageQuery(options: UsageQueryOptions): string {
     `  ${ifUsed("CAST(to_unixtime(date_trunc('hour', event_time)) AS bigint)")} AS hour_start,`,
     `  ${ifUsed("modelid")} AS model_id,`,
     `  ${ifUsed(callerSql)} AS caller,`,
+    ...metadataKeys.map((key, index) => `  ${ifUsed(metadataValue(key))} AS ${metadataColumns[index]},`),
     `  ${ifUsed(`CASE WHEN ${tokenSum} > ${LONG_CONTEXT_THRESHOLD_TOKENS} THEN 1 ELSE 0 END`)} AS long_context,`,
     "  errorcode IS NOT NULL AND errorcode <> '' AS failed,",
     `  ${tokens("input.inputtokencount")} AS input_tokens,`,
@@ -173,19 +207,21 @@ export function buildAthenaUsageQuery(options: UsageQueryOptions): string {
     ...records.map((line) => `  ${line}`),
     ")",
   ];
-  const detail = "record_kind, hour_start, model_id, caller, long_context";
+  const detail = ["record_kind, hour_start, model_id, caller", ...metadataColumns, "long_context"].join(", ");
   const percentile = (fraction: number) => `approx_percentile(latency_ms, ${fraction})`;
   return [
     "SELECT",
     `  CASE WHEN grouping(hour_start) = 1 THEN CASE WHEN ${used} THEN '${ROW_KINDS.latency}' ELSE '${ROW_KINDS.skipped}' END`,
     `    ELSE '${ROW_KINDS.usage}' END AS row_kind,`,
-    "  record_kind, hour_start, model_id, caller, long_context,",
+    `  ${detail},`,
     "  count(*) AS invocations,",
     "  count_if(failed) AS errors,",
     "  sum(input_tokens) AS input_tokens,",
     "  sum(output_tokens) AS output_tokens,",
     "  sum(cache_read_input_tokens) AS cache_read_input_tokens,",
     "  sum(cache_write_input_tokens) AS cache_write_input_tokens,",
+    // As the archive reader counts them: requests that wrote to the cache, each priced at the 5-minute rate.
+    "  count_if(cache_write_input_tokens > 0) AS cache_write_invocations,",
     "  count_if(guardrail) AS guardrail_interventions,",
     "  count(latency_ms) AS latency_samples,",
     "  avg(latency_ms) AS latency_avg_ms,",
