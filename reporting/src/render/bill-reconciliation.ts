@@ -6,7 +6,7 @@
  * per-caller comparisons, the reasons for each flagged row and the notes.
  */
 import type { BillReconciliation, Comparison } from "../model/bill-reconciliation";
-import type { OutputFormat } from "./formats";
+import type { ReconcileFormat } from "./formats";
 import { renderRows, type FieldRow } from "./rows";
 import { markdownText, visibleText } from "./safe-text";
 
@@ -70,7 +70,7 @@ function summaryLines(reconciliation: BillReconciliation): string[] {
 
 export function renderBillReconciliation(
   reconciliation: BillReconciliation,
-  format: OutputFormat,
+  format: ReconcileFormat,
   color: boolean,
 ): string {
   if (format === "json") return `${JSON.stringify(reconciliation, null, 2)}\n`;

@@ -6,6 +6,9 @@ import { renderTable } from "./table";
 
 export const OUTPUT_FORMATS = ["table", "json", "csv", "markdown"] as const;
 export type OutputFormat = (typeof OUTPUT_FORMATS)[number];
+/** The formats `reconcile` renders (render/bill-reconciliation.ts): a report format joins only with a renderer there. */
+export const RECONCILE_FORMATS = ["table", "json", "csv", "markdown"] as const satisfies readonly OutputFormat[];
+export type ReconcileFormat = (typeof RECONCILE_FORMATS)[number];
 
 export function renderReport(report: UsageReport, format: OutputFormat, color: boolean): string {
   switch (format) {
