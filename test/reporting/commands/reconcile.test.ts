@@ -478,6 +478,7 @@ describe("reconcile on the sample week against a CUR 2.0 bill built at list pric
     expect(table.stdout).to.match(/2026-11-13 .*Total/);
     expect(table.stdout).to.include("BEYOND TOLERANCE");
     expect(table.stdout).to.include("not mapped to a model");
+    expect(table.stdout).to.match(/│ Haiku 5\.5 +│ Haiku +│ unpriced +│ [\d.]+ +│ +│ +│ +│/);
     expect(table.stdout).not.to.include("\u001b");
     const csv = await run([...ARGS, "--bill", path, "--format", "csv"], READ_FILES);
     expect(csv.stdout.split("\n")[0]).to.equal(
