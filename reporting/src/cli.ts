@@ -38,6 +38,12 @@ function catalogOptions<T>(cli: Argv<T>) {
   });
 }
 
+const PROFILES_OPTION = {
+  type: "string",
+  describe:
+    "JSON array of `aws bedrock get-inference-profile` outputs (with optional tags): application profiles without AWS",
+} as const;
+
 function outputOptions<T>(cli: Argv<T>, formats: readonly string[] = TEXT_FORMATS) {
   return cli
     .option("format", { type: "string", describe: `Output format: ${formats.join(" | ")} (default table)` })
@@ -134,11 +140,7 @@ export function buildCli(deps: CliDeps) {
             type: "string",
             describe: "JSON file of price overrides, added models and application profile mappings",
           })
-          .option("profiles", {
-            type: "string",
-            describe:
-              "JSON array of `aws bedrock get-inference-profile` outputs (with optional tags): application profiles without AWS",
-          })
+          .option("profiles", PROFILES_OPTION)
           .example("$0 --hours 168", "the last week, from the deployed stack")
           .example("$0 --hours 168 --logs <folder> --end <ISO>", "offline, on a copy of the S3 archive")
           .example("$0 --source athena --dry-run", "the Athena query the report would run, without running it")
@@ -152,7 +154,7 @@ export function buildCli(deps: CliDeps) {
       "reconcile",
       "Compare the estimate with what AWS billed for Bedrock, per day and model family (Cost Explorer, or --bill)",
       (cli) =>
-        outputOptions(stackOptions(windowOptions(cli)))
+        catalogOptions(outputOptions(stackOptions(windowOptions(cli))))
           .option("hours", {
             type: "string",
             describe: "Window length in hours, ending at --end (default 720: 30 days)",
@@ -173,6 +175,7 @@ export function buildCli(deps: CliDeps) {
           })
           .option("source", { type: "string", describe: `Where usage comes from: ${SOURCE_CHOICES.join(" | ")}` })
           .option("pricing", { type: "string", describe: "JSON file of price overrides (e.g. your discount)" })
+          .option("profiles", PROFILES_OPTION)
           .option("quiet", { type: "boolean", describe: "No progress or status lines on stderr (errors still)" })
           .example("$0 reconcile --hours 720", "the last 30 days against Cost Explorer (default window 720 hours)")
           .example("$0 reconcile --logs <folder> --bill cur.parquet", "offline, against a CUR 2.0 export"),

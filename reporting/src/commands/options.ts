@@ -77,14 +77,15 @@ export function resolveWindow(options: WindowOptions, now: Date): ReportWindow {
   return { start, end };
 }
 
-export function parseFormat<F extends string = OutputFormat>(
+/** --format, one of the formats the command renders (by default the report's). */
+export function parseFormat<Format extends string = OutputFormat>(
   text: string | undefined,
-  allowed: readonly F[] = OUTPUT_FORMATS as readonly string[] as readonly F[],
-): F {
+  allowed: readonly Format[] = OUTPUT_FORMATS as readonly string[] as readonly Format[],
+): Format {
   const format = text ?? "table";
   if (!(allowed as readonly string[]).includes(format))
     throw new UsageError(`--format ${format}: unknown format; allowed: ${allowed.join(", ")}`);
-  return format as F;
+  return format as Format;
 }
 
 function parseGroupKey(text: string): GroupKey {

@@ -1,10 +1,12 @@
 /**
  * `reconcile`: the report's estimate for the window, read from the same
  * sources as the report, against what AWS billed for the same UTC days: from
- * Cost Explorer, or from a file with --bill. Exit 1 when a complete day
+ * Cost Explorer, or from a file with --bill. The estimate is priced as the
+ * report prices it: the same catalog, overrides and application profiles. Exit 1 when a complete day
  * differs by more than --tolerance, or when part of the window could not be read.
  */
 import { UsageError } from "../kernel/errors";
+import { profileTargets } from "../model/application-profiles";
 import type { Bill } from "../model/bill";
 import type { ReportWindow } from "../model/usage";
 import { DEFAULT_TOLERANCE_PERCENT, reconcileWithBill } from "../model/bill-reconciliation";
@@ -14,14 +16,15 @@ import { createCostExplorerClient, readCostExplorerBill } from "../sources/cost-
 import { readReportSource, type SourceArgs } from "../sources/report-source";
 import { isS3Url } from "../sources/s3-url";
 import type { CliDeps } from "./context";
-import { emit, loadPricingFile, refuseOutputOverInputs, stackInputs, useColor, type NamedInput } from "./input-output";
 import { TEXT_FORMATS } from "../render/formats";
+import { applicationProfilesFor } from "./attribution";
+import { emit, refuseOutputOverInputs, stackInputs, useColor, type NamedInput } from "./input-output";
 import { parseFormat, parseSource, resolveWindow } from "./options";
+import { pricingInputs, pricingInUse, type PricingArgs } from "./pricing-in-use";
 
-export interface ReconcileArgs extends SourceArgs {
+export interface ReconcileArgs extends SourceArgs, PricingArgs {
   bill?: string;
   tolerance?: string;
-  pricing?: string;
   source?: string;
 }
 
@@ -41,7 +44,7 @@ function reconcileInputs(args: ReconcileArgs): NamedInput[] {
   const logs = (args.logs ?? []).filter((path) => !isS3Url(path)).map((path) => ({ option: "--logs", path }));
   return [
     ...logs,
-    ...(args.pricing === undefined ? [] : [{ option: "--pricing", path: args.pricing }]),
+    ...pricingInputs(args),
     ...(args.bill === undefined ? [] : [{ option: "--bill", path: args.bill }]),
     ...stackInputs(args),
   ];
@@ -60,11 +63,21 @@ export async function runReconcileCommand(args: ReconcileArgs, deps: CliDeps): P
   const tolerancePercent = parseTolerance(args.tolerance);
   const choice = parseSource(args.source);
   await refuseOutputOverInputs(args, reconcileInputs(args));
-  const overrides = args.pricing === undefined ? undefined : await loadPricingFile(args.pricing, deps);
+  const { catalog, overrides } = await pricingInUse(args, deps);
   const bill = await readBill(args, window, deps);
   // By caller: the bill's IAM principals are compared with the logged callers.
   const source = await readReportSource(args, choice, window, ["caller"], deps);
-  const reconciliation = reconcileWithBill(source.rows, bill, { window, now: deps.now(), tolerancePercent, overrides });
+  const resolved = await applicationProfilesFor(args, source, overrides, deps);
+  const reconciliation = reconcileWithBill(source.rows, bill, {
+    window,
+    now: deps.now(),
+    tolerancePercent,
+    overrides,
+    catalog: catalog.catalog,
+    profileTargets: profileTargets(resolved.profiles),
+  });
+  reconciliation.notes.push(`Priced with the ${catalog.label} catalog (as of ${catalog.catalog.asOf}).`);
+  reconciliation.notes.push(...resolved.notes);
   const mantle = (source.unloggedTraffic ?? []).reduce((sum, model) => sum + model.inferences, 0);
   if (mantle > 0) {
     reconciliation.notes.push(

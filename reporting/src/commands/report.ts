@@ -5,28 +5,21 @@ import { readReportSource, type SourceArgs } from "../sources/report-source";
 import { isS3Url } from "../sources/s3-url";
 import type { CliDeps } from "./context";
 import { parseFormat, parseGroupBy, parseSource, resolveWindow } from "./options";
-import { applicationProfilesFor, type AttributionArgs } from "./attribution";
-import { catalogInUse, givenCatalogPaths, type CatalogArgs } from "./catalogs";
-import { emit, loadPricingFile, refuseOutputOverInputs, stackInputs, useColor, type NamedInput } from "./input-output";
+import { applicationProfilesFor } from "./attribution";
+import { emit, refuseOutputOverInputs, stackInputs, useColor, type NamedInput } from "./input-output";
+import { pricingInputs, pricingInUse, type PricingArgs } from "./pricing-in-use";
 
-export interface ReportArgs extends SourceArgs, AttributionArgs, CatalogArgs {
+export interface ReportArgs extends SourceArgs, PricingArgs {
   groupBy?: string | string[];
-  pricing?: string;
   source?: string;
   /** Print what would run and scan; run nothing. */
   dryRun?: boolean;
 }
 
-/** Local files the report reads: --logs paths (not s3:// URLs), --pricing, --outputs. */
+/** Local files the report reads: --logs paths (not s3:// URLs), the pricing files, --outputs. */
 function reportInputs(args: ReportArgs): NamedInput[] {
   const logs = (args.logs ?? []).filter((path) => !isS3Url(path)).map((path) => ({ option: "--logs", path }));
-  return [
-    ...logs,
-    ...(args.pricing === undefined ? [] : [{ option: "--pricing", path: args.pricing }]),
-    ...(args.profiles === undefined ? [] : [{ option: "--profiles", path: args.profiles }]),
-    ...givenCatalogPaths(args).map((path) => ({ option: "--catalog", path })),
-    ...stackInputs(args),
-  ];
+  return [...logs, ...pricingInputs(args), ...stackInputs(args)];
 }
 
 export async function runReportCommand(args: ReportArgs, deps: CliDeps): Promise<number> {
@@ -42,8 +35,7 @@ export async function runReportCommand(args: ReportArgs, deps: CliDeps): Promise
     return 0;
   }
   await refuseOutputOverInputs(args, reportInputs(args));
-  const catalog = await catalogInUse(args, deps);
-  const overrides = args.pricing === undefined ? undefined : await loadPricingFile(args.pricing, deps, catalog.catalog);
+  const { catalog, overrides } = await pricingInUse(args, deps);
 
   const source = await readReportSource(args, choice, window, groupings, deps);
 

@@ -83,3 +83,8 @@ export function parseProfilesFile(text: string, label: string): Map<string, Appl
   });
   return profiles;
 }
+
+/** Profile ARN -> the model it is priced as: what the pricing rules take. */
+export function profileTargets(profiles: ReadonlyMap<string, ApplicationProfile>): Record<string, string> {
+  return Object.fromEntries([...profiles].map(([arn, profile]) => [arn, profile.modelId]));
+}

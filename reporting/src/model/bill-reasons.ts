@@ -13,6 +13,8 @@ export interface DayFacts {
   /** Credits and refunds (negative). */
   credits: number;
   unrecognised: number;
+  /** Billed for models the estimate cannot price: kept out of the comparison. */
+  unpricedModels: number;
 }
 
 export interface DayContext {

@@ -6,9 +6,9 @@
  * run: AWS bills usage up to 24 hours late, so a younger day is compared but
  * never fails the run.
  */
-import { MODEL_FAMILIES } from "../kernel/pricing/catalog";
+import { MODEL_FAMILIES, PRICE_CATALOG, type PriceCatalog } from "../kernel/pricing/catalog";
 import { canonicalModelId } from "../kernel/pricing/model-ids";
-import { costOf, priceFor, ratesForContext, type PricingOverrides } from "../kernel/pricing/rules";
+import { costOf, priceFor, ratesForContext, type PriceQuote, type PricingOverrides } from "../kernel/pricing/rules";
 import { DAY_MS, floorTo, HOUR_MS } from "../kernel/time";
 import { callerFromArn } from "../reading/records";
 import type { Bill } from "./bill";
@@ -24,7 +24,7 @@ export const DEFAULT_TOLERANCE_PERCENT = 5;
 export const MIN_DIFFERENCE_USD = 0.01;
 
 export interface Comparison {
-  /** Null when nothing in the group could be priced. */
+  /** Null when nothing in the group could be priced: the bill is then shown against "unpriced", never flagged. */
   estimateUsd: number | null;
   billedUsd: number;
   differenceUsd: number;
@@ -46,6 +46,8 @@ export interface DayComparison extends Comparison {
   creditsUsd: number;
   /** Billed under usage types this tool could not map to a model. */
   unrecognisedUsd: number;
+  /** Billed for models the estimate has no price for: left out of billedUsd, so it is not a difference. */
+  unpricedModelsUsd: number;
   reasons: string[];
 }
 
@@ -59,6 +61,8 @@ export interface BillReconciliation {
   /** From CUR's line_item_iam_principal; null when the bill names no callers. */
   byCaller: Array<Comparison & { caller: string }> | null;
   unrecognisedUsageTypes: Array<{ usageType: string; productName: string | null; costUsd: number }>;
+  /** What the bill charged for models the estimate logs but cannot price, by model. */
+  unpricedModels: Array<{ model: string; family: string; invocations: number; billedUsd: number }>;
   /** Cost Explorer's NetAmortizedCost over the window's days; null when the bill does not carry it. */
   netAmortizedUsd: number | null;
   /** Complete days (or family rows on them) beyond tolerance: the run fails when this is not 0. */
@@ -98,17 +102,25 @@ export interface ReconcileOptions {
   now: Date;
   tolerancePercent: number;
   overrides?: PricingOverrides;
+  /** The catalog the report prices with (default the built-in one). */
+  catalog?: PriceCatalog;
+  /** Application inference profile ARN -> the model it routes to, as the report resolves them. */
+  profileTargets?: Readonly<Record<string, string>>;
 }
 
-/** The report's rows priced per day, family, model label and caller. */
+/** The report's rows priced per day, family, model label and caller, with the report's catalog and profiles. */
 function addEstimates(
   rows: UsageRow[],
-  overrides: PricingOverrides | undefined,
+  options: ReconcileOptions,
   sums: { familyDay: Map<string, Sums>; day: Map<string, Sums>; model: Map<string, Sums>; caller: Map<string, Sums> },
   modelFamilies: Map<string, string>,
 ): void {
+  const quotes = new Map<string, PriceQuote>();
   for (const row of rows) {
-    const quote = priceFor(canonicalModelId(row.modelId), overrides);
+    const modelId = canonicalModelId(row.modelId);
+    const quote = getOrCreate(quotes, modelId, () =>
+      priceFor(modelId, options.overrides, options.catalog ?? PRICE_CATALOG, options.profileTargets),
+    );
     const cost = quote.priced ? costOf(row, ratesForContext(quote, row.context)) : null;
     const label = quote.priced
       ? (modelOfName(quote.name)?.label ?? quote.name)
@@ -142,10 +154,18 @@ export function reconcileWithBill(rows: UsageRow[], bill: Bill, options: Reconci
   const sums = { familyDay: new Map<string, Sums>(), day: new Map<string, Sums>(), model: new Map<string, Sums>() };
   const callerSums = new Map<string, Sums>();
   const modelFamilies = new Map<string, string>();
-  addEstimates(rows, options.overrides, { ...sums, caller: callerSums }, modelFamilies);
+  addEstimates(rows, options, { ...sums, caller: callerSums }, modelFamilies);
+  // Models logged but never priced: what the bill charges for them has nothing to be compared with.
+  const unpricedLabels = new Set(
+    [...sums.model]
+      .filter(([, modelSums]) => !modelSums.priced && modelSums.unpricedInvocations > 0)
+      .map(([label]) => label),
+  );
+  const unpricedBilled = new Map<string, number>();
 
   const facts = new Map<string, DayFacts>();
-  const factsOf = (day: string) => getOrCreate(facts, day, () => ({ lines: [], credits: 0, unrecognised: 0 }));
+  const factsOf = (day: string) =>
+    getOrCreate(facts, day, () => ({ lines: [], credits: 0, unrecognised: 0, unpricedModels: 0 }));
   const unrecognised = new Map<string, { usageType: string; productName: string | null; costUsd: number }>();
   let netAmortized: number | null = null;
   let outside = 0;
@@ -161,7 +181,9 @@ export function reconcileWithBill(rows: UsageRow[], bill: Bill, options: Reconci
     const dayFacts = factsOf(line.day);
     dayFacts.lines.push({ line, meaning });
     getOrCreate(sums.day, line.day, emptySums).billed += line.costUsd;
-    if (line.principal !== null)
+    const unpricedModel =
+      line.lineType === "usage" && meaning.kind !== "unknown" && unpricedLabels.has(meaning.model?.label ?? "");
+    if (line.principal !== null && !unpricedModel)
       getOrCreate(billCallers, callerFromArn(line.principal), emptySums).billed += line.costUsd;
     if (line.lineType === "credit") {
       dayFacts.credits += line.costUsd;
@@ -176,6 +198,11 @@ export function reconcileWithBill(rows: UsageRow[], bill: Bill, options: Reconci
         productName: line.productName,
         costUsd: 0,
       })).costUsd += line.costUsd;
+    } else if (unpricedModel) {
+      dayFacts.unpricedModels += line.costUsd;
+      getOrCreate(sums.day, line.day, emptySums).billed -= line.costUsd;
+      getOrCreate(sums.model, meaning.model.label, emptySums).billed += line.costUsd;
+      unpricedBilled.set(meaning.model.label, (unpricedBilled.get(meaning.model.label) ?? 0) + line.costUsd);
     } else {
       getOrCreate(sums.familyDay, `${line.day} ${meaning.model.family}`, emptySums).billed += line.costUsd;
       getOrCreate(sums.model, meaning.model.label, emptySums).billed += line.costUsd;
@@ -195,7 +222,7 @@ export function reconcileWithBill(rows: UsageRow[], bill: Bill, options: Reconci
   for (const start of dayStarts) {
     const day = isoDay(start);
     const complete = completeDay(start);
-    const dayFacts = facts.get(day) ?? { lines: [], credits: 0, unrecognised: 0 };
+    const dayFacts = facts.get(day) ?? { lines: [], credits: 0, unrecognised: 0, unpricedModels: 0 };
     const context = {
       partial: partialDay(start),
       lagging: lagging(start),
@@ -205,7 +232,9 @@ export function reconcileWithBill(rows: UsageRow[], bill: Bill, options: Reconci
       const familySums = sums.familyDay.get(`${day} ${family}`);
       if (!familySums) continue;
       const comparison = compareSums(familySums, tolerancePercent);
-      const familyLines = dayFacts.lines.filter((entry) => entry.meaning.model?.family === family);
+      const familyLines = dayFacts.lines.filter(
+        (entry) => entry.meaning.model?.family === family && !unpricedLabels.has(entry.meaning.model.label),
+      );
       byFamily.push({
         day,
         family,
@@ -224,16 +253,17 @@ export function reconcileWithBill(rows: UsageRow[], bill: Bill, options: Reconci
       ...comparison,
       creditsUsd: roundUsd(dayFacts.credits),
       unrecognisedUsd: roundUsd(dayFacts.unrecognised),
+      unpricedModelsUsd: roundUsd(dayFacts.unpricedModels),
       reasons: comparison.beyondTolerance ? explainDay(comparison, daySums.unpricedInvocations, dayFacts, context) : [],
     });
   }
 
   const byModel = [...sums.model.entries()]
-    .map(([model, modelSums]) => ({
-      model,
-      family: modelFamilies.get(model) ?? "Other",
-      ...compareSums(modelSums, tolerancePercent),
-    }))
+    .map(([model, modelSums]) => {
+      const comparison = compareSums(modelSums, tolerancePercent);
+      if (unpricedLabels.has(model)) comparison.beyondTolerance = false;
+      return { model, family: modelFamilies.get(model) ?? "Other", ...comparison };
+    })
     .sort((a, b) => b.billedUsd - a.billedUsd || (b.estimateUsd ?? 0) - (a.estimateUsd ?? 0));
 
   let byCaller: BillReconciliation["byCaller"] = null;
@@ -260,6 +290,18 @@ export function reconcileWithBill(rows: UsageRow[], bill: Bill, options: Reconci
     notes.push(
       `Unrecognised usage types (billed, but not mapped to a model): ${[...unrecognised.values()].map((entry) => `${entry.usageType} $${roundUsd(entry.costUsd)}`).join(", ")}.`,
     );
+  const unpricedModels = [...unpricedLabels].map((model) => ({
+    model,
+    family: modelFamilies.get(model) ?? "Other",
+    invocations: sums.model.get(model)?.unpricedInvocations ?? 0,
+    billedUsd: roundUsd(unpricedBilled.get(model) ?? 0),
+  }));
+  if (unpricedModels.length > 0)
+    notes.push(
+      `Unpriced: ${unpricedModels.map((entry) => `${entry.model} (${entry.invocations} invocations, billed $${entry.billedUsd})`).join(", ")} ` +
+        "has no price in the catalog in use, so its bill is shown against an unpriced estimate and left out of the " +
+        "day and family differences; set its rate with --pricing to compare it.",
+    );
   const beyondToleranceOnCompleteDays =
     days.filter((day) => day.complete && day.beyondTolerance).length +
     byFamily.filter((row) => row.complete && row.beyondTolerance).length;
@@ -277,6 +319,7 @@ export function reconcileWithBill(rows: UsageRow[], bill: Bill, options: Reconci
     byFamily,
     byModel,
     byCaller,
+    unpricedModels,
     unrecognisedUsageTypes: [...unrecognised.values()].map((entry) => ({ ...entry, costUsd: roundUsd(entry.costUsd) })),
     netAmortizedUsd: netAmortized === null ? null : roundUsd(netAmortized),
     beyondToleranceOnCompleteDays,

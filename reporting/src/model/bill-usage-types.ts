@@ -10,6 +10,8 @@
  * sold through AWS Marketplace carry the model only in the product or service
  * name (`Claude 3 Haiku (Amazon Bedrock Edition)`) and a usage type such as
  * `USW2-MP:USW2_InputTokenCount-Units` or `USE1-MP:USE1_input_tokens_global_standard-Units`.
+ * No public bill shows the newest models yet (Opus 4.8, Opus 5, Sonnet 5, Haiku 5.5): their names are
+ * read by the same pattern (`Claude4.8Opus`, `Claude5Sonnet`, `Claude5.5Haiku`).
  * How batch and long-context usage types are spelled could not be confirmed
  * from a public source: `batch` anywhere in the name marks batch usage.
  */

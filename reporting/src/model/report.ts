@@ -16,6 +16,7 @@ import { PRICE_CATALOG, type PriceCatalog } from "../kernel/pricing/catalog";
 import { priceFor, type PriceQuote, type PricingOverrides, type UnpricedReason } from "../kernel/pricing/rules";
 import { CLASSIC_GROUPS, groupUsage, type ApplicationProfile, type GroupEntry, type GroupKey } from "./grouping";
 import { getOrCreate } from "./usage-rows";
+import { profileTargets } from "./application-profiles";
 import { HOUR_MS } from "../kernel/time";
 import type { MetricErrorCounts, SourceName, SourceResult } from "../sources/contract";
 import type { Reconciliation } from "./reconciliation";
@@ -240,7 +241,7 @@ export function buildReport(source: SourceResult, options: BuildReportOptions): 
   const catalog = options.catalog ?? { catalog: PRICE_CATALOG, label: "built-in" };
   const profiles = options.profiles ?? new Map<string, ApplicationProfile>();
   const hours = (window.end.getTime() - window.start.getTime()) / HOUR_MS;
-  const targets = Object.fromEntries([...profiles].map(([arn, profile]) => [arn, profile.modelId]));
+  const targets = profileTargets(profiles);
   const summary = summarizeUsage(source.rows, window, overrides, catalog.catalog, targets);
   const quotes = new Map<string, PriceQuote>();
   const quoteOf = (modelId: string) =>

@@ -76,10 +76,17 @@ export function renderBillReconciliation(
   if (format === "json") return `${JSON.stringify(reconciliation, null, 2)}\n`;
   if (format === "csv") return renderRows(dayRows(reconciliation, true), format, color, "Reconciliation");
   const footer = [...summaryLines(reconciliation), ...reasonLines(reconciliation), ...reconciliation.notes];
+  const unpriced = new Set(reconciliation.unpricedModels.map((model) => model.model));
   const parts = [
     renderRows(dayRows(reconciliation, false), format, color, "Estimate against the bill, by day and model family"),
     renderRows(
-      reconciliation.byModel.map((model) => ({ model: model.model, family: model.family, ...comparisonCells(model) })),
+      reconciliation.byModel.map((model) => ({
+        model: model.model,
+        family: model.family,
+        ...comparisonCells(model),
+        // No price to compare the bill with: say so rather than show the whole bill as a difference.
+        ...(unpriced.has(model.model) ? { estimateUsd: "unpriced", differenceUsd: null } : {}),
+      })),
       format,
       color,
       "By model, over the window",

@@ -1,6 +1,7 @@
 /** Application profiles in a whole report: looked up online, read from --profiles, and --pricing mappings first. */
 import { expect } from "chai";
-import { readFile } from "node:fs/promises";
+import { mkdtemp, readFile, rm, writeFile } from "node:fs/promises";
+import { tmpdir } from "node:os";
 import { join } from "node:path";
 import type { ApplicationProfile } from "../../../reporting/src/model/grouping";
 import type { SourceResult } from "../../../reporting/src/sources/contract";
@@ -118,5 +119,37 @@ describe("application inference profiles in the report", () => {
       },
     );
     expect(JSON.parse(stdout).unpricedModels.map((model: { modelId: string }) => model.modelId)).to.include(PROFILE);
+  });
+
+  it("reconcile looks the profile up online as the report does, and compares its cost in its model's family", async () => {
+    const folder = await mkdtemp(join(tmpdir(), "attribution-"));
+    try {
+      const bill = join(folder, "cur.csv");
+      // The 1M input tokens above, billed at Sonnet 4.5's regional rate on the window's day.
+      await writeFile(
+        bill,
+        "line_item_usage_start_date,line_item_usage_type,line_item_unblended_cost,line_item_line_item_type\n" +
+          "2026-11-19T00:00:00Z,USE1-Claude4.5Sonnet-input-tokens-cross-region-geo,3.3,Usage\n",
+      );
+      const lookups: string[][] = [];
+      const { code, stdout, stderr } = await online(lookups, ["reconcile", "--bill", bill, "--quiet"]);
+      expect(code, stderr).to.equal(0);
+      expect(lookups).to.deep.equal([[PROFILE]]);
+      const reconciliation = JSON.parse(stdout);
+      expect(reconciliation.byFamily).to.deep.include({
+        day: "2026-11-19",
+        family: "Sonnet",
+        complete: false,
+        estimateUsd: 3.3,
+        billedUsd: 3.3,
+        differenceUsd: 0,
+        differencePercent: 0,
+        beyondTolerance: false,
+        reasons: [],
+      });
+      expect(reconciliation.notes).to.include("looked up");
+    } finally {
+      await rm(folder, { recursive: true, force: true });
+    }
   });
 });

@@ -55,6 +55,11 @@ describe("a model name, however it is spelled", () => {
       ["Claude4Sonnet", "Claude Sonnet 4", "anthropic.claude-sonnet-4-20250514-v1:0"],
       ["Claude3.5Haiku", "Claude 3.5 Haiku", "anthropic.claude-3-5-haiku-20241022-v1:0"],
       ["Claude4.7Opus", "Claude Opus 4.7", "anthropic.claude-opus-4-7"],
+      // The newer models' billing names follow the same pattern; no public bill shows them yet.
+      ["Claude4.8Opus", "Claude Opus 4.8", "anthropic.claude-opus-4-8", "us.anthropic.claude-opus-4-8"],
+      ["Claude5Opus", "Claude Opus 5", "anthropic.claude-opus-5", "global.anthropic.claude-opus-5"],
+      ["Claude5Sonnet", "Claude Sonnet 5", "anthropic.claude-sonnet-5"],
+      ["Claude5.5Haiku", "Claude Haiku 5.5", "anthropic.claude-haiku-5-5", "global.anthropic.claude-haiku-5-5"],
     ];
     for (const names of same) {
       const labels = names.map((name) => modelOfName(name)?.label);
