@@ -76,11 +76,15 @@ function costBars(id: string, dimension: Dimension, bars: Bar[], size: ChartSize
   const top = priced[0];
   const maxCost = Math.max(0, ...values.map((value) => value.costUsd));
   const families = MODEL_FAMILIES.filter((family) => values.some((value) => value.family === family));
+  // Short labels (teams) leave their unused room to the bars, at about 8 px a character at 12 px.
+  const labelRoom = Math.min(size.labelLimit, Math.max(0, ...labels.map((label) => label.length)) * 8 + 8);
+  const plotWidth = size.plotWidth - labelRoom;
   const x = {
     field: "costUsd",
     type: "quantitative",
     title: "Cost (USD)",
-    axis: { format: "$,.0f" },
+    // A tick every ~70 px at most: "$0$2$4" run together on a narrow plot.
+    axis: { format: "$,.0f", tickCount: Math.max(2, Math.floor(plotWidth / 70)) },
     // Room on the right for the figures printed after the bars.
     scale: { domainMax: maxCost > 0 ? maxCost * 1.3 : 1 },
   };
@@ -89,7 +93,7 @@ function costBars(id: string, dimension: Dimension, bars: Bar[], size: ChartSize
     type: "nominal",
     title: null,
     sort: values.map((value) => value.label),
-    axis: { labelLimit: size.labelLimit },
+    axis: { labelLimit: labelRoom },
   };
   const title = `Cost by ${dimension.title}`;
   return {
@@ -104,7 +108,7 @@ function costBars(id: string, dimension: Dimension, bars: Bar[], size: ChartSize
         ? " Labels are shortened; the tables below give every name in full."
         : ""),
     spec: chart({
-      width: size.plotWidth - size.labelLimit,
+      width: plotWidth,
       height: { step: 22 },
       data: { values },
       layer: [
