@@ -232,7 +232,8 @@ function projectionChart(report: UsageReport, size: ChartSize): ChartSpec {
     field: "usd",
     type: "quantitative",
     title: "Cost (USD)",
-    axis: { format: "$,.0f" },
+    // A tick every ~70 px at most: "$0$100$200" run together otherwise.
+    axis: { format: "$,.0f", tickCount: Math.max(2, Math.floor((size.plotWidth - size.labelLimit) / 70)) },
     scale: { domainMax: maxUsd > 0 ? maxUsd * 1.3 : 1 },
   };
   const y = {
