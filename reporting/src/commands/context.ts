@@ -63,6 +63,8 @@ export interface CommonArgs {
   profile?: string;
   format?: string;
   out?: string;
+  /** No progress or status lines on stderr (the commands that offer --quiet). */
+  quiet?: boolean;
 }
 
 export async function loadOutputs(args: CommonArgs, deps: CliDeps): Promise<StackOutputs> {

@@ -62,7 +62,7 @@ export function stackInputs(args: CommonArgs): NamedInput[] {
   return args.outputs === undefined ? [] : [{ option: "--outputs", path: args.outputs }];
 }
 
-/** Writes the rendered output to --out or stdout. */
+/** Writes the rendered output to --out or stdout; says where on stderr, unless --quiet. */
 export async function emit(text: string, args: CommonArgs, deps: CliDeps): Promise<void> {
   if (args.out === undefined) {
     deps.stdout(text);
@@ -76,7 +76,7 @@ export async function emit(text: string, args: CommonArgs, deps: CliDeps): Promi
       { cause: error },
     );
   }
-  deps.stderr(`Wrote ${args.out}\n`);
+  if (!args.quiet) deps.stderr(`Wrote ${args.out}\n`);
 }
 
 /** Colour only on a terminal, never into a file, never when NO_COLOR is set to anything (https://no-color.org). */

@@ -27,6 +27,19 @@ const FAMILY_COLORS: Record<ModelFamily, string> = {
   Other: OKABE_ITO.reddishPurple,
 };
 
+export interface ChartSpec {
+  id: string;
+  title: string;
+  /** The chart's text alternative: what a reader should take from it, in one or two sentences. */
+  summary: string;
+  spec: Record<string, unknown>;
+}
+
+/** A part of a whole as a rounded percentage. */
+export function share(part: number, whole: number): string {
+  return whole > 0 ? `${Math.round((part / whole) * 100)}%` : "0%";
+}
+
 /** The most bars a by-group chart shows; the tables below the charts list every group. */
 export const MAX_BARS = 20;
 /** A chart's size: the plot's width, and how much of it a bar's label may take, in pixels and characters. */

@@ -4,23 +4,13 @@
  * chart's data has one entry per day, hour, family, group or bin, never one
  * per record, so the report's size follows the groups shown, not the traffic.
  */
-import { MODEL_FAMILIES, type ModelFamily } from "../kernel/pricing/catalog";
+import { MODEL_FAMILIES } from "../kernel/pricing/catalog";
 import type { UsageReport } from "../model/report";
-import { barLabels, chart, familyColor, MAX_BARS, modelLabel, OKABE_ITO, type ChartSize } from "./chart-style";
+import { chart, familyColor, OKABE_ITO, share, type ChartSize, type ChartSpec } from "./chart-style";
+import { byGroupCharts, byModelChart } from "./cost-charts";
 import { formatCount, formatUsd } from "./sections";
-import { visibleText } from "./safe-text";
 
-export interface ChartSpec {
-  id: string;
-  title: string;
-  /** The chart's text alternative: what a reader should take from it, in one or two sentences. */
-  summary: string;
-  spec: Record<string, unknown>;
-}
-
-function share(part: number, whole: number): string {
-  return whole > 0 ? `${Math.round((part / whole) * 100)}%` : "0%";
-}
+export type { ChartSpec } from "./chart-style";
 
 const MONTHS = ["Jan", "Feb", "Mar", "Apr", "May", "Jun", "Jul", "Aug", "Sep", "Oct", "Nov", "Dec"];
 
@@ -111,110 +101,6 @@ function hourlyChart(report: UsageReport, size: ChartSize): ChartSpec {
       },
     }),
   };
-}
-
-interface Bar {
-  /** Shortened for the axis by barLabels; the summary names it in full. */
-  label: string;
-  /** The label as given to barLabels, when the bar has a shorter name than `label` (model IDs). */
-  shortLabel?: string;
-  costUsd: number | null;
-  family?: ModelFamily;
-}
-
-/** Sorted horizontal bars of cost, each labelled with its figure; unpriced groups show "unpriced" at zero. */
-function costBars(id: string, title: string, what: string, bars: Bar[], size: ChartSize): ChartSpec {
-  const sorted = [...bars].sort((a, b) => (b.costUsd ?? -1) - (a.costUsd ?? -1));
-  const shown = sorted.slice(0, MAX_BARS);
-  const labels = barLabels(
-    shown.map((bar) => bar.shortLabel ?? bar.label),
-    size.labelChars,
-  );
-  const values = shown.map((bar, index) => ({
-    label: labels[index],
-    costUsd: bar.costUsd ?? 0,
-    text: formatUsd(bar.costUsd),
-    family: bar.family ?? "Other",
-  }));
-  const total = bars.reduce((sum, bar) => sum + (bar.costUsd ?? 0), 0);
-  const top = sorted[0];
-  const maxCost = Math.max(0, ...values.map((value) => value.costUsd));
-  const families = MODEL_FAMILIES.filter((family) => values.some((value) => value.family === family));
-  const x = {
-    field: "costUsd",
-    type: "quantitative",
-    title: "Cost (USD)",
-    axis: { format: "$,.0f" },
-    // Room on the right for the figures printed after the bars.
-    scale: { domainMax: maxCost > 0 ? maxCost * 1.3 : 1 },
-  };
-  const y = {
-    field: "label",
-    type: "nominal",
-    title: null,
-    sort: values.map((value) => value.label),
-    axis: { labelLimit: size.labelLimit },
-  };
-  return {
-    id,
-    title: bars.length > MAX_BARS ? `${title} (top ${MAX_BARS} of ${bars.length})` : title,
-    summary:
-      (top && (top.costUsd ?? 0) > 0
-        ? `${bars.length} ${what}, costliest first. The costliest, ${top.label}, cost ${formatUsd(top.costUsd)} (${share(top.costUsd ?? 0, total)} of the priced cost).`
-        : `${bars.length} ${what}; none of them could be priced.`) +
-      (labels.some((label, index) => label !== visibleText(shown[index].label))
-        ? " Labels are shortened; the tables below give every name in full."
-        : ""),
-    spec: chart({
-      width: size.plotWidth - size.labelLimit,
-      height: { step: 22 },
-      data: { values },
-      layer: [
-        {
-          mark: { type: "bar" },
-          encoding: bars.some((bar) => bar.family)
-            ? { x, y, color: familyColor(families) }
-            : { x, y, color: { value: OKABE_ITO.blue } },
-        },
-        { mark: { type: "text", align: "left", dx: 4, fontSize: 11 }, encoding: { x, y, text: { field: "text" } } },
-      ],
-    }),
-  };
-}
-
-function byModelChart(report: UsageReport, size: ChartSize): ChartSpec {
-  return costBars(
-    "cost-by-model",
-    "Cost by model (USD)",
-    "models",
-    report.byModel.map((model) => ({
-      label: model.modelId,
-      shortLabel: modelLabel(model.modelId),
-      costUsd: model.costUsd,
-      family: model.family,
-    })),
-    size,
-  );
-}
-
-/** The chosen grouping when it is not the model; callers when the source saw them; else families. */
-function byGroupChart(report: UsageReport, size: ChartSize): ChartSpec {
-  if (report.byCaller && report.groupBy !== "family") {
-    return costBars(
-      "cost-by-group",
-      "Cost by caller (USD)",
-      "callers",
-      report.byCaller.map((caller) => ({ label: caller.caller, costUsd: caller.costUsd })),
-      size,
-    );
-  }
-  return costBars(
-    "cost-by-group",
-    "Cost by model family (USD)",
-    "model families",
-    report.byFamily.map((family) => ({ label: family.family, costUsd: family.costUsd, family: family.family })),
-    size,
-  );
 }
 
 const TOKEN_KINDS = [
@@ -346,7 +232,8 @@ function projectionChart(report: UsageReport, size: ChartSize): ChartSpec {
     field: "usd",
     type: "quantitative",
     title: "Cost (USD)",
-    axis: { format: "$,.0f" },
+    // A tick every ~70 px at most: "$0$100$200" run together otherwise.
+    axis: { format: "$,.0f", tickCount: Math.max(2, Math.floor((size.plotWidth - size.labelLimit) / 70)) },
     scale: { domainMax: maxUsd > 0 ? maxUsd * 1.3 : 1 },
   };
   const y = {
@@ -399,7 +286,7 @@ export function chartSpecs(report: UsageReport, size: ChartSize): ChartSpec[] {
     dailyCostChart(report, size),
     hourlyChart(report, size),
     byModelChart(report, size),
-    byGroupChart(report, size),
+    ...byGroupCharts(report, size),
     tokensChart(report, size),
     latencyChart(report, size),
     projectionChart(report, size),

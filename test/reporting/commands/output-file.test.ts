@@ -48,6 +48,24 @@ describe("--out", () => {
     });
   });
 
+  describe("saying where it wrote", () => {
+    it("says `Wrote <file>` on stderr, and nothing at all with --quiet, as --quiet promises", async () => {
+      const sample = ["--logs", "reporting/samples/bedrock-logs", "--hours", "24", "--end", "2026-11-20T00:00:00Z"];
+      const out = join(root, "report.json");
+      const spoken = await run([...sample, "--format", "json", "--out", out], { writeTextFile: writeFileWhole });
+      expect(spoken.code, spoken.stderr).to.equal(0);
+      expect(spoken.stderr).to.include(`Wrote ${out}\n`);
+      await rm(out);
+      const quiet = await run([...sample, "--format", "json", "--out", out, "--quiet"], {
+        writeTextFile: writeFileWhole,
+      });
+      expect(quiet.code, quiet.stderr).to.equal(0);
+      expect(quiet.stderr).to.equal("");
+      expect(quiet.stdout).to.equal("");
+      expect(JSON.parse(await readFile(out, "utf8")).totals.invocations).to.be.above(0);
+    });
+  });
+
   describe("naming an input", () => {
     it("is the same file by any name: relative, through .., a symbolic link, a hard link", async () => {
       const prices = join(root, "prices.json");

@@ -95,6 +95,45 @@ describe("the HTML report in Chromium", function () {
     });
   }
 
+  it("with --group-by metadata:team: a bar per team, labelled and ordered as the JSON report's groups, at both widths", async () => {
+    const out = join(folder, "team.html");
+    const byTeam = [...SAMPLE, "--group-by", "metadata:team"];
+    const written = await run([...byTeam, "--format", "html", "--out", out, "--quiet"], {
+      cwd: process.cwd(),
+      writeTextFile: writeFileWhole,
+    });
+    expect(written.code, written.stderr).to.equal(0);
+    const teams = JSON.parse(
+      (await run([...byTeam, "--format", "json"], { cwd: process.cwd() })).stdout,
+    ) as UsageReport;
+    const expected = (teams.groups?.entries ?? [])
+      .filter((entry) => entry.costUsd !== null)
+      .sort((a, b) => (b.costUsd ?? 0) - (a.costUsd ?? 0))
+      .map((entry) => entry.values["metadata:team"]);
+    expect(expected).to.include("(none)");
+    const url = pathToFileURL(out).href;
+    for (const { width, height } of WIDTHS) {
+      const { page, requests, consoleErrors } = await offlinePage(browser, url, { width, height });
+      await page.goto(url);
+      const chart = await page.$eval("#chart-cost-by-group", (figure) => {
+        const svg = [...figure.querySelectorAll("svg[data-chart]")].find(
+          (shown) => (shown as SVGElement).getBoundingClientRect().width > 0,
+        );
+        return {
+          title: figure.querySelector("h3")?.textContent ?? "",
+          labels: [...(svg?.querySelectorAll("g.role-axis-label text") ?? [])].map((text) => text.textContent ?? ""),
+          bars: svg?.querySelectorAll("g.mark-rect path").length ?? 0,
+        };
+      });
+      expect(chart.title).to.equal("Cost by team (request metadata, USD)");
+      expect(chart.labels.filter((label) => !label.startsWith("$"))).to.deep.equal(expected);
+      expect(chart.bars).to.equal(expected.length);
+      expect(requests).to.deep.equal([]);
+      expect(consoleErrors).to.deep.equal([]);
+      await page.close();
+    }
+  });
+
   it("shows the JSON report's summary figures, as data and as text", async () => {
     const { page } = await offlinePage(browser, sampleUrl, { width: 1280, height: 900 });
     await page.goto(sampleUrl);
@@ -133,7 +172,7 @@ describe("the HTML report in Chromium", function () {
     await page.close();
   });
 
-  it("runs nothing from hostile model IDs, callers and notes, and shows them as text", async () => {
+  it("runs nothing from hostile model IDs, callers, request metadata and notes, and shows them as text", async () => {
     const hostile = `<img src=x onerror="window.hostile=1"><script>window.hostile=2</script>' onclick='x`;
     const window = { start: new Date("2026-11-19T00:00:00Z"), end: new Date("2026-11-20T00:00:00Z") };
     const row = {
@@ -147,6 +186,7 @@ describe("the HTML report in Chromium", function () {
       outputTokens: 5,
       cacheReadInputTokens: 0,
       cacheWriteInputTokens: 0,
+      metadata: { team: hostile },
     };
     const report = buildReport(
       {
@@ -159,7 +199,7 @@ describe("the HTML report in Chromium", function () {
         complete: true,
         notes: [`Could not read ${hostile}`],
       },
-      { window, groupBy: "caller" },
+      { window, groupBy: "caller", groupings: ["caller", "metadata:team"] },
     );
     const path = join(folder, "hostile.html");
     await writeFile(path, await renderOutput(report, "html", false));
@@ -170,8 +210,14 @@ describe("the HTML report in Chromium", function () {
       hostile: (window as unknown as { hostile?: number }).hostile ?? null,
       scripts: document.querySelectorAll("script, img, [onclick], [onerror]").length,
       notes: [...document.querySelectorAll(".notes li")].map((item) => item.textContent),
+      teamChart: document.querySelector("#chart-cost-by-group-2 h3")?.textContent,
+      teamLabel: document.querySelector("#chart-cost-by-group-2 svg")?.getAttribute("aria-label"),
+      cells: [...document.querySelectorAll("td")].map((cell) => cell.textContent),
     }));
-    expect(seen).to.deep.equal({ hostile: null, scripts: 0, notes: [...report.notes] });
+    expect(seen).to.deep.include({ hostile: null, scripts: 0, notes: [...report.notes] });
+    expect(seen.teamChart).to.equal("Cost by team (request metadata, USD)");
+    expect(seen.teamLabel).to.include(`The costliest, ${hostile}, cost`);
+    expect(seen.cells).to.include(hostile);
     expect(requests).to.deep.equal([]);
     expect(consoleErrors).to.deep.equal([]);
     await page.close();
