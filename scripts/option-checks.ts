@@ -14,9 +14,9 @@ export function requirePositive(argv: Record<string, unknown>, options: { name: 
     const value = argv[name];
     if (value === undefined) continue;
     if (typeof value !== "number" || !Number.isFinite(value) || value <= 0 || (whole && !Number.isInteger(value))) {
-      throw new UsageError(
-        `--${name} ${String(value)}: must be ${whole ? "a whole number" : "a number"} greater than 0`,
-      );
+      // yargs has already turned text such as `abc` into NaN: say so rather than echo "NaN".
+      const given = typeof value === "number" && Number.isNaN(value) ? ": not a number;" : ` ${String(value)}:`;
+      throw new UsageError(`--${name}${given} must be ${whole ? "a whole number" : "a number"} greater than 0`);
     }
   }
   return true;

@@ -39,7 +39,7 @@ describe("developer script options", () => {
         "--rate 0: must be a number greater than 0",
       );
       expect(await usageError(() => parseGenLogsArgs(["--out", "/tmp/x", "--body-bytes", "abc"]))).to.equal(
-        "--body-bytes NaN: must be a whole number greater than 0",
+        "--body-bytes: not a number; must be a whole number greater than 0",
       );
       expect(await usageError(() => parseGenLogsArgs(["--out", "/tmp/x", "--records-per-object", "2.5"]))).to.match(
         /^--records-per-object 2.5:/,
@@ -111,7 +111,7 @@ describe("developer script options", () => {
         "--scale 0: must be a whole number greater than 0",
       );
       expect(await usageError(() => parseBenchArgs(["--runs", "abc"]))).to.equal(
-        "--runs NaN: must be a whole number greater than 0",
+        "--runs: not a number; must be a whole number greater than 0",
       );
       expect(await usageError(() => parseBenchArgs(["--sacle", "2"]))).to.match(/sacle/);
     });
