@@ -19,7 +19,8 @@ import {
   type MetricDataResult,
 } from "@aws-sdk/client-cloudwatch";
 import { OperationalError } from "../../../reporting/src/kernel/errors";
-import { MAX_QUERIES_PER_CALL, readTokenMetrics } from "../../../reporting/src/sources/token-metrics";
+import { MAX_QUERIES_PER_CALL } from "../../../reporting/src/sources/metric-sums";
+import { readTokenMetrics } from "../../../reporting/src/sources/token-metrics";
 
 const cloudwatch = new CloudWatchClient({
   region: "us-west-2",
