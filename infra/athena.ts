@@ -4,6 +4,7 @@ import { athenaNamedQueries } from "../reporting/src/kernel/athena/named-queries
 import type { AthenaNames } from "../reporting/src/kernel/athena/names";
 import { archiveTableDefinition, PARTITION_COLUMN } from "../reporting/src/kernel/athena/table";
 import { accountScope } from "./account-scope";
+import { encryptionRules, NO_PUBLIC_ACCESS } from "./bucket-settings";
 import type { PolicyDocument } from "./policies";
 
 /**
@@ -214,10 +215,7 @@ export class ArchiveQueries extends pulumi.ComponentResource {
       `${name}-results`,
       {
         ...target,
-        blockPublicAcls: true,
-        blockPublicPolicy: true,
-        ignorePublicAcls: true,
-        restrictPublicBuckets: true,
+        ...NO_PUBLIC_ACCESS,
       },
       child,
     );
@@ -225,14 +223,7 @@ export class ArchiveQueries extends pulumi.ComponentResource {
       `${name}-results`,
       {
         ...target,
-        rules: [
-          args.kmsKeyArn === undefined
-            ? { applyServerSideEncryptionByDefault: { sseAlgorithm: "AES256" } }
-            : {
-                applyServerSideEncryptionByDefault: { sseAlgorithm: "aws:kms", kmsMasterKeyId: args.kmsKeyArn },
-                bucketKeyEnabled: true,
-              },
-        ],
+        rules: encryptionRules(args.kmsKeyArn),
       },
       child,
     );

@@ -1,6 +1,7 @@
 import * as aws from "@pulumi/aws";
 import * as pulumi from "@pulumi/pulumi";
 import { accountScope } from "./account-scope";
+import { encryptionRules, NO_PUBLIC_ACCESS } from "./bucket-settings";
 import { archiveBucketPolicy, deliveryRolePolicy, deliveryRoleTrustPolicy, type AccountScope } from "./policies";
 import type { LoggingSettings } from "./settings";
 
@@ -142,10 +143,7 @@ export class InvocationLogging extends pulumi.ComponentResource {
       `${name}-archive`,
       {
         ...target,
-        blockPublicAcls: true,
-        blockPublicPolicy: true,
-        ignorePublicAcls: true,
-        restrictPublicBuckets: true,
+        ...NO_PUBLIC_ACCESS,
       },
       child,
     );
@@ -158,14 +156,7 @@ export class InvocationLogging extends pulumi.ComponentResource {
       `${name}-archive`,
       {
         ...target,
-        rules: [
-          args.kmsKeyArn === undefined
-            ? { applyServerSideEncryptionByDefault: { sseAlgorithm: "AES256" } }
-            : {
-                applyServerSideEncryptionByDefault: { sseAlgorithm: "aws:kms", kmsMasterKeyId: args.kmsKeyArn },
-                bucketKeyEnabled: true,
-              },
-        ],
+        rules: encryptionRules(args.kmsKeyArn),
       },
       child,
     );
