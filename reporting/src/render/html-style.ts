@@ -25,7 +25,7 @@ h3 { font-size: 1rem; margin: 0 0 4px; }
 .figure[data-figure="window"] .value, .figure[data-figure="source"] .value,
 .figure[data-figure="pricingAsOf"] .value { font-size: 1rem; }
 .figure .detail { display: block; font-size: 0.8rem; color: var(--muted); }
-.charts { display: grid; grid-template-columns: repeat(auto-fit, minmax(min(100%, 560px), 1fr)); gap: 16px; }
+.charts { display: grid; grid-template-columns: repeat(auto-fit, minmax(min(100%, 560px), 1fr)); gap: 16px; align-items: start; }
 .chart { margin: 0; border: 1px solid var(--line); border-radius: 6px; padding: 12px; min-width: 0; }
 .chart figcaption p { margin: 0 0 8px; color: var(--muted); font-size: 0.9rem; overflow-wrap: anywhere; }
 .chart-body svg { display: block; max-width: 100%; height: auto; }
