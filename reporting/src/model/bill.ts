@@ -27,6 +27,19 @@ export interface Bill {
   estimatedDays: string[];
 }
 
+/**
+ * Far above any one Bedrock bill line: an amount beyond it is a broken row, not a charge, and left in it
+ * would carry a day's total to Infinity.
+ */
+export const MAX_BILL_LINE_USD = 1e12;
+
+/** A bill line's amount from its text (CUR cell, Cost Explorer `Amount`), or null when it is no usable amount. */
+export function billAmountOf(text: string | null | undefined): number | null {
+  if (text === null || text === undefined || text.trim() === "") return null;
+  const amount = Number(text);
+  return Number.isFinite(amount) && Math.abs(amount) <= MAX_BILL_LINE_USD ? amount : null;
+}
+
 /** The line type from a CUR `line_item_line_item_type` and the amount. */
 export function lineTypeOf(curLineItemType: string | null, costUsd: number): BillLine["lineType"] {
   const type = (curLineItemType ?? "").toLowerCase();

@@ -10,10 +10,10 @@
  */
 import { readFile } from "node:fs/promises";
 import { gunzipSync } from "node:zlib";
+import { parse as parseCsv } from "csv-parse/sync";
 import { UsageError } from "../kernel/errors";
-import { lineTypeOf, type Bill, type BillLine } from "../model/bill";
+import { billAmountOf, lineTypeOf, type Bill, type BillLine } from "../model/bill";
 import { billFromCostExplorer } from "./cost-explorer";
-import { parseCsv } from "./csv-records";
 
 const REQUIRED_CUR_COLUMNS = ["line_item_usage_type", "line_item_unblended_cost", "line_item_usage_start_date"];
 const OPTIONAL_CUR_COLUMNS = [
@@ -79,8 +79,7 @@ export function billFromCurRows(rows: CurRow[], columns: string[], label: string
   let unreadableRows = 0;
   for (const row of rows) {
     const day = dayOf(row.line_item_usage_start_date);
-    const costText = textOf(row.line_item_unblended_cost);
-    const costUsd = costText === null ? NaN : Number(costText);
+    const costUsd = billAmountOf(textOf(row.line_item_unblended_cost)) ?? NaN;
     const lineType = lineTypeOf(textOf(row.line_item_line_item_type), costUsd);
     // A credit or refund may name no usage type; it still counts against the day.
     const usageType = textOf(row.line_item_usage_type) ?? (lineType === "credit" ? "(credit)" : null);
@@ -121,7 +120,14 @@ async function readParquet(bytes: Buffer, label: string): Promise<Bill> {
 }
 
 function readCsv(text: string, label: string): Bill {
-  const { header, records } = parseCsv(text);
+  let table: string[][];
+  try {
+    // RFC 4180 as CUR writes it; a short row is read as far as it goes and then judged by billFromCurRows.
+    table = parseCsv(text, { bom: true, relax_column_count: true, skip_empty_lines: true });
+  } catch (error) {
+    throw new UsageError(`--bill ${label}: not a readable CSV file (${(error as Error).message})`, { cause: error });
+  }
+  const [header = [], ...records] = table;
   const rows = records.map((record) => Object.fromEntries(header.map((column, index) => [column, record[index]])));
   return billFromCurRows(rows, header, label);
 }

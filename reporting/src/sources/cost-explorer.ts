@@ -18,7 +18,7 @@ import { describeAwsFailure } from "../aws/clients";
 import { OperationalError, UsageError } from "../kernel/errors";
 import { DAY_MS, floorTo } from "../kernel/time";
 import type { Bill, BillLine } from "../model/bill";
-import { lineTypeOf } from "../model/bill";
+import { billAmountOf, lineTypeOf } from "../model/bill";
 import type { ReportWindow } from "../model/usage";
 
 export const COST_EXPLORER_REGION = "us-east-1";
@@ -40,10 +40,7 @@ export function createCostExplorerClient(profile: string | undefined): CostExplo
 type CostResponse = Pick<GetCostAndUsageCommandOutput, "ResultsByTime" | "GroupDefinitions">;
 
 function amountOf(metrics: Record<string, { Amount?: string } | undefined> | undefined, name: string): number | null {
-  const text = metrics?.[name]?.Amount;
-  if (text === undefined) return null;
-  const amount = Number(text);
-  return Number.isFinite(amount) ? amount : null;
+  return billAmountOf(metrics?.[name]?.Amount);
 }
 
 /**
