@@ -9,6 +9,7 @@ import { DEFAULT_HOURS, GROUP_BY_CHOICES, SOURCE_CHOICES } from "./commands/opti
 import { OperationalError, UsageError } from "./kernel/errors";
 import { SAVED_QUERIES } from "./kernel/queries";
 import { OUTPUT_FORMATS, TEXT_FORMATS } from "./render/formats";
+import { visibleText } from "./render/safe-text";
 
 function windowOptions<T>(cli: Argv<T>) {
   return cli
@@ -53,13 +54,21 @@ function outputOptions<T>(cli: Argv<T>, formats: readonly string[] = TEXT_FORMAT
     });
 }
 
+/**
+ * A message's lines with their control characters written out: messages quote what the user gave (a file's first
+ * bytes in a parser's complaint, a value), which must not reach the terminal as control sequences.
+ */
+function terminalSafe(message: string): string {
+  return message.split("\n").map(visibleText).join("\n");
+}
+
 /** Expected failures print one line (two for operational ones: what happened, what to do) and set the exit code; never a stack trace. */
 export function reportFailure(error: unknown, deps: CliDeps): void {
   if (error instanceof UsageError) {
-    deps.stderr(`error: ${error.message}\n`);
+    deps.stderr(`error: ${terminalSafe(error.message)}\n`);
     deps.setExitCode(error.exitCode);
   } else if (error instanceof OperationalError) {
-    deps.stderr(`error: ${error.message}\n${error.hint ? `  ${error.hint}\n` : ""}`);
+    deps.stderr(`error: ${terminalSafe(error.message)}\n${error.hint ? `  ${terminalSafe(error.hint)}\n` : ""}`);
     deps.setExitCode(error.exitCode);
   } else {
     deps.stderr(

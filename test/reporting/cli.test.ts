@@ -251,6 +251,33 @@ describe("report CLI", () => {
       expect(stderr).to.match(/error: --logs .*nope: cannot be read/);
     });
 
+    it("rejects a malformed --profiles file before reading any data", async () => {
+      let read = false;
+      const { code, stdout, stderr } = await run(["--logs", logs, "--profiles", "profiles.json"], {
+        readTextFile: async () => `{"not": "an array"}`,
+        readLogFiles: async () => {
+          read = true;
+          throw new Error("no record should be read");
+        },
+      });
+      expect(code).to.equal(2);
+      expect(stdout).to.equal("");
+      expect(read).to.equal(false);
+      expect(stderr.trim().split("\n")).to.have.length(1);
+      expect(stderr).to.match(/^error: --profiles profiles.json: not an array/);
+    });
+
+    it("writes out control characters an error message quotes from the user's file", async () => {
+      const { code, stderr } = await run(["--logs", logs, "--profiles", "profiles.json"], {
+        readTextFile: async () => "[\u001b[31m\u001b]0;title\u0007",
+      });
+      expect(code).to.equal(2);
+      const controls = [...stderr].filter((character) => character < " " && character !== "\n");
+      expect(controls).to.deep.equal([]);
+      expect(stderr).to.include("\\u001b[31m");
+      expect(stderr.trim().split("\n")).to.have.length(1);
+    });
+
     it("rejects a malformed --pricing file before reading any data", async () => {
       const { code, stderr } = await run(["--logs", logs, "--pricing", "p.json"], {
         readTextFile: async () => `{"discountPercent": "ten"}`,

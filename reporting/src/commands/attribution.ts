@@ -24,16 +24,22 @@ export interface ResolvedProfiles {
   notes: string[];
 }
 
+/** The --profiles file, read and checked before any record is, so a bad one fails first; undefined without one. */
+export async function givenProfiles(args: AttributionArgs, deps: CliDeps): Promise<ResolvedProfiles | undefined> {
+  if (args.profiles === undefined) return undefined;
+  const profiles = parseProfilesFile(await readInputFile("--profiles", args.profiles, deps), args.profiles);
+  return { profiles, notes: [`Application inference profiles from ${args.profiles} (${profiles.size}).`] };
+}
+
+/** The profiles given with --profiles, else those an online source's records name, looked up in Bedrock. */
 export async function applicationProfilesFor(
   args: AttributionArgs,
+  given: ResolvedProfiles | undefined,
   source: SourceResult,
   overrides: PricingOverrides | undefined,
   deps: CliDeps,
 ): Promise<ResolvedProfiles> {
-  if (args.profiles !== undefined) {
-    const profiles = parseProfilesFile(await readInputFile("--profiles", args.profiles, deps), args.profiles);
-    return { profiles, notes: [`Application inference profiles from ${args.profiles} (${profiles.size}).`] };
-  }
+  if (given !== undefined) return given;
   if (source.source !== "insights" && source.source !== "archive") return { profiles: new Map(), notes: [] };
   const arns = [
     ...new Set(source.rows.map((row) => canonicalModelId(row.modelId)).filter(isApplicationProfileArn)),

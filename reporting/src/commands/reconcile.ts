@@ -17,7 +17,7 @@ import { readReportSource, type SourceArgs } from "../sources/report-source";
 import { isS3Url } from "../sources/s3-url";
 import type { CliDeps } from "./context";
 import { TEXT_FORMATS } from "../render/formats";
-import { applicationProfilesFor } from "./attribution";
+import { applicationProfilesFor, givenProfiles } from "./attribution";
 import { emit, refuseOutputOverInputs, stackInputs, useColor, type NamedInput } from "./input-output";
 import { parseFormat, parseSource, resolveWindow } from "./options";
 import { pricingInputs, pricingInUse, type PricingArgs } from "./pricing-in-use";
@@ -64,10 +64,11 @@ export async function runReconcileCommand(args: ReconcileArgs, deps: CliDeps): P
   const choice = parseSource(args.source);
   await refuseOutputOverInputs(args, reconcileInputs(args));
   const { catalog, overrides } = await pricingInUse(args, deps);
+  const profilesGiven = await givenProfiles(args, deps);
   const bill = await readBill(args, window, deps);
   // By caller: the bill's IAM principals are compared with the logged callers.
   const source = await readReportSource(args, choice, window, ["caller"], deps);
-  const resolved = await applicationProfilesFor(args, source, overrides, deps);
+  const resolved = await applicationProfilesFor(args, profilesGiven, source, overrides, deps);
   const reconciliation = reconcileWithBill(source.rows, bill, {
     window,
     now: deps.now(),

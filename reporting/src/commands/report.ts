@@ -5,7 +5,7 @@ import { readReportSource, type SourceArgs } from "../sources/report-source";
 import { isS3Url } from "../sources/s3-url";
 import type { CliDeps } from "./context";
 import { parseFormat, parseGroupBy, parseSource, resolveWindow } from "./options";
-import { applicationProfilesFor } from "./attribution";
+import { applicationProfilesFor, givenProfiles } from "./attribution";
 import { emit, refuseOutputOverInputs, stackInputs, useColor, type NamedInput } from "./input-output";
 import { pricingInputs, pricingInUse, type PricingArgs } from "./pricing-in-use";
 
@@ -36,11 +36,12 @@ export async function runReportCommand(args: ReportArgs, deps: CliDeps): Promise
   }
   await refuseOutputOverInputs(args, reportInputs(args));
   const { catalog, overrides } = await pricingInUse(args, deps);
+  const profilesGiven = await givenProfiles(args, deps);
 
   const source = await readReportSource(args, choice, window, groupings, deps);
 
   if (source.emptyWindowHint) deps.stderr(`note: ${source.emptyWindowHint}\n`);
-  const resolved = await applicationProfilesFor(args, source, overrides, deps);
+  const resolved = await applicationProfilesFor(args, profilesGiven, source, overrides, deps);
   const report = buildReport(
     { ...source, notes: [...source.notes, ...resolved.notes] },
     { window, groupBy: groupings[0], groupings, overrides, catalog, profiles: resolved.profiles },
