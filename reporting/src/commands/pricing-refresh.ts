@@ -27,13 +27,18 @@ export interface RefreshArgs extends SourceArgs {
 
 const DEFAULT_PRICE_REGION = "us-east-1";
 
-async function refreshed(args: RefreshArgs, inUse: CatalogInUse, deps: CliDeps): Promise<RefreshedCatalog> {
+/** The date a catalog read now is as of (UTC), and names its file by. */
+const catalogDate = (deps: CliDeps) => deps.now().toISOString().slice(0, 10);
+
+async function refreshed(
+  args: RefreshArgs,
+  inUse: CatalogInUse,
+  asOf: string,
+  deps: CliDeps,
+): Promise<RefreshedCatalog> {
   const regionCode = args.priceRegion ?? DEFAULT_PRICE_REGION;
   const pages = await deps.readPriceList({ regionCode, awsProfile: args.profile, signal: deps.signal });
-  const result = catalogFromPriceList(pages, inUse.catalog, {
-    regionCode,
-    asOf: deps.now().toISOString().slice(0, 10),
-  });
+  const result = catalogFromPriceList(pages, inUse.catalog, { regionCode, asOf });
   if (!result.catalog.models.some((model) => model.rateSources && !("*" in model.rateSources))) {
     throw new OperationalError(
       `The AWS Price List named no Claude model of the catalog in ${regionCode} (${pages.length} page(s) read).`,
@@ -63,14 +68,20 @@ async function exists(path: string): Promise<boolean> {
 }
 
 export async function runCatalogRefresh(args: RefreshArgs, inUse: CatalogInUse, deps: CliDeps): Promise<number> {
-  const result = await refreshed(args, inUse, deps);
+  // Where the catalog goes is checked before the Price List is read: a bad folder fails without the calls.
+  const asOf = catalogDate(deps);
   const folder = args.catalogDir ?? join(deps.cwd, CATALOG_FOLDER);
-  const path = join(folder, `catalog-${result.catalog.asOf}.json`);
+  const path = join(folder, `catalog-${asOf}.json`);
   if (await exists(path))
     throw new UsageError(
       `${path} exists: a catalog is never overwritten; move it away, or give --catalog-dir <folder>`,
     );
-  await mkdir(folder, { recursive: true });
+  await mkdir(folder, { recursive: true }).catch((error: NodeJS.ErrnoException) => {
+    throw new UsageError(`--catalog-dir ${folder}: cannot be created (${error.code ?? error.message})`, {
+      cause: error,
+    });
+  });
+  const result = await refreshed(args, inUse, asOf, deps);
   await deps.writeTextFile(path, `${JSON.stringify(result.catalog, null, 2)}\n`);
   const changes = diffCatalogs(inUse.catalog, result.catalog).map(describeChange);
   deps.stdout(
@@ -102,7 +113,7 @@ export async function runCatalogCheck(
   overrides: PricingOverrides | undefined,
   deps: CliDeps,
 ): Promise<number> {
-  const result = await refreshed(args, inUse, deps);
+  const result = await refreshed(args, inUse, catalogDate(deps), deps);
   const changes = diffCatalogs(inUse.catalog, result.catalog).map(describeChange);
   const lines = [
     changes.length > 0

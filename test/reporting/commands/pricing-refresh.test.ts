@@ -46,6 +46,25 @@ describe("pricing --refresh and --check", () => {
     expect(again.stderr).to.match(/exists: a catalog is never overwritten/);
   });
 
+  it("--refresh checks where the catalog goes before reading the Price List: an existing file or a folder that cannot be made", async () => {
+    let asked = 0;
+    const deps = { ...files, cwd: folder, readPriceList: async () => (asked++, PAGES) };
+    const out = join(folder, "out");
+    await mkdir(out);
+    await writeFile(join(out, `catalog-${TODAY}.json`), "{}");
+    const taken = await run(["pricing", "--refresh", "--catalog-dir", out], deps);
+    expect(taken.code).to.equal(2);
+    expect(taken.stderr).to.match(/exists: a catalog is never overwritten/);
+    expect(await readFile(join(out, `catalog-${TODAY}.json`), "utf8")).to.equal("{}");
+
+    await writeFile(join(folder, "a-file"), "");
+    const blocked = await run(["pricing", "--refresh", "--catalog-dir", join(folder, "a-file", "pricing")], deps);
+    expect(blocked.code).to.equal(2);
+    expect(blocked.stderr.trim().split("\n")).to.have.length(1);
+    expect(blocked.stderr).to.match(/^error: --catalog-dir .*a-file\/pricing: cannot be created \(ENOTDIR\)/);
+    expect(asked).to.equal(0);
+  });
+
   it("the report and the pricing command then use the newest catalog and name it; an older file loses to the built-in one", async () => {
     await mkdir(join(folder, "pricing"));
     const newer = { ...PRICE_CATALOG, asOf: "2026-12-15", models: [{ ...PRICE_CATALOG.models[0], name: "Renamed" }] };
