@@ -26,6 +26,8 @@ export interface RefreshArgs extends SourceArgs {
 }
 
 const DEFAULT_PRICE_REGION = "us-east-1";
+/** AWS region codes: partition prefix, area and number (`us-east-1`, `us-gov-west-1`, `ap-southeast-5`). */
+const REGION_CODE = /^[a-z]{2}(?:-[a-z]+)+-\d{1,2}$/;
 
 /** The date a catalog read now is as of (UTC), and names its file by. */
 const catalogDate = (deps: CliDeps) => deps.now().toISOString().slice(0, 10);
@@ -37,6 +39,11 @@ async function refreshed(
   deps: CliDeps,
 ): Promise<RefreshedCatalog> {
   const regionCode = args.priceRegion ?? DEFAULT_PRICE_REGION;
+  if (!REGION_CODE.test(regionCode)) {
+    throw new UsageError(
+      `--price-region ${regionCode}: not an AWS region code; give one such as us-east-1 or eu-central-1`,
+    );
+  }
   const pages = await deps.readPriceList({ regionCode, awsProfile: args.profile, signal: deps.signal });
   const result = catalogFromPriceList(pages, inUse.catalog, { regionCode, asOf });
   if (!result.catalog.models.some((model) => model.rateSources && !("*" in model.rateSources))) {

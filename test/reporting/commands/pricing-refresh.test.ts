@@ -65,6 +65,18 @@ describe("pricing --refresh and --check", () => {
     expect(asked).to.equal(0);
   });
 
+  it("--price-region must be a region code: one usage error, no AWS call, control characters written out", async () => {
+    let asked = 0;
+    const deps = { ...files, cwd: folder, readPriceList: async () => (asked++, PAGES) };
+    for (const region of ["us east 1", "US-EAST-1", "us-east-1\u001b[31m", ""]) {
+      const { code, stderr } = await run(["pricing", "--check", "--price-region", region], deps);
+      expect(code, region).to.equal(2);
+      expect(stderr).to.match(/--price-region .*: not an AWS region code/);
+      expect(stderr).to.not.include("\u001b");
+    }
+    expect(asked).to.equal(0);
+  });
+
   it("the report and the pricing command then use the newest catalog and name it; an older file loses to the built-in one", async () => {
     await mkdir(join(folder, "pricing"));
     const newer = { ...PRICE_CATALOG, asOf: "2026-12-15", models: [{ ...PRICE_CATALOG.models[0], name: "Renamed" }] };
