@@ -6,13 +6,11 @@ import { priceFor, type PricingOverrides } from "../kernel/pricing/rules";
 import { renderRows, type FieldRow } from "../render/rows";
 import { TEXT_FORMATS } from "../render/formats";
 import { parseFormat } from "./options";
-import { emit, loadPricingFile, refuseOutputOverInputs, useColor } from "./input-output";
-import { catalogInUse, givenCatalogPaths, type CatalogArgs } from "./catalogs";
+import { emit, refuseOutputOverInputs, useColor } from "./input-output";
+import { pricingInputs, pricingInUse, type PricingArgs } from "./pricing-in-use";
 import { runCatalogCheck, runCatalogRefresh, type RefreshArgs } from "./pricing-refresh";
 
-export interface PricingArgs extends CommonArgs, CatalogArgs, RefreshArgs {
-  pricing?: string;
-}
+export interface PricingCommandArgs extends CommonArgs, PricingArgs, RefreshArgs {}
 
 const ROUTES = [
   { route: "global", example: (id: string) => `global.${id}` },
@@ -97,15 +95,11 @@ function readableRows(overrides: PricingOverrides | undefined, catalog: PriceCat
   }));
 }
 
-export async function runPricingCommand(args: PricingArgs, deps: CliDeps): Promise<number> {
+export async function runPricingCommand(args: PricingCommandArgs, deps: CliDeps): Promise<number> {
   const format = parseFormat(args.format, TEXT_FORMATS);
-  await refuseOutputOverInputs(args, [
-    ...(args.pricing === undefined ? [] : [{ option: "--pricing", path: args.pricing }]),
-    ...givenCatalogPaths(args).map((path) => ({ option: "--catalog", path })),
-  ]);
-  const inUse = await catalogInUse(args, deps);
+  await refuseOutputOverInputs(args, pricingInputs(args));
+  const { catalog: inUse, overrides } = await pricingInUse(args, deps);
   const catalog = inUse.catalog;
-  const overrides = args.pricing === undefined ? undefined : await loadPricingFile(args.pricing, deps, catalog);
   if (args.refresh) return runCatalogRefresh(args, inUse, deps);
   if (args.check) return runCatalogCheck(args, inUse, overrides, deps);
   const asOf = catalog.asOf;
