@@ -8,18 +8,18 @@ import { execFileSync } from "node:child_process";
 import { mkdirSync } from "node:fs";
 import { join, resolve } from "node:path";
 import { pathToFileURL } from "node:url";
+import { SAMPLE_WEEK } from "../reporting/src/commands/demo";
 import { launchChromium, offlinePage } from "./chromium";
 
 const OUT = resolve("screenshots");
-export const SAMPLE_ARGS = [
-  "--hours",
-  "168",
+/** The sample over its own week, as `npm run demo` shows it. */
+const SAMPLE_ARGS = [
   "--logs",
   "reporting/samples/bedrock-logs",
+  "--start",
+  SAMPLE_WEEK.start,
   "--end",
-  "2026-11-20T00:00:00Z",
-  "--format",
-  "html",
+  SAMPLE_WEEK.end,
 ];
 const WIDTHS = [
   { name: "desktop", width: 1280, height: 900 },
@@ -29,7 +29,9 @@ const WIDTHS = [
 async function main(): Promise<void> {
   mkdirSync(OUT, { recursive: true });
   const html = join(OUT, "report.html");
-  execFileSync(process.execPath, ["reporting/dist/main.js", ...SAMPLE_ARGS, "--out", html], { stdio: "inherit" });
+  execFileSync(process.execPath, ["reporting/dist/main.js", ...SAMPLE_ARGS, "--format", "html", "--out", html], {
+    stdio: "inherit",
+  });
   const browser = await launchChromium();
   try {
     for (const { name, width, height } of WIDTHS) {

@@ -2,6 +2,7 @@
 import type { AwsClients } from "../../reporting/src/aws/clients";
 import { runCli } from "../../reporting/src/cli";
 import type { CliDeps } from "../../reporting/src/commands/context";
+import { SAMPLE_WEEK } from "../../reporting/src/commands/demo";
 import { readLogFiles } from "../../reporting/src/sources/logfiles";
 
 export interface CliRun {
@@ -11,6 +12,9 @@ export interface CliRun {
 }
 
 export const FAKE_NOW = new Date("2026-11-20T00:00:00Z");
+
+/** The bundled sample over its own week, as the README runs it (paths from the repository root). */
+export const SAMPLE_ARGS = ["--hours", "168", "--logs", "reporting/samples/bedrock-logs", "--end", SAMPLE_WEEK.end];
 
 export const FAKE_OUTPUTS = {
   region: "us-east-1",

@@ -11,11 +11,11 @@ import { mkdtemp, rm } from "node:fs/promises";
 import { tmpdir } from "node:os";
 import { join, relative, resolve } from "node:path";
 import { sourceNewerThanBuild } from "../../reporting/src/build-freshness";
+import { SAMPLE_ARGS } from "../helpers/cli-helpers";
 
 const ROOT = resolve(__dirname, "..", "..");
 const BIN = join(ROOT, "node_modules", ".bin", "bedrock-report");
 const MAIN = join(ROOT, "reporting", "dist", "main.js");
-const SAMPLE_ARGS = ["--hours", "168", "--logs", "reporting/samples/bedrock-logs", "--end", "2026-11-20T00:00:00Z"];
 
 interface Manifest {
   engines: { node: string };

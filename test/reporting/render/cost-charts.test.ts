@@ -11,14 +11,13 @@ import { CHART_SIZES } from "../../../reporting/src/render/chart-style";
 import { chartSpecs } from "../../../reporting/src/render/charts";
 import { renderOutput } from "../../../reporting/src/render/formats";
 import type { SourceResult } from "../../../reporting/src/sources/contract";
-import { run } from "../../helpers/cli-helpers";
+import { run, SAMPLE_ARGS } from "../../helpers/cli-helpers";
 
-const SAMPLE = ["--hours", "168", "--logs", "reporting/samples/bedrock-logs", "--end", "2026-11-20T00:00:00Z"];
 const WINDOW = { start: new Date("2026-11-19T00:00:00Z"), end: new Date("2026-11-20T00:00:00Z") };
 const SONNET = "us.anthropic.claude-sonnet-4-5-20250929-v1:0";
 
 async function sampleReport(...groupBys: string[]): Promise<UsageReport> {
-  const args = [...SAMPLE, ...groupBys.flatMap((key) => ["--group-by", key]), "--format", "json"];
+  const args = [...SAMPLE_ARGS, ...groupBys.flatMap((key) => ["--group-by", key]), "--format", "json"];
   const result = await run(args, { cwd: process.cwd() });
   expect(result.code, result.stderr).to.equal(0);
   return JSON.parse(result.stdout) as UsageReport;

@@ -17,9 +17,8 @@ import { writeFileWhole } from "../../../reporting/src/commands/output-file";
 import { buildReport, type UsageReport } from "../../../reporting/src/model/report";
 import { renderOutput } from "../../../reporting/src/render/formats";
 import { chromiumPath, launchChromium, offlinePage } from "../../../scripts/chromium";
-import { run } from "../../helpers/cli-helpers";
+import { run, SAMPLE_ARGS } from "../../helpers/cli-helpers";
 
-const SAMPLE = ["--hours", "168", "--logs", "reporting/samples/bedrock-logs", "--end", "2026-11-20T00:00:00Z"];
 const WIDTHS = [
   { name: "desktop", width: 1280, height: 900 },
   { name: "phone", width: 390, height: 844 },
@@ -48,12 +47,12 @@ describe("the HTML report in Chromium", function () {
     }
     folder = await mkdtemp(join(tmpdir(), "bedrock-html-browser-"));
     const out = join(folder, "report.html");
-    const written = await run([...SAMPLE, "--format", "html", "--out", out], {
+    const written = await run([...SAMPLE_ARGS, "--format", "html", "--out", out], {
       cwd: process.cwd(),
       writeTextFile: writeFileWhole,
     });
     expect(written.code, written.stderr).to.equal(0);
-    json = JSON.parse((await run([...SAMPLE, "--format", "json"], { cwd: process.cwd() })).stdout) as UsageReport;
+    json = JSON.parse((await run([...SAMPLE_ARGS, "--format", "json"], { cwd: process.cwd() })).stdout) as UsageReport;
     sampleUrl = pathToFileURL(out).href;
     browser = await launchChromium();
   });
@@ -97,7 +96,7 @@ describe("the HTML report in Chromium", function () {
 
   it("with --group-by metadata:team: a bar per team, labelled and ordered as the JSON report's groups, at both widths", async () => {
     const out = join(folder, "team.html");
-    const byTeam = [...SAMPLE, "--group-by", "metadata:team"];
+    const byTeam = [...SAMPLE_ARGS, "--group-by", "metadata:team"];
     const written = await run([...byTeam, "--format", "html", "--out", out, "--quiet"], {
       cwd: process.cwd(),
       writeTextFile: writeFileWhole,

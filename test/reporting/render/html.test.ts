@@ -16,7 +16,7 @@ import { renderOutput } from "../../../reporting/src/render/formats";
 import { htmlText } from "../../../reporting/src/render/safe-text";
 import { writeFileWhole } from "../../../reporting/src/commands/output-file";
 import type { SourceResult } from "../../../reporting/src/sources/contract";
-import { run } from "../../helpers/cli-helpers";
+import { run, SAMPLE_ARGS } from "../../helpers/cli-helpers";
 
 const ROOT = resolve(__dirname, "..", "..", "..");
 const WINDOW = { start: new Date("2026-11-13T00:00:00Z"), end: new Date("2026-11-20T00:00:00Z") };
@@ -181,8 +181,7 @@ describe("--format html on the command line", function () {
     const folder = await mkdtemp(join(tmpdir(), "bedrock-html-"));
     try {
       const out = join(folder, "report.html");
-      const args = ["--hours", "168", "--logs", "reporting/samples/bedrock-logs", "--end", "2026-11-20T00:00:00Z"];
-      const written = await run([...args, "--format", "html", "--out", out], {
+      const written = await run([...SAMPLE_ARGS, "--format", "html", "--out", out], {
         cwd: process.cwd(),
         writeTextFile: writeFileWhole,
       });
@@ -190,7 +189,7 @@ describe("--format html on the command line", function () {
       expect(written.stdout).to.equal("");
       const page = await readFile(out, "utf8");
       expect(Buffer.byteLength(page)).to.be.below(1024 * 1024);
-      const json = JSON.parse((await run([...args, "--format", "json"], { cwd: process.cwd() })).stdout);
+      const json = JSON.parse((await run([...SAMPLE_ARGS, "--format", "json"], { cwd: process.cwd() })).stdout);
       expect(page).to.include(`data-figure="costUsd" data-value="${json.totals.costUsd}"`);
       expect(page).to.include(`data-figure="invocations" data-value="${json.totals.invocations}"`);
     } finally {
