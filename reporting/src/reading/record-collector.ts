@@ -51,41 +51,44 @@ function ranks<T>(distinct: Set<T>, compare: (a: T, b: T) => number): Map<T, num
  * Rows in compareRows order. Comparing model IDs (long shared prefixes) and
  * callers as text, ~300,000 times for the benchmark archive's 20,000 rows,
  * was ~20 ms of the report's serial tail; instead each row gets one number
- * from the ranks of its hour, model, caller and context among the distinct
- * ones, which orders rows exactly as compareRows does, times the row count
+ * from the ranks of its hour, model, caller, context and metadata among the
+ * distinct ones, which orders rows exactly as compareRows does, times the row count
  * plus the row's index, so a typed array's own numeric sort (no comparator
  * call per comparison) orders them, equal keys in their first order as a
  * stable sort would. Should that number not fit a double exactly,
  * compareRows sorts them as before.
  */
 export function sortRows(rows: UsageRow[]): UsageRow[] {
-  // The rank key below has no place for metadata values: compareRows orders rows split by them.
-  if (rows.some((row) => row.metadata !== undefined)) return rows.sort(compareRows);
   // One pass for the distinct values, without an array of 20,000 per field first: garbage in the serial tail.
   const distinct = {
     hours: new Set<number>(),
     models: new Set<string>(),
     callers: new Set<string>(),
     contexts: new Set<string>(),
+    metadata: new Set<string>(),
   };
-  for (const row of rows) {
+  // Each row's metadata as text once, not once per comparison.
+  const metadataTexts = rows.map(metadataText);
+  for (const [index, row] of rows.entries()) {
     distinct.hours.add(row.hourStartMs);
     distinct.models.add(row.modelId);
     distinct.callers.add(row.caller ?? "");
     distinct.contexts.add(row.context);
+    distinct.metadata.add(metadataTexts[index]);
   }
   const hours = ranks(distinct.hours, (a, b) => a - b);
   const models = ranks(distinct.models, compareText);
   const callers = ranks(distinct.callers, compareText);
   const contexts = ranks(distinct.contexts, compareText);
-  if (hours.size * models.size * callers.size * contexts.size * rows.length > Number.MAX_SAFE_INTEGER)
-    return rows.sort(compareRows);
+  const metadata = ranks(distinct.metadata, compareText);
+  const combinations = hours.size * models.size * callers.size * contexts.size * metadata.size;
+  if (combinations * rows.length > Number.MAX_SAFE_INTEGER) return rows.sort(compareRows);
   const keys = new Float64Array(rows.length);
   rows.forEach((row, index) => {
     const place = (hours.get(row.hourStartMs) as number) * models.size + (models.get(row.modelId) as number);
-    const key =
-      (place * callers.size + (callers.get(row.caller ?? "") as number)) * contexts.size +
-      (contexts.get(row.context) as number);
+    const withCaller = place * callers.size + (callers.get(row.caller ?? "") as number);
+    const withContext = withCaller * contexts.size + (contexts.get(row.context) as number);
+    const key = withContext * metadata.size + (metadata.get(metadataTexts[index]) as number);
     keys[index] = key * rows.length + index;
   });
   keys.sort();

@@ -25,6 +25,10 @@ const row = fc.record({
     fc.string(),
   ),
   context: fc.constantFrom("standard" as const, "long" as const, "unknown" as const),
+  // Rows split by request metadata (--group-by metadata:<key>) order by its values last.
+  metadata: fc.option(fc.record({ team: fc.constantFrom("a", "b", ""), app: fc.string() }, { requiredKeys: [] }), {
+    nil: undefined,
+  }),
   invocations: fc.nat(),
   errors: fc.nat(),
   inputTokens: fc.nat(),
@@ -44,5 +48,27 @@ describe("record collector: sortRows", () => {
       }),
       { numRuns: 300 },
     );
+  });
+
+  it("orders rows that differ only in their request metadata by its values", () => {
+    const base = {
+      hourStartMs: 0,
+      modelId: "anthropic.claude-sonnet-4-5",
+      caller: null,
+      context: "standard" as const,
+      invocations: 1,
+      errors: 0,
+      inputTokens: 1,
+      outputTokens: 1,
+      cacheReadInputTokens: 0,
+      cacheWriteInputTokens: 0,
+    };
+    const rows: UsageRow[] = [
+      { ...base, metadata: { team: "support" } },
+      { ...base, metadata: {} },
+      { ...base, metadata: { team: "analytics" } },
+    ];
+    expect(sortRows([...rows])).to.deep.equal([...rows].sort(compareRows));
+    expect(sortRows([...rows]).map((row) => row.metadata?.team)).to.deep.equal(["analytics", "support", undefined]);
   });
 });
