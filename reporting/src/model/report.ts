@@ -27,7 +27,10 @@ import type { ReportWindow, UsageCounts } from "./usage";
 
 export type GroupBy = GroupKey;
 
-/** Logs Insights charges per GB scanned (us-east-1, 2026). */
+/**
+ * Logs Insights charges per GB scanned (us-east-1 list price, 2026: https://aws.amazon.com/cloudwatch/pricing/;
+ * the same $0.005 in https://c3x.dev/blog/cloudwatch-logs-cost-optimization, June 2026).
+ */
 export const INSIGHTS_USD_PER_GB_SCANNED = 0.005;
 const BYTES_PER_GB = 1024 ** 3;
 /**
