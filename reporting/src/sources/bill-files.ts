@@ -8,7 +8,7 @@
  * `line_item_line_item_type`, `line_item_product_code`, `product_product_name`
  * or the `product` map's `product_name`.
  */
-import { readFile } from "node:fs/promises";
+import { readFile, stat } from "node:fs/promises";
 import { gunzipSync } from "node:zlib";
 import { parse as parseCsv } from "csv-parse/sync";
 import { UsageError } from "../kernel/errors";
@@ -143,11 +143,25 @@ function readCostExplorerJson(text: string, label: string): Bill {
 }
 
 /** Reads a bill file by its content: Parquet's `PAR1`, gzip, JSON, else CSV. */
+/**
+ * The most a bill file may hold, read and after gunzip: it is read whole into memory. A month of CUR rows for
+ * Bedrock alone is far below it; a whole account's export need not be.
+ */
+export const MAX_BILL_BYTES = 128 * 1024 ** 2;
+
+function tooLarge(path: string): UsageError {
+  return new UsageError(
+    `--bill ${path}: more than ${MAX_BILL_BYTES / 1024 ** 2} MiB; export Bedrock's rows only (a CUR 2.0 export filtered to the service) or one month per file`,
+  );
+}
+
 export async function readBillFile(path: string): Promise<Bill> {
   let bytes: Buffer;
   try {
+    if ((await stat(path)).size > MAX_BILL_BYTES) throw tooLarge(path);
     bytes = await readFile(path);
   } catch (error) {
+    if (error instanceof UsageError) throw error;
     const code = (error as NodeJS.ErrnoException).code ?? (error as Error).message;
     throw new UsageError(
       `--bill ${path}: cannot be read (${code}); give a CUR 2.0 export or a saved GetCostAndUsage JSON`,
@@ -159,8 +173,10 @@ export async function readBillFile(path: string): Promise<Bill> {
   if (bytes.subarray(0, 4).toString("latin1") === "PAR1") return readParquet(bytes, path);
   let text: string;
   try {
-    text = (bytes[0] === 0x1f && bytes[1] === 0x8b ? gunzipSync(bytes) : bytes).toString("utf8");
+    const gzipped = bytes[0] === 0x1f && bytes[1] === 0x8b;
+    text = (gzipped ? gunzipSync(bytes, { maxOutputLength: MAX_BILL_BYTES }) : bytes).toString("utf8");
   } catch (error) {
+    if ((error as NodeJS.ErrnoException).code === "ERR_BUFFER_TOO_LARGE") throw tooLarge(path);
     throw new UsageError(`--bill ${path}: a damaged gzip file (${(error as Error).message})`, { cause: error });
   }
   const start = text.trimStart().charAt(0);
