@@ -165,7 +165,7 @@ describe("a build older than its sources", () => {
     this.timeout(60_000);
     execFileSync("npm", ["run", "-s", "build"], { cwd: ROOT, stdio: "ignore" });
     // A copy of the checkout's reporting/ with its times, using the checkout's node_modules.
-    for (const folder of ["dist", "src"]) {
+    for (const folder of ["dist", "src", "assembly"]) {
       const copy = join(work, "reporting", folder);
       fs.cpSync(join(ROOT, "reporting", folder), copy, { recursive: true, preserveTimestamps: true });
     }
@@ -182,5 +182,28 @@ describe("a build older than its sources", () => {
       "error: reporting/src/main.ts changed after the report was built; run `npm run build`, then the report again\n",
     );
     expect(stale.status).to.equal(2);
+  });
+
+  it("holds the WebAssembly module to its source in reporting/assembly, and a missing module to any", function () {
+    this.timeout(60_000);
+    execFileSync("npm", ["run", "-s", "build"], { cwd: ROOT, stdio: "ignore" });
+    for (const folder of ["dist", "src", "assembly"]) {
+      const copy = join(work, "reporting", folder);
+      fs.cpSync(join(ROOT, "reporting", folder), copy, { recursive: true, preserveTimestamps: true });
+    }
+    fs.symlinkSync(join(ROOT, "node_modules"), join(work, "node_modules"));
+    const copiedMain = join(work, "reporting", "dist", "main.js");
+    const expected =
+      "error: reporting/assembly/json-skip.ts changed after the report was built; run `npm run build`, then the report again\n";
+
+    age(join(work, "reporting", "assembly", "json-skip.ts"), -5);
+    const stale = run(process.execPath, [copiedMain, "--help"]);
+    expect([stale.status, stale.stderr]).to.deep.equal([2, expected]);
+
+    age(join(work, "reporting", "assembly", "json-skip.ts"), 3600);
+    expect(run(process.execPath, [copiedMain, "--help"]).status).to.equal(0);
+    fs.rmSync(join(work, "reporting", "dist", "json-skip.wasm"));
+    const missing = run(process.execPath, [copiedMain, "--help"]);
+    expect([missing.status, missing.stderr]).to.deep.equal([2, expected]);
   });
 });

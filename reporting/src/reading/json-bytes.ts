@@ -50,6 +50,9 @@ export interface Span {
 
 const NO_FIELDS = [] as const;
 
+/** Skips a JSON value as value() does, in WebAssembly (see json-skip.ts): set while the line lies in its memory. */
+export type ValueSkipper = (pos: number, end: number, depth: number) => number;
+
 /** Reads from `pos` up to `end` (exclusive) of `bytes`; a subclass sets them and calls the grammar below. */
 export class JsonBytesReader {
   protected bytes: Buffer = Buffer.alloc(0);
@@ -62,6 +65,8 @@ export class JsonBytesReader {
   protected stringStart = 0;
   protected stringEnd = 0;
   protected stringEscaped = false;
+  /** Set by a subclass while `bytes` is the WebAssembly module's memory; null to skip in JavaScript. */
+  protected skipper: ValueSkipper | null = null;
 
   protected view(bytes: Buffer): void {
     this.bytes = bytes;
@@ -152,6 +157,12 @@ export class JsonBytesReader {
 
   /** Any JSON value at pos, checked and skipped. */
   protected value(): void {
+    if (this.skipper !== null) {
+      const next = this.skipper(this.pos, this.end, this.depth);
+      if (next < 0) throw GIVE_UP;
+      this.pos = next;
+      return;
+    }
     const first = this.byteAt(this.pos);
     if (first === QUOTE) this.string();
     else if (first === 0x7b) this.members(this.skipMember, NO_FIELDS);

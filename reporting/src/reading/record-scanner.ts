@@ -18,6 +18,7 @@ import { GIVE_UP, JsonBytesReader, type Span } from "./json-bytes";
 import { parseRecordTimestampBytes } from "./record-timestamps";
 import { requestMetadataOf, UNKNOWN_CALLER, type InvocationFacts } from "./records";
 import { CallerCache, TextCache } from "./record-texts";
+import { loadJsonSkipper, type JsonSkipper } from "./json-skip";
 
 const key = (name: string) => Buffer.from(name, "latin1");
 const KEYS = {
@@ -69,7 +70,13 @@ function isEmpty(span: Span): boolean {
   return span.start < 0 || span.start === span.end;
 }
 
-class LineScanner extends JsonBytesReader {
+/**
+ * The scanner of one thread. With the WebAssembly skipper (json-skip.ts), a
+ * line up to its text area's size is copied there first and the values the
+ * report does not read are skipped in WebAssembly; without it, or for a
+ * longer line, the scan stays in JavaScript. Both answer alike.
+ */
+export class RecordLineScanner extends JsonBytesReader {
   private timestamp: Span = { start: -1, end: -1 };
   private modelId: Span = { start: -1, end: -1 };
   private errorCode: Span = { start: -1, end: -1 };
@@ -86,10 +93,26 @@ class LineScanner extends JsonBytesReader {
   private readonly callers = new CallerCache();
   private readonly errorCodes = new TextCache();
 
+  constructor(private readonly wasm: JsonSkipper | null) {
+    super();
+  }
+
+  /** The facts of the record in `bytes[start, end)`, as scanRecordLine. */
+
   scan(bytes: Buffer, start: number, end: number): InvocationFacts | null {
-    if (bytes !== this.bytes) this.view(bytes);
-    this.pos = start;
-    this.end = end;
+    const wasm = this.wasm;
+    if (wasm !== null && end - start <= wasm.textCapacity) {
+      bytes.copy(wasm.memory, wasm.textStart, start, end);
+      if (this.bytes !== wasm.memory) this.view(wasm.memory);
+      this.skipper = wasm.skipValue;
+      this.pos = wasm.textStart;
+      this.end = wasm.textStart + (end - start);
+    } else {
+      if (bytes !== this.bytes) this.view(bytes);
+      this.skipper = null;
+      this.pos = start;
+      this.end = end;
+    }
     this.depth = 0;
     this.timestamp.start = this.modelId.start = this.errorCode.start = this.arn.start = -1;
     this.requestMetadata.start = -1;
@@ -287,7 +310,7 @@ class LineScanner extends JsonBytesReader {
   }
 }
 
-const scanner = new LineScanner();
+const scanner = new RecordLineScanner(loadJsonSkipper());
 
 /**
  * The facts of the record in `bytes[start, end)` (one line, without its line

@@ -2,16 +2,23 @@ import { expect } from "chai";
 import fc from "fast-check";
 import { createInterface } from "node:readline";
 import { Readable } from "node:stream";
-import { scanRecordLine } from "../../../reporting/src/reading/record-scanner";
+import { RecordLineScanner, scanRecordLine } from "../../../reporting/src/reading/record-scanner";
 import { parseRecordLine } from "../../../reporting/src/reading/records";
 import { RecordCollector } from "../../../reporting/src/reading/record-collector";
 import { MAX_LINE_BYTES, RecordLineReader } from "../../../reporting/src/reading/record-lines";
 
-/** The scanner's contract: when it answers, it answers exactly what JSON.parse + factsFromRecord would. */
+/** The scan kept in JavaScript, as for a line longer than the WebAssembly text area. */
+const javaScriptOnly = new RecordLineScanner(null);
+
+/**
+ * The scanner's contract: when it answers, it answers exactly what JSON.parse
+ * + factsFromRecord would; and it answers alike with and without WebAssembly.
+ */
 function expectAgreement(line: string): boolean {
   const bytes = Buffer.from(line, "utf8");
   const scanned = scanRecordLine(bytes, 0, bytes.length);
   if (scanned !== null) expect({ ok: true, facts: scanned }, line).to.deep.equal(parseRecordLine(line));
+  expect(javaScriptOnly.scan(bytes, 0, bytes.length), `JavaScript alone: ${line}`).to.deep.equal(scanned);
   return scanned !== null;
 }
 
