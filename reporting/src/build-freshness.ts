@@ -39,7 +39,7 @@ export function sourceNewerThanBuild(sourceDir: string, stampPath: string): stri
 if (!__filename.endsWith(".ts")) {
   const newer =
     sourceNewerThanBuild(join(__dirname, "..", "src"), join(__dirname, ".tsbuildinfo")) ??
-    sourceNewerThanBuild(join(__dirname, "..", "assembly"), join(__dirname, "json-skip.wasm"));
+    sourceNewerThanBuild(join(__dirname, "..", "assembly"), join(__dirname, "record-scan.wasm"));
   if (newer !== undefined) {
     const shown = relative(join(__dirname, "..", ".."), newer);
     const advice = "run `npm run build`, then the report again";

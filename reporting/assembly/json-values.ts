@@ -1,49 +1,38 @@
 /**
- * The hot loop of the offline report, in WebAssembly (AssemblyScript, compiled
- * by `npm run build` to reporting/dist/json-skip.wasm): skipping the JSON
- * values a record carries and the report does not read, request and response
- * bodies above all, checked against the grammar exactly as
- * JsonBytesReader.value() in reporting/src/reading/json-bytes.ts checks them.
- * It finds the end of string text sixteen bytes a step with SIMD
- * instructions, where JavaScript's bit tricks take four.
+ * JSON's grammar over UTF-8 bytes in this module's memory, checked as
+ * strictly as JSON.parse checks it (strings and their escapes, numbers,
+ * literals, nesting) without building anything: record-scan.ts reads the
+ * fields a report needs with these and skips the rest, request and response
+ * bodies above all. String text goes sixteen bytes a step with SIMD
+ * instructions. Whitespace is spaces and tabs only: a line holding a
+ * carriage return is left to JSON.parse, as readline would have cut it there.
  *
- * The caller copies a line into the text area (textArea(), TEXT_CAPACITY
- * bytes) and calls skipValue with positions in this memory. The sixteen bytes
- * after the area's end are never written, so a sixteen-byte load that starts
- * before a line's end stays inside the memory.
+ * Positions are addresses in the memory; `end` is the end of the line. A
+ * sixteen-byte load may start at any position before `end`, so the memory
+ * must hold sixteen bytes more than any line (record-scan.ts's text area).
  */
 
-/** Bytes of line the text area holds. */
-export const TEXT_CAPACITY: i32 = 1 << 20;
-/** Sixteen bytes more than the text, for the last sixteen-byte load of a line. */
-const TEXT: usize = memory.data(TEXT_CAPACITY + 16, 16);
-
-/** Deeper than real records nest; past it the caller hands the text to JSON.parse (MAX_DEPTH in json-bytes.ts). */
-const MAX_DEPTH: i32 = 64;
+/** Deeper than real records nest; past it the line is left to JSON.parse. */
+export const MAX_DEPTH: i32 = 64;
 /** What skipValue returns when the text breaks the grammar or goes deeper than MAX_DEPTH. */
-const GIVE_UP: i32 = -1;
+export const GIVE_UP: i32 = -1;
 
-const QUOTE: i32 = 0x22;
-const BACKSLASH: i32 = 0x5c;
-const COMMA: i32 = 0x2c;
-const COLON: i32 = 0x3a;
-const OPEN_OBJECT: i32 = 0x7b;
-const CLOSE_OBJECT: i32 = 0x7d;
-const OPEN_ARRAY: i32 = 0x5b;
-const CLOSE_ARRAY: i32 = 0x5d;
-
-/** Where the caller copies a line: positions passed to skipValue are addresses in this memory. */
-export function textArea(): usize {
-  return TEXT;
-}
+export const QUOTE: i32 = 0x22;
+export const BACKSLASH: i32 = 0x5c;
+export const COMMA: i32 = 0x2c;
+export const COLON: i32 = 0x3a;
+export const OPEN_OBJECT: i32 = 0x7b;
+export const CLOSE_OBJECT: i32 = 0x7d;
+export const OPEN_ARRAY: i32 = 0x5b;
+export const CLOSE_ARRAY: i32 = 0x5d;
 
 /** The byte at `pos`, or -1 past the end of the line (the text area may hold an older, longer line after it). */
-function byteAt(pos: i32, end: i32): i32 {
+export function byteAt(pos: i32, end: i32): i32 {
   return pos < end ? <i32>load<u8>(<usize>pos) : -1;
 }
 
-/** JSON whitespace within a line: spaces and tabs (json-bytes.ts leaves a carriage return to JSON.parse). */
-function whitespace(pos: i32, end: i32): i32 {
+/** JSON whitespace within a line: spaces and tabs. */
+export function whitespace(pos: i32, end: i32): i32 {
   while (pos < end) {
     const byte = <i32>load<u8>(<usize>pos);
     if (byte != 0x20 && byte != 0x09) break;
@@ -75,8 +64,10 @@ function isSimpleEscape(byte: i32): bool {
  * or GIVE_UP for a raw control character, a bad escape or no closing quote
  * before `end`. Sixteen bytes a step: one compare for each kind of byte that
  * ends plain text (below 0x20, a quote, a backslash), and the lowest one found.
+ * Sets stringEscaped.
  */
-function skipString(pos: i32, end: i32): i32 {
+export function skipString(pos: i32, end: i32): i32 {
+  stringEscaped = false;
   const quotes = i8x16.splat(<i8>QUOTE);
   const backslashes = i8x16.splat(<i8>BACKSLASH);
   const spaces = i8x16.splat(0x20);
@@ -95,6 +86,7 @@ function skipString(pos: i32, end: i32): i32 {
     const byte = <i32>load<u8>(<usize>pos);
     if (byte == QUOTE) return pos + 1;
     if (byte != BACKSLASH) return GIVE_UP; // a raw control character
+    stringEscaped = true;
     const escaped = byteAt(pos + 1, end);
     if (isSimpleEscape(escaped)) {
       pos += 2;
@@ -112,6 +104,9 @@ function skipString(pos: i32, end: i32): i32 {
     }
   }
 }
+
+/** Whether the last string skipString read held an escape: its bytes are then not its text. */
+export let stringEscaped = false;
 
 /** At least one digit from `pos`: the position after them, or GIVE_UP. */
 function digits(pos: i32, end: i32): i32 {
@@ -168,8 +163,8 @@ const AT_KEY = 1;
 const AFTER_VALUE = 2;
 
 /**
- * Skips the JSON value at `pos`, checked as JsonBytesReader.value() checks
- * it, in the line that ends at `end`; `depth` is the reader's nesting there.
+ * Skips the JSON value at `pos`, checked against the grammar, in the line
+ * that ends at `end`; `depth` is the nesting it is found at.
  * Returns the position after the value, or GIVE_UP (-1).
  *
  * Without recursion: `objects` holds one bit a level entered here, set for
