@@ -1,6 +1,9 @@
 import { expect } from "chai";
 import fc from "fast-check";
+import { readdirSync, readFileSync } from "node:fs";
+import { join } from "node:path";
 import { createInterface } from "node:readline";
+import { gunzipSync } from "node:zlib";
 import { Readable } from "node:stream";
 import { RecordLineScanner, scanRecordLine } from "../../../reporting/src/reading/record-scanner";
 import { parseRecordLine } from "../../../reporting/src/reading/records";
@@ -239,6 +242,25 @@ describe("fast record scanner", () => {
     }
     expect(expectAgreement(withTokens("12")), "a plain integer takes the fast path").to.equal(true);
     expect(expectAgreement(withTokens("1e3")), "1e3 is left to JSON.parse, which reads 1000").to.equal(false);
+  });
+
+  it("reads every well-formed record of the bundled sample logs itself, leaving JSON.parse only the broken lines", () => {
+    const sample = join(__dirname, "..", "..", "..", "reporting", "samples", "bedrock-logs");
+    const files = readdirSync(sample, { recursive: true, withFileTypes: true }).filter((entry) => entry.isFile());
+    let scanned = 0;
+    for (const entry of files) {
+      const bytes = gunzipSync(readFileSync(join(entry.parentPath, entry.name)));
+      for (const line of bytes
+        .toString("utf8")
+        .split("\n")
+        .filter((text) => text !== "")) {
+        const parsed = parseRecordLine(line);
+        const taken = expectAgreement(line);
+        if (parsed.ok) expect(taken, line.slice(0, 200)).to.equal(true);
+        if (taken) scanned += 1;
+      }
+    }
+    expect(scanned).to.be.above(1800);
   });
 
   it("leaves a line longer than the WebAssembly text area, and every line where the module cannot load, to JSON.parse", () => {
