@@ -70,13 +70,22 @@ export class LatencyCounts {
     else this.counts.set(value, (this.counts.get(value) ?? 0) + count);
   }
 
+  /** Filled through forEach: an entries array was one 2-element array per distinct value, garbage in the serial tail. */
   tally(): LatencyTally {
-    const entries = [...this.counts];
-    if (this.negativeZeros > 0) entries.push([-0, this.negativeZeros]);
-    return {
-      values: Float64Array.from(entries, ([value]) => value),
-      counts: Float64Array.from(entries, ([, count]) => count),
-    };
+    const size = this.counts.size + (this.negativeZeros > 0 ? 1 : 0);
+    const values = new Float64Array(size);
+    const counts = new Float64Array(size);
+    let at = 0;
+    this.counts.forEach((count, value) => {
+      values[at] = value;
+      counts[at] = count;
+      at += 1;
+    });
+    if (this.negativeZeros > 0) {
+      values[at] = -0;
+      counts[at] = this.negativeZeros;
+    }
+    return { values, counts };
   }
 
   merge(tally: LatencyTally): void {
@@ -148,7 +157,13 @@ export class LatencyCounts {
    * report's serial tail. -0, counted apart, goes after the negatives and before 0.
    */
   private sortedValues(): Float64Array {
-    const distinct = Float64Array.from(this.counts.keys()).sort();
+    const distinct = new Float64Array(this.counts.size);
+    let filled = 0;
+    this.counts.forEach((_, value) => {
+      distinct[filled] = value;
+      filled += 1;
+    });
+    distinct.sort();
     if (this.negativeZeros === 0) return distinct;
     let at = 0;
     while (at < distinct.length && distinct[at] < 0) at += 1;

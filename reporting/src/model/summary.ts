@@ -107,7 +107,21 @@ function bucketSeries(
   return series;
 }
 
-/** Prices every row (long-context rates for rows known to be long) and sums it all up. */
+/** What every row of one logged model ID shares, looked up once per ID rather than once per row. */
+interface LoggedModel {
+  quote: PriceQuote;
+  model: CostedCounts;
+  family: CostedCounts;
+  /** The family's usage by UTC day. */
+  familyDays: Map<number, CostedCounts>;
+}
+
+/**
+ * Prices every row (long-context rates for rows known to be long) and sums it
+ * all up, each sum over the rows in their order. Rows come in hour order from
+ * the log readers, so the hour's and day's sums are looked up only when the
+ * hour changes, and a model's quote and sums once per logged model ID.
+ */
 export function summarizeUsage(
   rows: UsageRow[],
   window: ReportWindow,
@@ -120,6 +134,7 @@ export function summarizeUsage(
   const families = new Map<ModelFamily, CostedCounts>();
   const models = new Map<string, CostedCounts>();
   const loggedIds = new Map<string, Set<string>>();
+  const loggedModels = new Map<string, LoggedModel>();
   const callers = new Map<string, CostedCounts>();
   const hours = new Map<number, CostedCounts>();
   const days = new Map<number, CostedCounts>();
@@ -128,10 +143,30 @@ export function summarizeUsage(
   let longContextBilledInvocations = 0;
   const cacheWritesAssumed5m: UsageSummary["cacheWritesAssumed5m"] = { invocations: 0, tokens: 0 };
 
-  for (const row of rows) {
-    const modelId = canonicalModelId(row.modelId);
-    getOrCreate(loggedIds, modelId, () => new Set<string>()).add(row.modelId);
+  const loggedModel = (loggedId: string): LoggedModel => {
+    const modelId = canonicalModelId(loggedId);
+    getOrCreate(loggedIds, modelId, () => new Set<string>()).add(loggedId);
     const quote = getOrCreate(quotes, modelId, () => priceFor(modelId, overrides, catalog, profileTargets));
+    return {
+      quote,
+      model: getOrCreate(models, modelId, emptyCosted),
+      family: getOrCreate(families, quote.family, emptyCosted),
+      familyDays: getOrCreate(familyDays, quote.family, () => new Map<number, CostedCounts>()),
+    };
+  };
+  let hourStartMs = NaN;
+  let hour = emptyCosted();
+  let dayStartMs = NaN;
+  let day = emptyCosted();
+  for (const row of rows) {
+    const logged = getOrCreate(loggedModels, row.modelId, () => loggedModel(row.modelId));
+    const { quote } = logged;
+    if (row.hourStartMs !== hourStartMs) {
+      hourStartMs = row.hourStartMs;
+      hour = getOrCreate(hours, hourStartMs, emptyCosted);
+      dayStartMs = floorTo(hourStartMs, DAY_MS);
+      day = getOrCreate(days, dayStartMs, emptyCosted);
+    }
     const costUsd = quote.priced ? costOf(row, ratesForContext(quote, row.context)) : null;
     if (quote.priced && quote.longContext && row.context === "unknown")
       longContextUnknownInvocations += row.invocations;
@@ -145,14 +180,12 @@ export function summarizeUsage(
           : cacheWritesAssumed5m.invocations + writes;
     }
     addCosted(totals, row, costUsd);
-    addCosted(getOrCreate(families, quote.family, emptyCosted), row, costUsd);
-    addCosted(getOrCreate(models, modelId, emptyCosted), row, costUsd);
+    addCosted(logged.family, row, costUsd);
+    addCosted(logged.model, row, costUsd);
     if (row.caller !== null) addCosted(getOrCreate(callers, row.caller, emptyCosted), row, costUsd);
-    addCosted(getOrCreate(hours, row.hourStartMs, emptyCosted), row, costUsd);
-    const dayStartMs = floorTo(row.hourStartMs, DAY_MS);
-    addCosted(getOrCreate(days, dayStartMs, emptyCosted), row, costUsd);
-    const familyDaysOf = getOrCreate(familyDays, quote.family, () => new Map<number, CostedCounts>());
-    addCosted(getOrCreate(familyDaysOf, dayStartMs, emptyCosted), row, costUsd);
+    addCosted(hour, row, costUsd);
+    addCosted(day, row, costUsd);
+    addCosted(getOrCreate(logged.familyDays, dayStartMs, emptyCosted), row, costUsd);
   }
 
   const byModel: ModelBreakdown[] = [...models.entries()].map(([modelId, counts]) => {
