@@ -134,7 +134,12 @@ export class LatencyCounts {
     for (let index = 0; index < values.length; index += 1) {
       const value = values[index];
       const count = Object.is(value, -0) ? this.negativeZeros : (this.counts.get(value) as number);
-      for (let added = 0; added < count; added += 1) sum += value;
+      const added = value * count;
+      // Whole milliseconds (as logged) add up exactly while every sum on the way is a safe integer (it lies
+      // between the first and the last): then one step gives what `count` steps do, with no loop over the samples.
+      const exact = Number.isInteger(value) && Number.isSafeInteger(sum) && Number.isSafeInteger(added);
+      if (exact && Number.isSafeInteger(sum + added)) sum += added;
+      else for (let step = 0; step < count; step += 1) sum += value;
       seen += count;
       for (let at = 0; at < ranks.length; at += 1) if (atRank[at] === null && seen >= ranks[at]) atRank[at] = value;
     }
