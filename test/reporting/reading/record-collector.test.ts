@@ -45,9 +45,14 @@ function collected(requests: InvocationFacts[]): RecordCollector {
 /** A collector's partial as a worker thread posts it: through the structured clone, its buffers moved. */
 function posted(collector: RecordCollector): PartialAggregate {
   const partial = collector.partial();
-  const { values, counts } = partial.latencies;
+  const { whole, values, counts } = partial.latencies;
   return structuredClone(partial, {
-    transfer: [...columnBuffers(partial.rows), values.buffer as ArrayBuffer, counts.buffer as ArrayBuffer],
+    transfer: [
+      ...columnBuffers(partial.rows),
+      whole.buffer as ArrayBuffer,
+      values.buffer as ArrayBuffer,
+      counts.buffer as ArrayBuffer,
+    ],
   });
 }
 
