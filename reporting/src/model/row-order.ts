@@ -3,6 +3,7 @@
  * metadata values, whatever thread read which file, so sums of costs come out
  * the same to the last bit.
  */
+import { HOUR_MS } from "../kernel/time";
 import type { ContextClass, UsageRow } from "./usage";
 
 /** Context classes by the number RowColumns gives them. */
@@ -51,11 +52,12 @@ function compareSeries(a: SeriesKey, aContext: ContextClass, b: SeriesKey, bCont
  * (as a stable sort of the rows in index order). Comparing model IDs (long
  * shared prefixes) and callers as text, ~300,000 times for the benchmark
  * archive's 20,000 rows, was ~20 ms of the report's serial tail. Instead the
- * few series (model, caller, metadata) are ranked once in each context
- * class, the hours once, and each row gets one number from its hour's and its
- * series' rank, times the row count plus its index, which a typed array's own
- * numeric sort orders (no comparator call per comparison). Null when that
- * number would not fit a double exactly: then sort the rows with compareRows.
+ * few series (model, caller, metadata) are ranked once in each context class
+ * and the hours numbered in order (hourRanks), and each row gets one number
+ * from its hour's and its series' rank, times the row count plus its index,
+ * which a typed array's own numeric sort orders (no comparator call per
+ * comparison). Null when that number would not fit a double exactly: then
+ * sort the rows with compareRows.
  */
 export function rowOrder(
   series: readonly SeriesKey[],
@@ -64,7 +66,7 @@ export function rowOrder(
   contexts: Uint8Array,
   size: number,
 ): Float64Array | null {
-  const hours = distinctSorted(hourStartMs.slice(0, size).sort());
+  const hours = hourRanks(hourStartMs, size);
 
   // Each series in each context class (series index * CONTEXTS.length + class), ranked, equal ones alike.
   const pairs = Array.from({ length: series.length * CONTEXTS.length }, (_, pair) => pair);
@@ -80,12 +82,12 @@ export function rowOrder(
   });
 
   const ranked = rank + 1;
-  if (hours.length * ranked * size > Number.MAX_SAFE_INTEGER) return null;
+  if (hours.count * ranked * size > Number.MAX_SAFE_INTEGER) return null;
   const keys = new Float64Array(size);
   // Per row, a function of its own rather than a loop body, so that V8 optimizes it within the first rows.
   const setKey = (index: number) => {
     const pairRank = pairRanks[seriesIndexes[index] * CONTEXTS.length + contexts[index]];
-    keys[index] = (rankIn(hours, hourStartMs[index]) * ranked + pairRank) * size + index;
+    keys[index] = ((hours.ranks[index] - hours.lowest) * ranked + pairRank) * size + index;
   };
   for (let index = 0; index < size; index += 1) setKey(index);
   keys.sort();
@@ -94,6 +96,36 @@ export function rowOrder(
   };
   for (let at = 0; at < size; at += 1) toIndex(at);
   return keys;
+}
+
+/**
+ * Each row's hour as a number in the hours' order (less `lowest`), and how
+ * many such numbers there can be. When every row starts a whole number of
+ * hours after the first (as the log readers' rows do), its number of hours
+ * from the first row's: no sort. Otherwise its place among the distinct
+ * hours, sorted.
+ */
+function hourRanks(hourStartMs: Float64Array, size: number): { ranks: Float64Array; lowest: number; count: number } {
+  const ranks = new Float64Array(size);
+  const first = hourStartMs[0];
+  let lowest = 0;
+  let highest = 0;
+  let whole = true;
+  const offset = (index: number) => {
+    const hour = hourStartMs[index];
+    const hours = (hour - first) / HOUR_MS;
+    // Exact only if it leads back to the same start: then no other start has the same number.
+    if (Number.isInteger(hours) && first + hours * HOUR_MS === hour) {
+      ranks[index] = hours;
+      lowest = Math.min(lowest, hours);
+      highest = Math.max(highest, hours);
+    } else whole = false;
+  };
+  for (let index = 0; index < size && whole; index += 1) offset(index);
+  if (whole) return { ranks, lowest, count: highest - lowest + 1 };
+  const distinct = distinctSorted(hourStartMs.slice(0, size).sort());
+  for (let index = 0; index < size; index += 1) ranks[index] = rankIn(distinct, hourStartMs[index]);
+  return { ranks, lowest: 0, count: distinct.length };
 }
 
 /** Sorted numbers without repeats (0 and -0 count as one, as in a Set). */

@@ -112,10 +112,13 @@ export class LatencyCounts {
   merge(tally: LatencyTally): void {
     const { whole } = tally;
     if (whole.length > this.whole.length) this.growTo(whole.length - 1);
+    const into = this.whole;
+    let samples = 0;
     for (let ms = 0; ms < whole.length; ms += 1) {
-      this.whole[ms] += whole[ms];
-      this.samples += whole[ms];
+      into[ms] += whole[ms];
+      samples += whole[ms];
     }
+    this.samples += samples;
     tally.values.forEach((value, index) => this.add(value, tally.counts[index]));
   }
 
