@@ -82,6 +82,8 @@ export class LatencyCounts {
   /** A Map key cannot tell -0 from 0; counted apart so the summary still can. */
   private negativeZeros = 0;
   private samples = 0;
+  /** The largest whole millisecond counted; -1 before any. */
+  private highest = -1;
 
   add(value: number, count = 1): void {
     this.samples += count;
@@ -89,6 +91,7 @@ export class LatencyCounts {
     else if (value >= 0 && value < WHOLE_MS_LIMIT && Number.isInteger(value)) {
       if (value >= this.whole.length) this.growTo(value);
       this.whole[value] += count;
+      this.highest = Math.max(this.highest, value);
     } else this.others.set(value, (this.others.get(value) ?? 0) + count);
   }
 
@@ -106,7 +109,7 @@ export class LatencyCounts {
       values[at] = -0;
       counts[at] = this.negativeZeros;
     }
-    return { whole: this.whole.slice(), values, counts };
+    return { whole: this.whole.slice(0, this.highest + 1), values, counts };
   }
 
   merge(tally: LatencyTally): void {
@@ -119,18 +122,28 @@ export class LatencyCounts {
       samples += whole[ms];
     }
     this.samples += samples;
+    this.highest = Math.max(this.highest, whole.length - 1);
     tally.values.forEach((value, index) => this.add(value, tally.counts[index]));
   }
 
   /** Equal-width bins from the lowest to the highest sample, empty bins included; none without samples. */
   histogram(): LatencyBin[] {
     if (this.samples === 0) return [];
+    // The ends without a walk over every value: the other values, and the first and last whole millisecond.
     let min = Infinity;
     let max = -Infinity;
-    this.ascending((value) => {
+    const widen = (value: number) => {
       min = Math.min(min, value);
       max = Math.max(max, value);
-    });
+    };
+    this.others.forEach((_, value) => widen(value));
+    if (this.negativeZeros > 0) widen(-0);
+    if (this.highest >= 0) {
+      let lowest = 0;
+      while (lowest < this.highest && this.whole[lowest] === 0) lowest += 1;
+      widen(lowest);
+      widen(this.highest);
+    }
     const width = roundBinWidth((max - min) / LATENCY_BINS);
     const firstMs = Math.floor(min / width) * width;
     const bins = Array.from({ length: Math.floor((max - firstMs) / width) + 1 }, (_, index) => ({
@@ -183,8 +196,8 @@ export class LatencyCounts {
     others.sort();
     const countOf = (value: number) => (Object.is(value, -0) ? this.negativeZeros : (this.others.get(value) as number));
     let next = 0;
-    const { whole } = this;
-    for (let ms = 0; ms < whole.length; ms += 1) {
+    const { whole, highest } = this;
+    for (let ms = 0; ms <= highest; ms += 1) {
       while (next < others.length && (others[next] < ms || Object.is(others[next], -0))) {
         visit(others[next], countOf(others[next]));
         next += 1;
