@@ -40,6 +40,19 @@ describe("usage rows: UsageRowBuilder", () => {
     ]);
   });
 
+  it("keeps every count exactly, however large, and leaves out the ones a source could not count", () => {
+    const builder = new UsageRowBuilder();
+    const counts = { inputTokens: 2 ** 40, outputTokens: 2 ** 30, cacheReadInputTokens: 2 ** 30 - 1, errors: 2 ** 31 };
+    builder.addRow(usage({ ...counts, cacheWriteInputTokens: -(2 ** 30) - 1, guardrailInterventions: 2 ** 53 - 1 }));
+    builder.addRow(usage({ hourStartMs: HOUR + HOUR_MS, cacheWriteInvocations: 3 }));
+    const [big, partly] = builder.sortedRows();
+    expect(big).to.deep.equal(
+      usage({ ...counts, cacheWriteInputTokens: -(2 ** 30) - 1, guardrailInterventions: 2 ** 53 - 1 }),
+    );
+    expect(partly).to.deep.equal(usage({ hourStartMs: HOUR + HOUR_MS, cacheWriteInvocations: 3 }));
+    expect(partly).to.not.have.property("guardrailInterventions");
+  });
+
   it("keeps the three context classes of one hour apart, next to the hours before and after", () => {
     const builder = new UsageRowBuilder();
     for (const hourStartMs of [HOUR - HOUR_MS, HOUR, HOUR + HOUR_MS])
