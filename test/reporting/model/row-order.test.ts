@@ -73,7 +73,7 @@ describe("row order: UsageRowBuilder.sortedRows", () => {
     );
   });
 
-  it("keeps rows compareRows finds equal (a null caller, an empty one) in the order they were first seen, per hour", () => {
+  it("keeps rows compareRows finds equal (null and empty caller) in the order first seen, per hour", () => {
     const counts = { invocations: 1, errors: 0, inputTokens: 1, outputTokens: 0, cacheReadInputTokens: 0 };
     const base = { modelId: "m", context: "standard" as const, ...counts, cacheWriteInputTokens: 0 };
     const builder = builderOf([
