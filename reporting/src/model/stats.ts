@@ -48,50 +48,101 @@ function roundBinWidth(raw: number): number {
   return [1, 2, 5, 10].map((step) => step * power).find((width) => width >= raw) as number;
 }
 
-/** LatencyCounts in a form that crosses threads: each distinct value once, with how often it was seen. */
+/** LatencyCounts in a form that crosses threads: typed arrays, moved rather than copied. */
 export interface LatencyTally {
+  /** How often each whole millisecond was seen, by value. */
+  whole: Float64Array;
+  /** Every other distinct value once, with how often it was seen. */
   values: Float64Array;
   counts: Float64Array;
 }
 
 /**
+ * Whole milliseconds below this are counted in an array indexed by the
+ * value (at most 4 MB, for latencies up to ~8.7 minutes); any other value in
+ * a Map.
+ */
+const WHOLE_MS_LIMIT = 2 ** 19;
+
+/**
  * Latency samples as how often each value was seen: memory grows with the
- * number of distinct latencies (milliseconds, so a few thousand), not with
- * the number of requests, and the summary is the same as summarizeLatency
- * over every sample, to the last bit.
+ * largest latency in milliseconds and the number of other distinct values,
+ * not with the number of requests, and the summary is the same as
+ * summarizeLatency over every sample, to the last bit. Logged latencies are
+ * whole milliseconds, counted by index in a typed array: walked in index
+ * order they come out sorted, where a Map of ~12,000 values (the benchmark
+ * archive's) had to be sorted and looked up value by value, ~20 ms of the
+ * report's serial tail.
  */
 export class LatencyCounts {
-  private readonly counts = new Map<number, number>();
+  /** Counts of whole milliseconds by value, grown as larger ones come. */
+  private whole = new Float64Array(0);
+  /** Counts of every other value: fractions, negatives, very large. */
+  private readonly others = new Map<number, number>();
   /** A Map key cannot tell -0 from 0; counted apart so the summary still can. */
   private negativeZeros = 0;
+  private samples = 0;
+  /** The largest whole millisecond counted; -1 before any. */
+  private highest = -1;
 
   add(value: number, count = 1): void {
+    this.samples += count;
     if (Object.is(value, -0)) this.negativeZeros += count;
-    else this.counts.set(value, (this.counts.get(value) ?? 0) + count);
+    else if (value >= 0 && value < WHOLE_MS_LIMIT && Number.isInteger(value)) {
+      if (value >= this.whole.length) this.growTo(value);
+      this.whole[value] += count;
+      this.highest = Math.max(this.highest, value);
+    } else this.others.set(value, (this.others.get(value) ?? 0) + count);
   }
 
   tally(): LatencyTally {
-    const entries = [...this.counts];
-    if (this.negativeZeros > 0) entries.push([-0, this.negativeZeros]);
-    return {
-      values: Float64Array.from(entries, ([value]) => value),
-      counts: Float64Array.from(entries, ([, count]) => count),
-    };
+    const size = this.others.size + (this.negativeZeros > 0 ? 1 : 0);
+    const values = new Float64Array(size);
+    const counts = new Float64Array(size);
+    let at = 0;
+    this.others.forEach((count, value) => {
+      values[at] = value;
+      counts[at] = count;
+      at += 1;
+    });
+    if (this.negativeZeros > 0) {
+      values[at] = -0;
+      counts[at] = this.negativeZeros;
+    }
+    return { whole: this.whole.slice(0, this.highest + 1), values, counts };
   }
 
   merge(tally: LatencyTally): void {
+    const { whole } = tally;
+    if (whole.length > this.whole.length) this.growTo(whole.length - 1);
+    const into = this.whole;
+    let samples = 0;
+    for (let ms = 0; ms < whole.length; ms += 1) {
+      into[ms] += whole[ms];
+      samples += whole[ms];
+    }
+    this.samples += samples;
+    this.highest = Math.max(this.highest, whole.length - 1);
     tally.values.forEach((value, index) => this.add(value, tally.counts[index]));
   }
 
   /** Equal-width bins from the lowest to the highest sample, empty bins included; none without samples. */
   histogram(): LatencyBin[] {
-    const { values, counts } = this.tally();
-    if (values.length === 0) return [];
+    if (this.samples === 0) return [];
+    // The ends without a walk over every value: the other values, and the first and last whole millisecond.
     let min = Infinity;
     let max = -Infinity;
-    for (const value of values) {
+    const widen = (value: number) => {
       min = Math.min(min, value);
       max = Math.max(max, value);
+    };
+    this.others.forEach((_, value) => widen(value));
+    if (this.negativeZeros > 0) widen(-0);
+    if (this.highest >= 0) {
+      let lowest = 0;
+      while (lowest < this.highest && this.whole[lowest] === 0) lowest += 1;
+      widen(lowest);
+      widen(this.highest);
     }
     const width = roundBinWidth((max - min) / LATENCY_BINS);
     const firstMs = Math.floor(min / width) * width;
@@ -100,63 +151,67 @@ export class LatencyCounts {
       toMs: firstMs + (index + 1) * width,
       count: 0,
     }));
-    values.forEach((value, index) => {
-      bins[Math.floor((value - firstMs) / width)].count += counts[index];
+    this.ascending((value, count) => {
+      bins[Math.floor((value - firstMs) / width)].count += count;
     });
     return bins;
   }
 
-  /**
-   * The distinct values sorted by a typed array's own numeric sort: a
-   * comparator reading them back from a Float64Array boxed two numbers per
-   * comparison, ~6 MB of garbage for the benchmark archive's latencies, in
-   * the serial tail of the report. -0, kept apart, goes where that
-   * comparator put it: after the negatives, before 0.
-   */
   summarize(from: LatencySummary["from"]): LatencySummary {
-    const values = this.sortedValues();
-    let samples = this.negativeZeros;
-    for (const count of this.counts.values()) samples += count;
+    const { samples } = this;
     const ranks = [50, 90, 99].map((percent) => nearestRank(samples, percent));
     const atRank: Array<number | null> = ranks.map(() => null);
     let seen = 0;
     // Adding each sample in ascending order, one by one, as a sorted array's sum does: the same float rounding.
     let sum = 0;
-    for (let index = 0; index < values.length; index += 1) {
-      const value = values[index];
-      const count = Object.is(value, -0) ? this.negativeZeros : (this.counts.get(value) as number);
-      for (let added = 0; added < count; added += 1) sum += value;
+    let max: number | null = null;
+    this.ascending((value, count) => {
+      const added = value * count;
+      // Whole milliseconds (as logged) add up exactly while every sum on the way is a safe integer (it lies
+      // between the first and the last): then one step gives what `count` steps do, with no loop over the samples.
+      const exact = Number.isInteger(value) && Number.isSafeInteger(sum) && Number.isSafeInteger(added);
+      if (exact && Number.isSafeInteger(sum + added)) sum += added;
+      else for (let step = 0; step < count; step += 1) sum += value;
       seen += count;
       for (let at = 0; at < ranks.length; at += 1) if (atRank[at] === null && seen >= ranks[at]) atRank[at] = value;
-    }
+      max = value;
+    });
     const [p50, p90, p99] = atRank;
-    return {
-      samples,
-      avg: samples === 0 ? null : sum / samples,
-      p50,
-      p90,
-      p99,
-      max: values.length === 0 ? null : values[values.length - 1],
-      from,
-    };
+    return { samples, avg: samples === 0 ? null : sum / samples, p50, p90, p99, max, from };
   }
 
   /**
-   * The distinct values in ascending order, by a typed array's own numeric
-   * sort: a comparator reading them from a Float64Array boxed two numbers per
-   * comparison, ~6 MB of garbage for the benchmark archive's latencies in the
-   * report's serial tail. -0, counted apart, goes after the negatives and before 0.
+   * Every distinct value with its count, in ascending order, -0 after the
+   * negatives and before 0 (where a numeric sort puts it): the other values,
+   * sorted, merged into the walk over the whole milliseconds.
    */
-  private sortedValues(): Float64Array {
-    const distinct = Float64Array.from(this.counts.keys()).sort();
-    if (this.negativeZeros === 0) return distinct;
-    let at = 0;
-    while (at < distinct.length && distinct[at] < 0) at += 1;
-    const values = new Float64Array(distinct.length + 1);
-    values.set(distinct.subarray(0, at));
-    values[at] = -0;
-    values.set(distinct.subarray(at), at + 1);
-    return values;
+  private ascending(visit: (value: number, count: number) => void): void {
+    const others = new Float64Array(this.others.size + (this.negativeZeros > 0 ? 1 : 0));
+    let filled = 0;
+    this.others.forEach((_, value) => {
+      others[filled] = value;
+      filled += 1;
+    });
+    if (this.negativeZeros > 0) others[filled] = -0;
+    others.sort();
+    const countOf = (value: number) => (Object.is(value, -0) ? this.negativeZeros : (this.others.get(value) as number));
+    let next = 0;
+    const { whole, highest } = this;
+    for (let ms = 0; ms <= highest; ms += 1) {
+      while (next < others.length && (others[next] < ms || Object.is(others[next], -0))) {
+        visit(others[next], countOf(others[next]));
+        next += 1;
+      }
+      if (whole[ms] !== 0) visit(ms, whole[ms]);
+    }
+    for (; next < others.length; next += 1) visit(others[next], countOf(others[next]));
+  }
+
+  /** Room for `value`: at least doubled, so a growing maximum costs few copies. */
+  private growTo(value: number): void {
+    const grown = new Float64Array(Math.min(WHOLE_MS_LIMIT, Math.max(value + 1, this.whole.length * 2, 1024)));
+    grown.set(this.whole);
+    this.whole = grown;
   }
 }
 

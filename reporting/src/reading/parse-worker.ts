@@ -65,6 +65,7 @@ port.on("message", (task: ParseTask) => {
     const partial = started().partial();
     port.postMessage({ type: "partial", partial } satisfies ParseReply, [
       ...columnBuffers(partial.rows),
+      partial.latencies.whole.buffer as ArrayBuffer,
       partial.latencies.values.buffer as ArrayBuffer,
       partial.latencies.counts.buffer as ArrayBuffer,
     ]);

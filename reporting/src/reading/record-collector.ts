@@ -7,7 +7,7 @@
 import { UsageRowBuilder, type RowColumns } from "../model/usage-rows";
 import type { ParsedRecord } from "./records";
 import { LatencyCounts, type LatencyTally } from "../model/stats";
-import type { ReportWindow, UsageRow } from "../model/usage";
+import type { ReportWindow } from "../model/usage";
 import type { SourceResult } from "../sources/contract";
 import { recordsInValue } from "./record-documents";
 import { emptySpan, emptyWindowHint, widen, type TimeSpan } from "./outside-window";
@@ -20,79 +20,6 @@ export interface PartialAggregate {
   recordsUsed: number;
   /** Timestamps of the records left out as outside the window. */
   outside: TimeSpan;
-}
-
-/** Rows in one order whatever thread read which file, so sums of costs come out the same to the last bit. */
-export function compareRows(a: UsageRow, b: UsageRow): number {
-  return (
-    a.hourStartMs - b.hourStartMs ||
-    compareText(a.modelId, b.modelId) ||
-    compareText(a.caller ?? "", b.caller ?? "") ||
-    compareText(a.context, b.context) ||
-    compareText(metadataText(a), metadataText(b))
-  );
-}
-
-/** A row's metadata values as one text, to order rows that differ only there. */
-function metadataText(row: UsageRow): string {
-  return row.metadata === undefined ? "" : JSON.stringify(row.metadata);
-}
-
-function compareText(a: string, b: string): number {
-  return a < b ? -1 : a > b ? 1 : 0;
-}
-
-/** Each distinct value's place in `compare` order. */
-function ranks<T>(distinct: Set<T>, compare: (a: T, b: T) => number): Map<T, number> {
-  return new Map([...distinct].sort(compare).map((value, rank) => [value, rank]));
-}
-
-/**
- * Rows in compareRows order. Comparing model IDs (long shared prefixes) and
- * callers as text, ~300,000 times for the benchmark archive's 20,000 rows,
- * was ~20 ms of the report's serial tail; instead each row gets one number
- * from the ranks of its hour, model, caller, context and metadata among the
- * distinct ones, which orders rows exactly as compareRows does, times the row count
- * plus the row's index, so a typed array's own numeric sort (no comparator
- * call per comparison) orders them, equal keys in their first order as a
- * stable sort would. Should that number not fit a double exactly,
- * compareRows sorts them as before.
- */
-export function sortRows(rows: UsageRow[]): UsageRow[] {
-  // One pass for the distinct values, without an array of 20,000 per field first: garbage in the serial tail.
-  const distinct = {
-    hours: new Set<number>(),
-    models: new Set<string>(),
-    callers: new Set<string>(),
-    contexts: new Set<string>(),
-    metadata: new Set<string>(),
-  };
-  // Each row's metadata as text once, not once per comparison.
-  const metadataTexts = rows.map(metadataText);
-  for (const [index, row] of rows.entries()) {
-    distinct.hours.add(row.hourStartMs);
-    distinct.models.add(row.modelId);
-    distinct.callers.add(row.caller ?? "");
-    distinct.contexts.add(row.context);
-    distinct.metadata.add(metadataTexts[index]);
-  }
-  const hours = ranks(distinct.hours, (a, b) => a - b);
-  const models = ranks(distinct.models, compareText);
-  const callers = ranks(distinct.callers, compareText);
-  const contexts = ranks(distinct.contexts, compareText);
-  const metadata = ranks(distinct.metadata, compareText);
-  const combinations = hours.size * models.size * callers.size * contexts.size * metadata.size;
-  if (combinations * rows.length > Number.MAX_SAFE_INTEGER) return rows.sort(compareRows);
-  const keys = new Float64Array(rows.length);
-  rows.forEach((row, index) => {
-    const place = (hours.get(row.hourStartMs) as number) * models.size + (models.get(row.modelId) as number);
-    const withCaller = place * callers.size + (callers.get(row.caller ?? "") as number);
-    const withContext = withCaller * contexts.size + (contexts.get(row.context) as number);
-    const key = withContext * metadata.size + (metadata.get(metadataTexts[index]) as number);
-    keys[index] = key * rows.length + index;
-  });
-  keys.sort();
-  return Array.from(keys, (key) => rows[key % rows.length]);
 }
 
 /** Accumulates records from any number of streams into one SourceResult. */
@@ -193,7 +120,7 @@ export class RecordCollector {
   result(): SourceResult {
     return {
       source: "logs",
-      rows: sortRows(this.rows.rows()),
+      rows: this.rows.sortedRows(),
       latency: this.latencies.summarize("logs"),
       latencyHistogram: this.latencies.histogram(),
       metricErrors: null,

@@ -109,6 +109,35 @@ describe("the latency histogram", () => {
     );
   });
 
+  it("bins fractions, negatives and whole milliseconds merged from several threads as one list of them", () => {
+    const sample = fc.oneof(
+      fc.integer({ min: 0, max: 600_000 }),
+      fc.integer({ min: -1_000_000, max: 1_000_000 }).map((micros) => micros / 1_000),
+      fc.constantFrom(0, -0),
+    );
+    fc.assert(
+      fc.property(fc.array(fc.array(sample, { maxLength: 100 }), { minLength: 1, maxLength: 3 }), (parts) => {
+        const merged = new LatencyCounts();
+        for (const part of parts) {
+          const counts = new LatencyCounts();
+          for (const value of part) counts.add(value);
+          merged.merge(counts.tally());
+        }
+        const samples = parts.flat();
+        const bins = merged.histogram();
+        if (samples.length === 0) {
+          expect(bins).to.deep.equal([]);
+          return;
+        }
+        expect(bins[0].fromMs).to.be.at.most(Math.min(...samples));
+        expect(bins[bins.length - 1].toMs).to.be.above(Math.max(...samples));
+        for (const bin of bins)
+          expect(bin.count).to.equal(samples.filter((value) => value >= bin.fromMs && value < bin.toMs).length);
+      }),
+      { numRuns: 200 },
+    );
+  });
+
   it("is empty without samples, and null in the report when the source gave only percentiles", async () => {
     expect(new LatencyCounts().histogram()).to.deep.equal([]);
     const report = buildReport(

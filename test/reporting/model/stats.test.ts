@@ -27,10 +27,14 @@ describe("latency percentiles", () => {
   it("gives the same summary from counts merged across threads as from every sample in one list, to the last bit", () => {
     const latency = fc.oneof(
       fc.integer({ min: 0, max: 2_000 }),
+      // Whole milliseconds either side of where they stop being counted by index.
+      fc.integer({ min: 2 ** 19 - 2, max: 2 ** 19 + 2 }),
       fc.double({ min: 0, max: 1e6, noNaN: true }),
       fc.constantFrom(0, -0, 0.1, 0.2, 0.3),
       // Never a latency read from a record, but the order must hold for any number: -0 after them, before 0.
       fc.constantFrom(-1, -0.5, -2_000),
+      // Whole numbers whose sum leaves the doubles' exact integers, where adding them one by one rounds.
+      fc.constantFrom(2 ** 52 + 1, 2 ** 53 - 1, 2 ** 53 + 2, 3 * 2 ** 51 + 1),
     );
     fc.assert(
       fc.property(fc.array(fc.array(latency, { maxLength: 30 }), { maxLength: 4 }), (parts) => {
