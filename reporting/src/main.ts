@@ -87,4 +87,8 @@ const deps: CliDeps = {
 
 void runCli(hideBin(process.argv), deps).then(() => {
   if (controller.signal.aborted) process.exitCode = INTERRUPTED_EXIT_CODE;
+  // Once the report is out, the process ends: left to end by itself, Node.js tore down the finished worker
+  // thread and both heaps first, ~25 ms of every large report (measured). An empty write's callback runs once
+  // everything written before it is flushed, so nothing is cut off, even where stdout is asynchronous.
+  process.stdout.write("", () => process.stderr.write("", () => process.exit()));
 });

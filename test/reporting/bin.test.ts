@@ -5,7 +5,7 @@
  * when a source is newer than the build.
  */
 import { expect } from "chai";
-import { execFileSync, spawnSync, type SpawnSyncOptions } from "node:child_process";
+import { execFileSync, spawn, spawnSync, type SpawnSyncOptions } from "node:child_process";
 import * as fs from "node:fs";
 import { mkdtemp, rm } from "node:fs/promises";
 import { tmpdir } from "node:os";
@@ -88,6 +88,21 @@ describe("the built report and its bin", function () {
     const pricing = run(BIN, ["pricing", "--format", "json"]);
     expect(pricing.status, pricing.stderr).to.equal(0);
     expect((JSON.parse(pricing.stdout) as { prices: unknown[] }).prices).to.have.length.above(0);
+  });
+
+  it("ends as soon as its report is written, and a slow reader of its pipe still gets all of it", async () => {
+    const child = spawn(BIN, [...SAMPLE_ARGS, "--format", "html"], { cwd: ROOT, stdio: ["ignore", "pipe", "pipe"] });
+    // Read nothing for a while: the page is several times a pipe's buffer, so the report must wait for the reader.
+    child.stdout.pause();
+    const chunks: Buffer[] = [];
+    child.stdout.on("data", (chunk: Buffer) => chunks.push(chunk));
+    const exited = new Promise<number | null>((resolvePromise) => child.on("close", resolvePromise));
+    await new Promise((wait) => setTimeout(wait, 500));
+    child.stdout.resume();
+    expect(await exited).to.equal(0);
+    const page = Buffer.concat(chunks).toString("utf8");
+    expect(page.length).to.be.above(200_000);
+    expect(page.trimEnd()).to.match(/<\/html>$/);
   });
 
   it("--help loads no command, no reader, no file writer and no AWS SDK: they load when used", async () => {
