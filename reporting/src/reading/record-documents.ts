@@ -22,7 +22,7 @@
  */
 import { scanRecordLine } from "./record-scanner";
 import { factsFromRecord, parseRecordLine, type ParsedRecord } from "./records";
-import { OVERSIZED_LINE, scannedRecord, type RecordSink } from "./record-lines";
+import { OVERSIZED_LINE, type RecordSink } from "./record-lines";
 
 type JsonObject = Record<string, unknown>;
 
@@ -270,7 +270,7 @@ export class RecordDocumentReader {
     const value = this.captured.length === 1 ? this.captured[0] : Buffer.concat(this.captured);
     this.resetCapture();
     const facts = scanRecordLine(value, 0, value.length);
-    if (facts !== null) this.sink.add(scannedRecord(facts));
+    if (facts !== null) this.sink.add({ ok: true, facts });
     else this.sink.addLine(value.toString("utf8"));
   }
 

@@ -7,7 +7,7 @@
  * file with no line breaks) never fills the memory.
  */
 import { scanRecordLine } from "./record-scanner";
-import type { InvocationFacts, ParsedRecord } from "./records";
+import type { ParsedRecord } from "./records";
 
 /** What the lines go to: RecordCollector in either thread. */
 export interface RecordSink {
@@ -50,15 +50,6 @@ export interface RecordLineOptions {
   maxLineBytes: number;
   /** Lines start with a time before the record (a CloudWatch Logs export); it is dropped. */
   timePrefixed?: boolean;
-}
-
-/** The one ParsedRecord around scanRecordLine's one facts object: a record a line costs no new object. */
-const scanned: { ok: true; facts: InvocationFacts | null } = { ok: true, facts: null };
-
-/** A scanned record for a sink, which reads it before the next line is scanned. */
-export function scannedRecord(facts: InvocationFacts): ParsedRecord {
-  scanned.facts = facts;
-  return scanned as ParsedRecord;
 }
 
 export class RecordLineReader {
@@ -140,7 +131,7 @@ export class RecordLineReader {
     const from = this.options.timePrefixed ? start + timePrefixLength(bytes, start, end) : start;
     const facts = scanRecordLine(bytes, from, end);
     if (facts !== null) {
-      this.sink.add(scannedRecord(facts));
+      this.sink.add({ ok: true, facts });
       return;
     }
     // The scanner declines any line holding `\r`; readline would have cut it there too.

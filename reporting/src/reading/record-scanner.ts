@@ -87,28 +87,11 @@ const OUTPUT_TOKENS = 13;
 const LATENCY_MS = 14;
 const GUARDRAIL_INTERVENED = 15;
 
-/**
- * The scanner of one thread: the module, the texts it decoded before, and the
- * one facts object it fills for every line, so a scan makes no garbage of its
- * own: read the facts before the next scan.
- */
+/** The scanner of one thread: the module, and the texts it decoded before. */
 export class RecordLineScanner {
   private readonly modelIds = new TextCache();
   private readonly callers = new CallerCache();
   private readonly errorCodes = new TextCache();
-  private readonly facts: InvocationFacts = {
-    timestampMs: 0,
-    modelId: "",
-    caller: "",
-    inputTokens: 0,
-    outputTokens: 0,
-    cacheReadInputTokens: 0,
-    cacheWriteInputTokens: 0,
-    errorCode: null,
-    latencyMs: null,
-    guardrailIntervened: false,
-    requestMetadata: null,
-  };
 
   constructor(private readonly module: RecordScanModule | null) {}
 
@@ -125,30 +108,27 @@ export class RecordLineScanner {
     if (timestampStart < 0 || modelIdStart < 0 || modelIdStart === modelIdEnd) return null;
     const timestampMs = parseRecordTimestampBytes(memory, timestampStart, results[TIMESTAMP + 1]);
     if (!Number.isFinite(timestampMs)) return null;
-    const arnStart = results[ARN];
-    const arnEnd = results[ARN + 1];
-    const errorStart = results[ERROR_CODE];
-    const errorEnd = results[ERROR_CODE + 1];
+    const [arnStart, arnEnd] = [results[ARN], results[ARN + 1]];
+    const [errorStart, errorEnd] = [results[ERROR_CODE], results[ERROR_CODE + 1]];
     const metadataStart = results[REQUEST_METADATA];
     const latencyMs = results[LATENCY_MS];
-    const facts = this.facts;
-    facts.timestampMs = timestampMs;
-    facts.modelId = this.modelIds.text(memory, modelIdStart, modelIdEnd);
-    // An absent or empty string counts as no value.
-    facts.caller = arnStart < 0 || arnStart === arnEnd ? UNKNOWN_CALLER : this.callers.caller(memory, arnStart, arnEnd);
-    facts.inputTokens = results[INPUT_TOKENS];
-    facts.outputTokens = results[OUTPUT_TOKENS];
-    facts.cacheReadInputTokens = results[CACHE_READ_INPUT_TOKENS];
-    facts.cacheWriteInputTokens = results[CACHE_WRITE_INPUT_TOKENS];
-    facts.errorCode =
-      errorStart < 0 || errorStart === errorEnd ? null : this.errorCodes.text(memory, errorStart, errorEnd);
-    facts.latencyMs = latencyMs < 0 ? null : latencyMs;
-    facts.guardrailIntervened = results[GUARDRAIL_INTERVENED] === 1;
-    facts.requestMetadata =
-      metadataStart < 0
-        ? null
-        : requestMetadataOf(JSON.parse(memory.toString("utf8", metadataStart, results[REQUEST_METADATA + 1])));
-    return facts;
+    return {
+      timestampMs,
+      modelId: this.modelIds.text(memory, modelIdStart, modelIdEnd),
+      // An absent or empty string counts as no value.
+      caller: arnStart < 0 || arnStart === arnEnd ? UNKNOWN_CALLER : this.callers.caller(memory, arnStart, arnEnd),
+      inputTokens: results[INPUT_TOKENS],
+      outputTokens: results[OUTPUT_TOKENS],
+      cacheReadInputTokens: results[CACHE_READ_INPUT_TOKENS],
+      cacheWriteInputTokens: results[CACHE_WRITE_INPUT_TOKENS],
+      errorCode: errorStart < 0 || errorStart === errorEnd ? null : this.errorCodes.text(memory, errorStart, errorEnd),
+      latencyMs: latencyMs < 0 ? null : latencyMs,
+      guardrailIntervened: results[GUARDRAIL_INTERVENED] === 1,
+      requestMetadata:
+        metadataStart < 0
+          ? null
+          : requestMetadataOf(JSON.parse(memory.toString("utf8", metadataStart, results[REQUEST_METADATA + 1]))),
+    };
   }
 }
 
@@ -157,8 +137,7 @@ const scanner = new RecordLineScanner(loadRecordScanModule());
 /**
  * The facts of the record in `bytes[start, end)` (one line, without its line
  * break) when the line is a well-formed record the report uses; null when
- * the line must go through parseRecordLine instead (anything else). The same
- * object comes back for every line: read it before scanning the next.
+ * the line must go through parseRecordLine instead (anything else).
  */
 export function scanRecordLine(bytes: Buffer, start: number, end: number): InvocationFacts | null {
   return scanner.scan(bytes, start, end);
