@@ -31,8 +31,10 @@ import {
   stringEscaped,
   whitespace,
 } from "./json-values";
+import { textNumber } from "./texts";
 
-export { skipValue };
+// For the tests of json-values.ts and texts.ts.
+export { skipValue, textNumber };
 
 /** Bytes of line the text area holds: longer lines take the JSON.parse path. */
 export const TEXT_CAPACITY: i32 = 1 << 20;
@@ -60,7 +62,13 @@ const OUTPUT_TOKENS = 13;
 const LATENCY_MS = 14;
 /** 1 when an event of the response says a guardrail intervened, else 0. */
 const GUARDRAIL_INTERVENED = 15;
-const SLOTS = 16;
+// The numbers texts.ts gives the model ID, the error code and the caller (-1: none, decode the bytes).
+const MODEL_ID_TEXT = 16;
+const ERROR_CODE_TEXT = 17;
+/** The caller's number is that of the ARN's bytes up to CALLER_KEY_END (see callerText). */
+const CALLER_TEXT = 18;
+const CALLER_KEY_END = 19;
+const SLOTS = 20;
 const RESULTS: usize = memory.data(SLOTS * 8, 8);
 
 export function resultArea(): usize {
@@ -70,6 +78,16 @@ export function resultArea(): usize {
 function put(slot: i32, value: f64): void {
   store<f64>(RESULTS + ((<usize>slot) << 3), value);
 }
+
+function got(slot: i32): i32 {
+  return <i32>load<f64>(RESULTS + ((<usize>slot) << 3));
+}
+
+// What a text number stands for, in texts.ts.
+const MODEL_ID_KIND = 0;
+const ERROR_CODE_KIND = 1;
+const WHOLE_ARN_KIND = 2;
+const ARN_PREFIX_KIND = 3;
 
 // The objects whose members scanRecord reads, told apart in members().
 const RECORD = 0;
@@ -119,7 +137,62 @@ export function scanRecord(start: i32, stop: i32): i32 {
   if (pos != end) return 0;
   put(LATENCY_MS, latencyMs);
   put(GUARDRAIL_INTERVENED, guardrailIntervened ? 1 : 0);
+  put(MODEL_ID_TEXT, spanText(MODEL_ID, MODEL_ID_KIND));
+  put(ERROR_CODE_TEXT, spanText(ERROR_CODE, ERROR_CODE_KIND));
+  callerText();
   return 1;
+}
+
+/** The text number of the string in the span at `slot`; -1 for none or an empty one. */
+function spanText(slot: i32, kind: i32): i32 {
+  const start = got(slot);
+  const stop = got(slot + 1);
+  return start < 0 || start == stop ? -1 : textNumber(kind, start, stop);
+}
+
+/**
+ * The caller, by callerFromArn (reporting/src/reading/records.ts), depends
+ * on the ARN only up to its second `/` when more follows without a line
+ * separator: an assumed role's session name, new almost every time, does
+ * not count. So the ARN's bytes up to there get a number (and the whole ARN
+ * one when it has no second `/`); CALLER_KEY_END says how far they go. Any
+ * other ARN gets -1: it is decoded and matched each time.
+ */
+function callerText(): void {
+  put(CALLER_TEXT, -1);
+  const start = got(ARN);
+  const stop = got(ARN + 1);
+  if (start < 0 || start == stop) return;
+  const firstSlash = indexOfSlash(start, stop);
+  const secondSlash = firstSlash < 0 ? -1 : indexOfSlash(firstSlash + 1, stop);
+  if (secondSlash < 0) {
+    put(CALLER_TEXT, textNumber(WHOLE_ARN_KIND, start, stop));
+    put(CALLER_KEY_END, stop);
+  } else if (secondSlash + 1 < stop && !hasLineSeparator(secondSlash + 1, stop)) {
+    put(CALLER_TEXT, textNumber(ARN_PREFIX_KIND, start, secondSlash + 1));
+    put(CALLER_KEY_END, secondSlash + 1);
+  }
+}
+
+function indexOfSlash(from: i32, stop: i32): i32 {
+  for (let at = from; at < stop; at += 1) if (<i32>load<u8>(<usize>at) == 0x2f) return at;
+  return -1;
+}
+
+/**
+ * Whether the bytes hold U+2028 or U+2029, which `.` in a pattern does not
+ * match (a string's raw bytes hold no `\n` or `\r`: they break the grammar).
+ */
+function hasLineSeparator(from: i32, stop: i32): bool {
+  for (let at = from; at + 2 < stop; at += 1) {
+    if (
+      <i32>load<u8>(<usize>at) == 0xe2 &&
+      <i32>load<u8>(<usize>(at + 1)) == 0x80 &&
+      (<i32>load<u8>(<usize>(at + 2)) == 0xa8 || <i32>load<u8>(<usize>(at + 2)) == 0xa9)
+    )
+      return true;
+  }
+  return false;
 }
 
 function resetInput(): void {

@@ -15,8 +15,7 @@
 import { readFileSync } from "node:fs";
 import { join } from "node:path";
 import { parseRecordTimestampBytes } from "./record-timestamps";
-import { requestMetadataOf, UNKNOWN_CALLER, type InvocationFacts } from "./records";
-import { CallerCache, TextCache } from "./record-texts";
+import { callerFromArn, requestMetadataOf, UNKNOWN_CALLER, type InvocationFacts } from "./records";
 
 /**
  * The built module, beside the compiled report in reporting/dist, and found
@@ -32,6 +31,7 @@ interface RecordScanExports {
   resultArea(): number;
   scanRecord(start: number, end: number): number;
   skipValue(pos: number, end: number, depth: number): number;
+  textNumber(kind: number, start: number, end: number): number;
 }
 
 /** The part of the WebAssembly JavaScript API used here: the compiler's `lib` (ES2022) declares none of it. */
@@ -70,7 +70,7 @@ export function loadRecordScanModule(path = RECORD_SCAN_WASM): RecordScanModule 
     memory: Buffer.from(exports.memory.buffer),
     textStart: exports.textArea(),
     textCapacity: exports.TEXT_CAPACITY.value,
-    results: new Float64Array(exports.memory.buffer, exports.resultArea(), 16),
+    results: new Float64Array(exports.memory.buffer, exports.resultArea(), RESULT_SLOTS),
   };
 }
 
@@ -86,12 +86,19 @@ const CACHE_WRITE_INPUT_TOKENS = 12;
 const OUTPUT_TOKENS = 13;
 const LATENCY_MS = 14;
 const GUARDRAIL_INTERVENED = 15;
+const MODEL_ID_TEXT = 16;
+const ERROR_CODE_TEXT = 17;
+const CALLER_TEXT = 18;
+const CALLER_KEY_END = 19;
+const RESULT_SLOTS = 20;
 
-/** The scanner of one thread: the module, and the texts it decoded before. */
+/**
+ * The scanner of one thread: the module, and the texts it decoded before, by
+ * the numbers the module gives their bytes (reporting/assembly/texts.ts).
+ */
 export class RecordLineScanner {
-  private readonly modelIds = new TextCache();
-  private readonly callers = new CallerCache();
-  private readonly errorCodes = new TextCache();
+  /** Text by number; for a caller's number, "" when the caller is the whole ARN, decoded each time. */
+  private readonly texts: string[] = [];
 
   constructor(private readonly module: RecordScanModule | null) {}
 
@@ -108,20 +115,23 @@ export class RecordLineScanner {
     if (timestampStart < 0 || modelIdStart < 0 || modelIdStart === modelIdEnd) return null;
     const timestampMs = parseRecordTimestampBytes(memory, timestampStart, results[TIMESTAMP + 1]);
     if (!Number.isFinite(timestampMs)) return null;
-    const [arnStart, arnEnd] = [results[ARN], results[ARN + 1]];
-    const [errorStart, errorEnd] = [results[ERROR_CODE], results[ERROR_CODE + 1]];
+    const arnStart = results[ARN];
+    const arnEnd = results[ARN + 1];
+    const errorStart = results[ERROR_CODE];
+    const errorEnd = results[ERROR_CODE + 1];
     const metadataStart = results[REQUEST_METADATA];
     const latencyMs = results[LATENCY_MS];
     return {
       timestampMs,
-      modelId: this.modelIds.text(memory, modelIdStart, modelIdEnd),
+      modelId: this.text(results[MODEL_ID_TEXT], modelIdStart, modelIdEnd),
       // An absent or empty string counts as no value.
-      caller: arnStart < 0 || arnStart === arnEnd ? UNKNOWN_CALLER : this.callers.caller(memory, arnStart, arnEnd),
+      caller: arnStart < 0 || arnStart === arnEnd ? UNKNOWN_CALLER : this.caller(arnStart, arnEnd),
       inputTokens: results[INPUT_TOKENS],
       outputTokens: results[OUTPUT_TOKENS],
       cacheReadInputTokens: results[CACHE_READ_INPUT_TOKENS],
       cacheWriteInputTokens: results[CACHE_WRITE_INPUT_TOKENS],
-      errorCode: errorStart < 0 || errorStart === errorEnd ? null : this.errorCodes.text(memory, errorStart, errorEnd),
+      errorCode:
+        errorStart < 0 || errorStart === errorEnd ? null : this.text(results[ERROR_CODE_TEXT], errorStart, errorEnd),
       latencyMs: latencyMs < 0 ? null : latencyMs,
       guardrailIntervened: results[GUARDRAIL_INTERVENED] === 1,
       requestMetadata:
@@ -129,6 +139,39 @@ export class RecordLineScanner {
           ? null
           : requestMetadataOf(JSON.parse(memory.toString("utf8", metadataStart, results[REQUEST_METADATA + 1]))),
     };
+  }
+
+  /** The UTF-8 text of bytes [start, end) of the module's memory, decoded once per text number (-1: every time). */
+  private text(number: number, start: number, end: number): string {
+    if (number < 0) return (this.module as RecordScanModule).memory.toString("utf8", start, end);
+    return (this.texts[number] ??= (this.module as RecordScanModule).memory.toString("utf8", start, end));
+  }
+
+  /**
+   * callerFromArn of the ARN in bytes [start, end): by its text number, the
+   * caller found for the ARN's bytes up to CALLER_KEY_END (the whole ARN, or
+   * up to its second `/`, the role's end: callerFromArn keeps
+   * `arn:...:assumed-role/<Role>` whatever session follows).
+   */
+  private caller(start: number, end: number): string {
+    const { memory, results } = this.module as RecordScanModule;
+    const number = results[CALLER_TEXT];
+    if (number < 0) return callerFromArn(memory.toString("utf8", start, end));
+    const keyEnd = results[CALLER_KEY_END];
+    let known = this.texts[number];
+    if (known === undefined) {
+      const key = memory.toString("utf8", start, keyEnd);
+      if (keyEnd === end) {
+        known = callerFromArn(key);
+      } else {
+        // The role's caller, or "" when the pattern does not shorten such an ARN: the caller is then the whole ARN.
+        const sample = `${key}x`;
+        const caller = callerFromArn(sample);
+        known = caller === sample ? "" : caller;
+      }
+      this.texts[number] = known;
+    }
+    return known === "" ? memory.toString("utf8", start, end) : known;
   }
 }
 
