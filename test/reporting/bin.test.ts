@@ -153,6 +153,20 @@ describe("a build older than its sources", () => {
   beforeEach(async () => (work = await mkdtemp(join(tmpdir(), "bedrock-build-freshness-"))));
   afterEach(async () => rm(work, { recursive: true, force: true }));
 
+  /**
+   * A copy of the checkout's reporting/ (build and sources, with their times)
+   * in the temp folder, using the checkout's node_modules, freshly built: its main.js.
+   */
+  function copyOfCurrentBuild(): string {
+    execFileSync("npm", ["run", "-s", "build"], { cwd: ROOT, stdio: "ignore" });
+    for (const folder of ["dist", "src", "assembly"]) {
+      const copy = join(work, "reporting", folder);
+      fs.cpSync(join(ROOT, "reporting", folder), copy, { recursive: true, preserveTimestamps: true });
+    }
+    fs.symlinkSync(join(ROOT, "node_modules"), join(work, "node_modules"));
+    return join(work, "reporting", "dist", "main.js");
+  }
+
   /** Sets a file's modification time to `secondsAgo` before now. */
   function age(path: string, secondsAgo: number): void {
     const time = new Date(Date.now() - secondsAgo * 1000);
@@ -178,14 +192,7 @@ describe("a build older than its sources", () => {
 
   it("stops the compiled report with one line naming the file and exit 2, and lets a current build run", function () {
     this.timeout(60_000);
-    execFileSync("npm", ["run", "-s", "build"], { cwd: ROOT, stdio: "ignore" });
-    // A copy of the checkout's reporting/ with its times, using the checkout's node_modules.
-    for (const folder of ["dist", "src", "assembly"]) {
-      const copy = join(work, "reporting", folder);
-      fs.cpSync(join(ROOT, "reporting", folder), copy, { recursive: true, preserveTimestamps: true });
-    }
-    fs.symlinkSync(join(ROOT, "node_modules"), join(work, "node_modules"));
-    const copiedMain = join(work, "reporting", "dist", "main.js");
+    const copiedMain = copyOfCurrentBuild();
 
     const current = run(process.execPath, [copiedMain, "--help"]);
     expect(current.status, current.stderr).to.equal(0);
@@ -201,13 +208,7 @@ describe("a build older than its sources", () => {
 
   it("holds the WebAssembly module to its source in reporting/assembly, and a missing module to any", function () {
     this.timeout(60_000);
-    execFileSync("npm", ["run", "-s", "build"], { cwd: ROOT, stdio: "ignore" });
-    for (const folder of ["dist", "src", "assembly"]) {
-      const copy = join(work, "reporting", folder);
-      fs.cpSync(join(ROOT, "reporting", folder), copy, { recursive: true, preserveTimestamps: true });
-    }
-    fs.symlinkSync(join(ROOT, "node_modules"), join(work, "node_modules"));
-    const copiedMain = join(work, "reporting", "dist", "main.js");
+    const copiedMain = copyOfCurrentBuild();
     const expected =
       "error: reporting/assembly/json-values.ts changed after the report was built; run `npm run build`, then the report again\n";
 

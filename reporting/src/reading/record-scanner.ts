@@ -23,8 +23,29 @@ import { callerFromArn, requestMetadataOf, UNKNOWN_CALLER, type InvocationFacts 
  */
 export const RECORD_SCAN_WASM = join(__dirname, "..", "..", "dist", "record-scan.wasm");
 
+/** record-scan.ts's result slots, by the names it exports their indexes under. */
+const SLOT_NAMES = [
+  "TIMESTAMP",
+  "MODEL_ID",
+  "ERROR_CODE",
+  "ARN",
+  "REQUEST_METADATA",
+  "INPUT_TOKENS",
+  "CACHE_READ_INPUT_TOKENS",
+  "CACHE_WRITE_INPUT_TOKENS",
+  "OUTPUT_TOKENS",
+  "LATENCY_MS",
+  "GUARDRAIL_INTERVENED",
+  "MODEL_ID_TEXT",
+  "ERROR_CODE_TEXT",
+  "CALLER_TEXT",
+  "CALLER_KEY_END",
+  "SLOTS",
+] as const;
+type Slots = Record<(typeof SLOT_NAMES)[number], number>;
+
 /** What record-scan.ts exports. */
-interface RecordScanExports {
+interface RecordScanExports extends Record<(typeof SLOT_NAMES)[number], { value: number }> {
   memory: { buffer: ArrayBuffer };
   TEXT_CAPACITY: { value: number };
   textArea(): number;
@@ -46,8 +67,9 @@ export interface RecordScanModule {
   memory: Buffer;
   textStart: number;
   textCapacity: number;
-  /** record-scan.ts's result slots, in its order. */
+  /** record-scan.ts's result slots, at the indexes `slots` names. */
   results: Float64Array;
+  slots: Slots;
 }
 
 /**
@@ -64,33 +86,17 @@ export function loadRecordScanModule(path = RECORD_SCAN_WASM): RecordScanModule 
   } catch {
     return null;
   }
+  const slots = Object.fromEntries(SLOT_NAMES.map((name) => [name, exports[name].value])) as Slots;
   // The memory never grows (the text area is static), so these views stay valid.
   return {
     exports,
     memory: Buffer.from(exports.memory.buffer),
     textStart: exports.textArea(),
     textCapacity: exports.TEXT_CAPACITY.value,
-    results: new Float64Array(exports.memory.buffer, exports.resultArea(), RESULT_SLOTS),
+    results: new Float64Array(exports.memory.buffer, exports.resultArea(), slots.SLOTS),
+    slots,
   };
 }
-
-// record-scan.ts's result slots.
-const TIMESTAMP = 0;
-const MODEL_ID = 2;
-const ERROR_CODE = 4;
-const ARN = 6;
-const REQUEST_METADATA = 8;
-const INPUT_TOKENS = 10;
-const CACHE_READ_INPUT_TOKENS = 11;
-const CACHE_WRITE_INPUT_TOKENS = 12;
-const OUTPUT_TOKENS = 13;
-const LATENCY_MS = 14;
-const GUARDRAIL_INTERVENED = 15;
-const MODEL_ID_TEXT = 16;
-const ERROR_CODE_TEXT = 17;
-const CALLER_TEXT = 18;
-const CALLER_KEY_END = 19;
-const RESULT_SLOTS = 20;
 
 /**
  * The scanner of one thread: the module, and the texts it decoded before, by
@@ -107,6 +113,7 @@ export class RecordLineScanner {
     const module = this.module;
     if (module === null || end - start > module.textCapacity) return null;
     const { memory, results, textStart } = module;
+    const { TIMESTAMP, MODEL_ID, ERROR_CODE, ARN, REQUEST_METADATA, LATENCY_MS } = module.slots;
     bytes.copy(memory, textStart, start, end);
     if (module.exports.scanRecord(textStart, textStart + (end - start)) === 0) return null;
     const timestampStart = results[TIMESTAMP];
@@ -123,17 +130,19 @@ export class RecordLineScanner {
     const latencyMs = results[LATENCY_MS];
     return {
       timestampMs,
-      modelId: this.text(results[MODEL_ID_TEXT], modelIdStart, modelIdEnd),
+      modelId: this.text(results[module.slots.MODEL_ID_TEXT], modelIdStart, modelIdEnd),
       // An absent or empty string counts as no value.
       caller: arnStart < 0 || arnStart === arnEnd ? UNKNOWN_CALLER : this.caller(arnStart, arnEnd),
-      inputTokens: results[INPUT_TOKENS],
-      outputTokens: results[OUTPUT_TOKENS],
-      cacheReadInputTokens: results[CACHE_READ_INPUT_TOKENS],
-      cacheWriteInputTokens: results[CACHE_WRITE_INPUT_TOKENS],
+      inputTokens: results[module.slots.INPUT_TOKENS],
+      outputTokens: results[module.slots.OUTPUT_TOKENS],
+      cacheReadInputTokens: results[module.slots.CACHE_READ_INPUT_TOKENS],
+      cacheWriteInputTokens: results[module.slots.CACHE_WRITE_INPUT_TOKENS],
       errorCode:
-        errorStart < 0 || errorStart === errorEnd ? null : this.text(results[ERROR_CODE_TEXT], errorStart, errorEnd),
+        errorStart < 0 || errorStart === errorEnd
+          ? null
+          : this.text(results[module.slots.ERROR_CODE_TEXT], errorStart, errorEnd),
       latencyMs: latencyMs < 0 ? null : latencyMs,
-      guardrailIntervened: results[GUARDRAIL_INTERVENED] === 1,
+      guardrailIntervened: results[module.slots.GUARDRAIL_INTERVENED] === 1,
       requestMetadata:
         metadataStart < 0
           ? null
@@ -154,10 +163,10 @@ export class RecordLineScanner {
    * `arn:...:assumed-role/<Role>` whatever session follows).
    */
   private caller(start: number, end: number): string {
-    const { memory, results } = this.module as RecordScanModule;
-    const number = results[CALLER_TEXT];
+    const { memory, results, slots } = this.module as RecordScanModule;
+    const number = results[slots.CALLER_TEXT];
     if (number < 0) return callerFromArn(memory.toString("utf8", start, end));
-    const keyEnd = results[CALLER_KEY_END];
+    const keyEnd = results[slots.CALLER_KEY_END];
     let known = this.texts[number];
     if (known === undefined) {
       const key = memory.toString("utf8", start, keyEnd);
