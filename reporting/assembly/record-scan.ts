@@ -31,8 +31,29 @@ import {
   stringEscaped,
   whitespace,
 } from "./json-values";
+import { callerKeyEnd } from "./callers";
+import {
+  ARN,
+  CACHE_READ_INPUT_TOKENS,
+  CACHE_WRITE_INPUT_TOKENS,
+  CALLER_KEY_END,
+  CALLER_TEXT,
+  ERROR_CODE,
+  ERROR_CODE_TEXT,
+  GUARDRAIL_INTERVENED,
+  INPUT_TOKENS,
+  LATENCY_MS,
+  MODEL_ID,
+  MODEL_ID_TEXT,
+  OUTPUT_TOKENS,
+  REQUEST_METADATA,
+  resultArea,
+  TIMESTAMP,
+} from "./results";
 import { textNumber } from "./texts";
 
+// The result slots, read by record-scanner.ts.
+export * from "./results";
 // For the tests of json-values.ts and texts.ts.
 export { skipValue, textNumber };
 
@@ -46,42 +67,12 @@ export function textArea(): usize {
   return TEXT;
 }
 
-// The result slots: numbers (f64) at resultArea(), each at the index its
-// exported name holds, which is how record-scanner.ts finds them. A span is
-// two slots, start and end, the start -1 when the field is absent or not a
-// string; a latency of -1 is none.
-export const TIMESTAMP = 0;
-export const MODEL_ID = 2;
-export const ERROR_CODE = 4;
-export const ARN = 6;
-/** The whole `requestMetadata` value, whatever its type. */
-export const REQUEST_METADATA = 8;
-export const INPUT_TOKENS = 10;
-export const CACHE_READ_INPUT_TOKENS = 11;
-export const CACHE_WRITE_INPUT_TOKENS = 12;
-export const OUTPUT_TOKENS = 13;
-export const LATENCY_MS = 14;
-/** 1 when an event of the response says a guardrail intervened, else 0. */
-export const GUARDRAIL_INTERVENED = 15;
-// The numbers texts.ts gives the model ID, the error code and the caller (-1: none, decode the bytes).
-export const MODEL_ID_TEXT = 16;
-export const ERROR_CODE_TEXT = 17;
-/** The caller's number is that of the ARN's bytes up to CALLER_KEY_END (see callerText). */
-export const CALLER_TEXT = 18;
-export const CALLER_KEY_END = 19;
-export const SLOTS = 20;
-const RESULTS: usize = memory.data(SLOTS * 8, 8);
-
-export function resultArea(): usize {
-  return RESULTS;
-}
-
 function put(slot: i32, value: f64): void {
-  store<f64>(RESULTS + ((<usize>slot) << 3), value);
+  store<f64>(resultArea() + ((<usize>slot) << 3), value);
 }
 
 function got(slot: i32): i32 {
-  return <i32>load<f64>(RESULTS + ((<usize>slot) << 3));
+  return <i32>load<f64>(resultArea() + ((<usize>slot) << 3));
 }
 
 // What a text number stands for, in texts.ts.
@@ -151,49 +142,16 @@ function spanText(slot: i32, kind: i32): i32 {
   return start < 0 || start == stop ? -1 : textNumber(kind, start, stop);
 }
 
-/**
- * The caller, by callerFromArn (reporting/src/reading/records.ts), depends
- * on the ARN only up to its second `/` when more follows without a line
- * separator: an assumed role's session name, new almost every time, does
- * not count. So the ARN's bytes up to there get a number (and the whole ARN
- * one when it has no second `/`); CALLER_KEY_END says how far they go. Any
- * other ARN gets -1: it is decoded and matched each time.
- */
+/** The text number of the bytes of the ARN that decide its caller (see callerKeyEnd), and where they end. */
 function callerText(): void {
   put(CALLER_TEXT, -1);
   const start = got(ARN);
   const stop = got(ARN + 1);
   if (start < 0 || start == stop) return;
-  const firstSlash = indexOfSlash(start, stop);
-  const secondSlash = firstSlash < 0 ? -1 : indexOfSlash(firstSlash + 1, stop);
-  if (secondSlash < 0) {
-    put(CALLER_TEXT, textNumber(WHOLE_ARN_KIND, start, stop));
-    put(CALLER_KEY_END, stop);
-  } else if (secondSlash + 1 < stop && !hasLineSeparator(secondSlash + 1, stop)) {
-    put(CALLER_TEXT, textNumber(ARN_PREFIX_KIND, start, secondSlash + 1));
-    put(CALLER_KEY_END, secondSlash + 1);
-  }
-}
-
-function indexOfSlash(from: i32, stop: i32): i32 {
-  for (let at = from; at < stop; at += 1) if (<i32>load<u8>(<usize>at) == 0x2f) return at;
-  return -1;
-}
-
-/**
- * Whether the bytes hold U+2028 or U+2029, which `.` in a pattern does not
- * match (a string's raw bytes hold no `\n` or `\r`: they break the grammar).
- */
-function hasLineSeparator(from: i32, stop: i32): bool {
-  for (let at = from; at + 2 < stop; at += 1) {
-    if (
-      <i32>load<u8>(<usize>at) == 0xe2 &&
-      <i32>load<u8>(<usize>(at + 1)) == 0x80 &&
-      (<i32>load<u8>(<usize>(at + 2)) == 0xa8 || <i32>load<u8>(<usize>(at + 2)) == 0xa9)
-    )
-      return true;
-  }
-  return false;
+  const keyEnd = callerKeyEnd(start, stop);
+  if (keyEnd < 0) return;
+  put(CALLER_TEXT, textNumber(keyEnd == stop ? WHOLE_ARN_KIND : ARN_PREFIX_KIND, start, keyEnd));
+  put(CALLER_KEY_END, keyEnd);
 }
 
 function resetInput(): void {
