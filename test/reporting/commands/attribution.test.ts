@@ -4,16 +4,15 @@ import { mkdtemp, readFile, rm, writeFile } from "node:fs/promises";
 import { tmpdir } from "node:os";
 import { join } from "node:path";
 import type { ApplicationProfile } from "../../../reporting/src/model/grouping";
-import type { SourceResult } from "../../../reporting/src/sources/contract";
 import { HOUR_MS } from "../../../reporting/src/kernel/time";
 import { FAKE_NOW, FAKE_OUTPUTS, run } from "../../helpers/cli-helpers";
+import { sourceResult } from "../../helpers/source-results";
 
 const PROFILE = "arn:aws:bedrock:us-east-1:123456789012:application-inference-profile/9x8y7w6v5u4t";
 const SAMPLE = join(__dirname, "..", "..", "..", "reporting", "samples");
 
-const usage: SourceResult = {
-  source: "insights",
-  rows: [
+const usage = sourceResult(
+  [
     {
       hourStartMs: FAKE_NOW.getTime() - HOUR_MS,
       modelId: PROFILE,
@@ -28,13 +27,8 @@ const usage: SourceResult = {
       cacheWriteInputTokens: 0,
     },
   ],
-  latency: null,
-  metricErrors: null,
-  scan: null,
-  skipped: {},
-  complete: true,
-  notes: [],
-};
+  { source: "insights" },
+);
 const metrics = {
   latency: { samples: 0, avg: null, p50: null, p90: null, p99: null, max: null, from: "metrics" as const },
   metricErrors: { invocations: 4, clientErrors: 0, serverErrors: 0, throttles: 0, errorRate: 0 },

@@ -9,6 +9,7 @@ import { scanRecordLine } from "../../../reporting/src/reading/record-scanner";
 import { parseRecordLine } from "../../../reporting/src/reading/records";
 import { run } from "../../helpers/cli-helpers";
 import { converseRecord } from "../../helpers/record-shapes";
+import { sourceResult } from "../../helpers/source-results";
 
 const NOW = new Date("2026-11-20T00:00:00Z");
 
@@ -103,21 +104,9 @@ describe("window options", () => {
     );
     const longest = resolveWindow({ hours: String(MAX_WINDOW_HOURS) }, NOW);
     expect((NOW.getTime() - longest.start.getTime()) / 3_600_000).to.equal(MAX_WINDOW_HOURS);
-    expect(
-      buildReport(
-        {
-          source: "logs",
-          rows: [],
-          latency: null,
-          metricErrors: null,
-          scan: null,
-          skipped: {},
-          complete: true,
-          notes: [],
-        },
-        { window: longest, groupBy: "model" },
-      ).hourly,
-    ).to.have.length(MAX_WINDOW_HOURS);
+    expect(buildReport(sourceResult([]), { window: longest, groupBy: "model" }).hourly).to.have.length(
+      MAX_WINDOW_HOURS,
+    );
   });
 
   it("exit 2 with one line for a window that would not fit, never a stack trace", async () => {
@@ -184,10 +173,7 @@ describe("numbers that overflow", () => {
       "p.json",
     );
     const rows = Array.from({ length: 1000 }, () => huge);
-    const report = buildReport(
-      { source: "logs", rows, latency: null, metricErrors: null, scan: null, skipped: {}, complete: true, notes: [] },
-      { window, groupBy: "model", overrides },
-    );
+    const report = buildReport(sourceResult(rows), { window, groupBy: "model", overrides });
     const parsed = JSON.parse(JSON.stringify(report));
     for (const cost of [parsed.totals.costUsd, parsed.byModel[0].costUsd, parsed.projection.linearMonthlyCostUsd])
       expect(cost).to.be.a("number").and.satisfy(Number.isFinite);

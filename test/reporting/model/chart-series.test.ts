@@ -8,6 +8,7 @@ import type { ReportWindow, UsageRow } from "../../../reporting/src/model/usage"
 import { CHART_SIZES } from "../../../reporting/src/render/chart-style";
 import { chartSpecs } from "../../../reporting/src/render/charts";
 import { renderOutput } from "../../../reporting/src/render/formats";
+import { sourceResult } from "../../helpers/source-results";
 
 const WINDOW: ReportWindow = { start: new Date("2026-11-18T00:00:00Z"), end: new Date("2026-11-21T00:00:00Z") };
 const MODELS = [
@@ -68,16 +69,7 @@ describe("daily usage by family", () => {
       cacheWriteInputTokens: 0,
     });
     const report = buildReport(
-      {
-        source: "logs",
-        rows: [row(MODELS[0]), row("arn:aws:bedrock:us-east-1:123456789012:application-inference-profile/abc")],
-        latency: null,
-        metricErrors: null,
-        scan: null,
-        skipped: {},
-        complete: true,
-        notes: [],
-      },
+      sourceResult([row(MODELS[0]), row("arn:aws:bedrock:us-east-1:123456789012:application-inference-profile/abc")]),
       { window: WINDOW, groupBy: "model" },
     );
     expect(report.dailyByFamily.map((point) => [point.family, point.costUsd === null])).to.deep.equal([
@@ -141,16 +133,10 @@ describe("the latency histogram", () => {
   it("is empty without samples, and null in the report when the source gave only percentiles", async () => {
     expect(new LatencyCounts().histogram()).to.deep.equal([]);
     const report = buildReport(
-      {
+      sourceResult([], {
         source: "metrics",
-        rows: [],
         latency: { samples: 40, avg: 900, p50: 800, p90: 1500, p99: 2400, max: 3000, from: "metrics" },
-        metricErrors: null,
-        scan: null,
-        skipped: {},
-        complete: true,
-        notes: [],
-      },
+      }),
       { window: WINDOW, groupBy: "model" },
     );
     expect(report.latencyHistogram).to.equal(null);

@@ -6,9 +6,9 @@ import { UsageRowBuilder } from "../../../reporting/src/model/usage-rows";
 import type { InvocationFacts } from "../../../reporting/src/reading/records";
 import { parseRecordLine } from "../../../reporting/src/reading/records";
 import { scanRecordLine } from "../../../reporting/src/reading/record-scanner";
-import type { SourceResult } from "../../../reporting/src/sources/contract";
 import { metadataKeysOf, parseGroupBy } from "../../../reporting/src/commands/options";
 import { UsageError } from "../../../reporting/src/kernel/errors";
+import { sourceResult as source } from "../../helpers/source-results";
 
 const WINDOW: ReportWindow = { start: new Date("2026-11-20T00:00:00Z"), end: new Date("2026-11-21T00:00:00Z") };
 const HAIKU = "anthropic.claude-3-haiku-20240307-v1:0";
@@ -39,19 +39,6 @@ function rows(metadataKeys: string[], requests: InvocationFacts[]): UsageRow[] {
   const builder = new UsageRowBuilder(metadataKeys);
   for (const facts of requests) builder.add(facts);
   return builder.rows();
-}
-
-function source(usageRows: UsageRow[]): SourceResult {
-  return {
-    source: "logs",
-    rows: usageRows,
-    latency: null,
-    metricErrors: null,
-    scan: null,
-    skipped: {},
-    complete: true,
-    notes: [],
-  };
 }
 
 function report(groupBy: string[], requests: InvocationFacts[]) {

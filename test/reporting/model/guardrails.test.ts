@@ -7,7 +7,6 @@ import { parseRecordLine } from "../../../reporting/src/reading/records";
 import { buildReport, type UsageReport } from "../../../reporting/src/model/report";
 import { renderReport } from "../../../reporting/src/render/formats";
 import { readLogFiles } from "../../../reporting/src/sources/logfiles";
-import type { SourceResult } from "../../../reporting/src/sources/contract";
 import {
   converseRecord,
   invokeModelRecord,
@@ -16,6 +15,7 @@ import {
   SONNET_4_US,
   streamRecord,
 } from "../../helpers/record-shapes";
+import { sourceResult } from "../../helpers/source-results";
 
 const WINDOW = { start: new Date("2026-11-10T00:00:00Z"), end: new Date("2026-11-11T00:00:00Z") };
 
@@ -116,9 +116,8 @@ describe("guardrail interventions", () => {
   });
 
   it("are unknown, not zero, from a source that does not read response bodies", () => {
-    const insights: SourceResult = {
-      source: "insights",
-      rows: [
+    const insights = sourceResult(
+      [
         {
           hourStartMs: WINDOW.start.getTime(),
           modelId: SONNET_4_US,
@@ -132,13 +131,8 @@ describe("guardrail interventions", () => {
           cacheWriteInputTokens: 0,
         },
       ],
-      latency: null,
-      metricErrors: null,
-      scan: null,
-      skipped: {},
-      complete: true,
-      notes: [],
-    };
+      { source: "insights" },
+    );
     const report = buildReport(insights, { window: WINDOW, groupBy: "model" });
     expect(report.totals.guardrailInterventions).to.equal(null);
     expect(report.byModel[0].guardrailInterventions).to.equal(null);

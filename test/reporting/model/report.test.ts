@@ -2,7 +2,7 @@ import { expect } from "chai";
 import { buildReport } from "../../../reporting/src/model/report";
 import { renderReport } from "../../../reporting/src/render/formats";
 import type { UsageRow } from "../../../reporting/src/model/usage";
-import type { SourceResult } from "../../../reporting/src/sources/contract";
+import { sourceResult as source } from "../../helpers/source-results";
 
 const WINDOW = { start: new Date("2026-11-19T00:00:00Z"), end: new Date("2026-11-20T00:00:00Z") };
 
@@ -19,20 +19,6 @@ function row(partial: Partial<UsageRow>): UsageRow {
     cacheReadInputTokens: 0,
     cacheWriteInputTokens: 0,
     ...partial,
-  };
-}
-
-function source(rows: UsageRow[], extra: Partial<SourceResult> = {}): SourceResult {
-  return {
-    source: "logs",
-    rows,
-    latency: null,
-    metricErrors: null,
-    scan: null,
-    skipped: {},
-    complete: true,
-    notes: [],
-    ...extra,
   };
 }
 

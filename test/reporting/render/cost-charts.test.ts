@@ -10,8 +10,8 @@ import type { UsageRow } from "../../../reporting/src/model/usage";
 import { CHART_SIZES } from "../../../reporting/src/render/chart-style";
 import { chartSpecs } from "../../../reporting/src/render/charts";
 import { renderOutput } from "../../../reporting/src/render/formats";
-import type { SourceResult } from "../../../reporting/src/sources/contract";
 import { run, SAMPLE_ARGS } from "../../helpers/cli-helpers";
+import { sourceResult as source } from "../../helpers/source-results";
 
 const WINDOW = { start: new Date("2026-11-19T00:00:00Z"), end: new Date("2026-11-20T00:00:00Z") };
 const SONNET = "us.anthropic.claude-sonnet-4-5-20250929-v1:0";
@@ -60,20 +60,6 @@ function row(modelId: string, metadata: Record<string, string> | undefined, invo
     cacheReadInputTokens: 0,
     cacheWriteInputTokens: 0,
     ...(metadata && { metadata }),
-  };
-}
-
-function source(rows: UsageRow[], extra: Partial<SourceResult> = {}): SourceResult {
-  return {
-    source: "logs",
-    rows,
-    latency: null,
-    metricErrors: null,
-    scan: null,
-    skipped: {},
-    complete: true,
-    notes: [],
-    ...extra,
   };
 }
 

@@ -18,6 +18,7 @@ import { buildReport, type UsageReport } from "../../../reporting/src/model/repo
 import { renderOutput } from "../../../reporting/src/render/formats";
 import { chromiumPath, launchChromium, offlinePage } from "../../../scripts/chromium";
 import { run, SAMPLE_ARGS } from "../../helpers/cli-helpers";
+import { sourceResult } from "../../helpers/source-results";
 
 const WIDTHS = [
   { name: "desktop", width: 1280, height: 900 },
@@ -188,16 +189,9 @@ describe("the HTML report in Chromium", function () {
       metadata: { team: hostile },
     };
     const report = buildReport(
-      {
-        source: "logs",
-        rows: [row, { ...row, modelId: "us.anthropic.claude-sonnet-4-5-20250929-v1:0" }],
-        latency: null,
-        metricErrors: null,
-        scan: null,
-        skipped: {},
-        complete: true,
+      sourceResult([row, { ...row, modelId: "us.anthropic.claude-sonnet-4-5-20250929-v1:0" }], {
         notes: [`Could not read ${hostile}`],
-      },
+      }),
       { window, groupBy: "caller", groupings: ["caller", "metadata:team"] },
     );
     const path = join(folder, "hostile.html");

@@ -17,6 +17,7 @@ import { htmlText } from "../../../reporting/src/render/safe-text";
 import { writeFileWhole } from "../../../reporting/src/commands/output-file";
 import type { SourceResult } from "../../../reporting/src/sources/contract";
 import { run, SAMPLE_ARGS } from "../../helpers/cli-helpers";
+import { sourceResult } from "../../helpers/source-results";
 
 const ROOT = resolve(__dirname, "..", "..", "..");
 const WINDOW = { start: new Date("2026-11-13T00:00:00Z"), end: new Date("2026-11-20T00:00:00Z") };
@@ -54,16 +55,7 @@ function usageRows(callers: number, scale: number): UsageRow[] {
 }
 
 function source(rows: UsageRow[], notes: string[] = []): SourceResult {
-  return {
-    source: "logs",
-    rows,
-    latency: null,
-    metricErrors: null,
-    scan: null,
-    skipped: {},
-    complete: true,
-    notes,
-  };
+  return sourceResult(rows, { notes });
 }
 
 async function html(result: SourceResult): Promise<string> {

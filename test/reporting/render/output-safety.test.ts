@@ -4,7 +4,7 @@ import { renderReport } from "../../../reporting/src/render/formats";
 import { renderRows } from "../../../reporting/src/render/rows";
 import { markdownText, visibleText } from "../../../reporting/src/render/safe-text";
 import type { UsageRow } from "../../../reporting/src/model/usage";
-import type { SourceResult } from "../../../reporting/src/sources/contract";
+import { sourceResult } from "../../helpers/source-results";
 
 const WINDOW = { start: new Date("2026-11-19T00:00:00Z"), end: new Date("2026-11-20T00:00:00Z") };
 const ESC = "\u001b";
@@ -42,16 +42,7 @@ function row(modelId: string, caller: string): UsageRow {
 
 function hostileReport(groupBy: GroupBy) {
   const rows = Object.values(HOSTILE).map((text) => row(text, text));
-  const source: SourceResult = {
-    source: "logs",
-    rows,
-    latency: null,
-    metricErrors: null,
-    scan: null,
-    skipped: {},
-    complete: true,
-    notes: [`Could not read ${HOSTILE.terminal}.json`],
-  };
+  const source = sourceResult(rows, { notes: [`Could not read ${HOSTILE.terminal}.json`] });
   return buildReport(source, { window: WINDOW, groupBy });
 }
 

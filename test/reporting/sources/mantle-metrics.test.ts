@@ -18,8 +18,8 @@ import { CostExplorerClient, GetCostAndUsageCommand, GetDimensionValuesCommand }
 import { OperationalError } from "../../../reporting/src/kernel/errors";
 import { readMantleMetrics } from "../../../reporting/src/sources/mantle-metrics";
 import type { MantleModelMetrics } from "../../../reporting/src/model/unlogged-traffic";
-import type { SourceResult } from "../../../reporting/src/sources/contract";
 import { FAKE_OUTPUTS, run } from "../../helpers/cli-helpers";
+import { sourceResult } from "../../helpers/source-results";
 
 const cloudwatch = new CloudWatchClient({
   region: "us-east-1",
@@ -92,16 +92,7 @@ describe("bedrock-mantle metrics", () => {
 });
 
 describe("the online report's traffic from metrics, not logs", () => {
-  const empty: SourceResult = {
-    source: "insights",
-    rows: [],
-    latency: null,
-    metricErrors: null,
-    scan: null,
-    skipped: { malformed: 0 },
-    complete: true,
-    notes: [],
-  };
+  const empty = sourceResult([], { source: "insights", skipped: { malformed: 0 } });
   const onlineDeps = (readMantleMetrics: () => Promise<MantleModelMetrics[]>) => ({
     loadStackOutputs: async () => ({ ...FAKE_OUTPUTS, logRetentionDays: 30 }),
     readUsageFromInsights: async () => empty,

@@ -7,6 +7,7 @@ import type { StackOutputs } from "../../../reporting/src/aws/stack-outputs";
 import type { SourceResult } from "../../../reporting/src/sources/contract";
 import { FAKE_NOW, FAKE_OUTPUTS, run } from "../../helpers/cli-helpers";
 import { DAY_MS } from "../../../reporting/src/kernel/time";
+import { sourceResult } from "../../helpers/source-results";
 
 const OUTPUTS: StackOutputs = {
   ...FAKE_OUTPUTS,
@@ -16,16 +17,8 @@ const OUTPUTS: StackOutputs = {
 };
 const daysBefore = (days: number) => new Date(FAKE_NOW.getTime() - days * DAY_MS);
 
-const emptyResult = (source: SourceResult["source"], note: string): SourceResult => ({
-  source,
-  rows: [],
-  latency: null,
-  metricErrors: null,
-  scan: null,
-  skipped: { malformed: 0 },
-  complete: true,
-  notes: [note],
-});
+const emptyResult = (source: SourceResult["source"], note: string): SourceResult =>
+  sourceResult([], { source, skipped: { malformed: 0 }, notes: [note] });
 const metrics = {
   latency: { samples: 0, avg: null, p50: null, p90: null, p99: null, max: null, from: "metrics" as const },
   metricErrors: { invocations: 0, clientErrors: 0, serverErrors: 0, throttles: 0, errorRate: null },
