@@ -74,13 +74,13 @@ function sumOverModels(metric: string): string {
   return `SELECT SUM(${metric}) FROM SCHEMA("AWS/Bedrock", ModelId)`;
 }
 
-function insightsAlarm(
+/** An alarm when the query's returned series is above `threshold` for `periods` periods running. */
+function aboveThreshold(
   key: string,
   description: string,
-  query: string,
-  period: number,
   threshold: number,
-  periods = 1,
+  periods: number,
+  queries: AlarmQuery[],
 ): AlarmSpec {
   return {
     key,
@@ -90,8 +90,21 @@ function insightsAlarm(
     evaluationPeriods: periods,
     datapointsToAlarm: periods,
     treatMissingData: "notBreaching",
-    queries: [{ id: "q1", expression: query, period, returnData: true, label: key }],
+    queries,
   };
+}
+
+function insightsAlarm(
+  key: string,
+  description: string,
+  query: string,
+  period: number,
+  threshold: number,
+  periods = 1,
+): AlarmSpec {
+  return aboveThreshold(key, description, threshold, periods, [
+    { id: "q1", expression: query, period, returnData: true, label: key },
+  ]);
 }
 
 /**
@@ -105,51 +118,41 @@ function usageAlarm(
   mantleMetric: string,
   threshold: number,
 ): AlarmSpec {
-  return {
-    key,
-    description,
-    threshold,
-    comparisonOperator: "GreaterThanThreshold",
-    evaluationPeriods: 1,
-    datapointsToAlarm: 1,
-    treatMissingData: "notBreaching",
-    queries: [
-      { id: "bedrock", expression: sumOverModels(bedrockMetric), period: HOUR, returnData: false },
-      {
-        id: "mantle",
-        returnData: false,
-        metric: { namespace: MANTLE_NAMESPACE, metricName: mantleMetric, stat: "Sum", period: HOUR },
-      },
-      { id: "total", label: key, returnData: true, expression: "FILL(bedrock, 0) + FILL(mantle, 0)" },
-    ],
-  };
+  return aboveThreshold(key, description, threshold, 1, [
+    { id: "bedrock", expression: sumOverModels(bedrockMetric), period: HOUR, returnData: false },
+    {
+      id: "mantle",
+      returnData: false,
+      metric: { namespace: MANTLE_NAMESPACE, metricName: mantleMetric, stat: "Sum", period: HOUR },
+    },
+    { id: "total", label: key, returnData: true, expression: "FILL(bedrock, 0) + FILL(mantle, 0)" },
+  ]);
 }
 
 /** One alarm per configured model: its estimated TPM quota use above the percent, three minutes running. */
 function quotaAlarms(alarm: NonNullable<AlarmThresholds["tpmQuotaAlarm"]>): AlarmSpec[] {
-  return alarm.quotas.map((quota, index) => ({
-    key: `tpm-quota-${index + 1}`,
-    description: `${quota.modelId} used more than ${alarm.percent}% of its ${quota.tokensPerMinute} tokens-per-minute quota (EstimatedTPMQuotaUsage) for 3 minutes: throttling is near; request a quota increase or spread the load.`,
-    threshold: (quota.tokensPerMinute * alarm.percent) / 100,
-    comparisonOperator: "GreaterThanThreshold",
-    evaluationPeriods: 3,
-    datapointsToAlarm: 3,
-    treatMissingData: "notBreaching",
-    queries: [
-      {
-        id: "quota",
-        label: `${quota.modelId} estimated TPM`,
-        returnData: true,
-        metric: {
-          namespace: "AWS/Bedrock",
-          metricName: ESTIMATED_TPM_QUOTA_USAGE,
-          stat: "Maximum",
-          period: 60,
-          dimensions: { ModelId: quota.modelId },
+  return alarm.quotas.map((quota, index) =>
+    aboveThreshold(
+      `tpm-quota-${index + 1}`,
+      `${quota.modelId} used more than ${alarm.percent}% of its ${quota.tokensPerMinute} tokens-per-minute quota (EstimatedTPMQuotaUsage) for 3 minutes: throttling is near; request a quota increase or spread the load.`,
+      (quota.tokensPerMinute * alarm.percent) / 100,
+      3,
+      [
+        {
+          id: "quota",
+          label: `${quota.modelId} estimated TPM`,
+          returnData: true,
+          metric: {
+            namespace: "AWS/Bedrock",
+            metricName: ESTIMATED_TPM_QUOTA_USAGE,
+            stat: "Maximum",
+            period: 60,
+            dimensions: { ModelId: quota.modelId },
+          },
         },
-      },
-    ],
-  }));
+      ],
+    ),
+  );
 }
 
 export const DELIVERY_FAILURE_METRICS = [
