@@ -112,8 +112,8 @@ export class RecordLineScanner {
   scan(bytes: Buffer, start: number, end: number): InvocationFacts | null {
     const module = this.module;
     if (module === null || end - start > module.textCapacity) return null;
-    const { memory, results, textStart } = module;
-    const { TIMESTAMP, MODEL_ID, ERROR_CODE, ARN, REQUEST_METADATA, LATENCY_MS } = module.slots;
+    const { memory, results, slots, textStart } = module;
+    const { TIMESTAMP, MODEL_ID, ERROR_CODE, ARN, REQUEST_METADATA, LATENCY_MS } = slots;
     bytes.copy(memory, textStart, start, end);
     if (module.exports.scanRecord(textStart, textStart + (end - start)) === 0) return null;
     const timestampStart = results[TIMESTAMP];
@@ -130,19 +130,19 @@ export class RecordLineScanner {
     const latencyMs = results[LATENCY_MS];
     return {
       timestampMs,
-      modelId: this.text(results[module.slots.MODEL_ID_TEXT], modelIdStart, modelIdEnd),
+      modelId: this.text(memory, results[slots.MODEL_ID_TEXT], modelIdStart, modelIdEnd),
       // An absent or empty string counts as no value.
-      caller: arnStart < 0 || arnStart === arnEnd ? UNKNOWN_CALLER : this.caller(arnStart, arnEnd),
-      inputTokens: results[module.slots.INPUT_TOKENS],
-      outputTokens: results[module.slots.OUTPUT_TOKENS],
-      cacheReadInputTokens: results[module.slots.CACHE_READ_INPUT_TOKENS],
-      cacheWriteInputTokens: results[module.slots.CACHE_WRITE_INPUT_TOKENS],
+      caller: arnStart < 0 || arnStart === arnEnd ? UNKNOWN_CALLER : this.caller(module, arnStart, arnEnd),
+      inputTokens: results[slots.INPUT_TOKENS],
+      outputTokens: results[slots.OUTPUT_TOKENS],
+      cacheReadInputTokens: results[slots.CACHE_READ_INPUT_TOKENS],
+      cacheWriteInputTokens: results[slots.CACHE_WRITE_INPUT_TOKENS],
       errorCode:
         errorStart < 0 || errorStart === errorEnd
           ? null
-          : this.text(results[module.slots.ERROR_CODE_TEXT], errorStart, errorEnd),
+          : this.text(memory, results[slots.ERROR_CODE_TEXT], errorStart, errorEnd),
       latencyMs: latencyMs < 0 ? null : latencyMs,
-      guardrailIntervened: results[module.slots.GUARDRAIL_INTERVENED] === 1,
+      guardrailIntervened: results[slots.GUARDRAIL_INTERVENED] === 1,
       requestMetadata:
         metadataStart < 0
           ? null
@@ -151,9 +151,9 @@ export class RecordLineScanner {
   }
 
   /** The UTF-8 text of bytes [start, end) of the module's memory, decoded once per text number (-1: every time). */
-  private text(number: number, start: number, end: number): string {
-    if (number < 0) return (this.module as RecordScanModule).memory.toString("utf8", start, end);
-    return (this.texts[number] ??= (this.module as RecordScanModule).memory.toString("utf8", start, end));
+  private text(memory: Buffer, number: number, start: number, end: number): string {
+    if (number < 0) return memory.toString("utf8", start, end);
+    return (this.texts[number] ??= memory.toString("utf8", start, end));
   }
 
   /**
@@ -162,8 +162,7 @@ export class RecordLineScanner {
    * up to its second `/`, the role's end: callerFromArn keeps
    * `arn:...:assumed-role/<Role>` whatever session follows).
    */
-  private caller(start: number, end: number): string {
-    const { memory, results, slots } = this.module as RecordScanModule;
+  private caller({ memory, results, slots }: RecordScanModule, start: number, end: number): string {
     const number = results[slots.CALLER_TEXT];
     if (number < 0) return callerFromArn(memory.toString("utf8", start, end));
     const keyEnd = results[slots.CALLER_KEY_END];
